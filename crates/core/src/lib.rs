@@ -1,0 +1,26 @@
+//! Domain types and rules of Desmigratif. No I/O: everything here is pure and unit-tested,
+//! so the same rules hold whether a request comes from a page, the API or the CLI.
+
+pub mod access;
+pub mod audit;
+pub mod id;
+pub mod password;
+pub mod region;
+pub mod user;
+pub mod village;
+
+pub use audit::now;
+
+/// A rule of the domain was broken; the message is Indonesian because it reaches people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct Invalid {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl Invalid {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Invalid { field, message: message.into() }
+    }
+}

@@ -1,0 +1,98 @@
+//! Staff accounts: names, passwords and the lockout rule.
+
+use crate::Invalid;
+use chrono::{DateTime, Duration, Utc};
+
+/// Failed logins in a row after which an account is locked.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+/// How long a locked account stays locked.
+pub const LOCKOUT: Duration = Duration::minutes(15);
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// A login name: 3–32 characters of lower-case letters, digits, `.`, `_`, `-`.
+pub fn parse_username(raw: &str) -> Result<String, Invalid> {
+    let name = raw.trim().to_lowercase();
+    let ok = (3..=32).contains(&name.chars().count())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(name)
+    } else {
+        Err(Invalid::new("username", "nama pengguna 3–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung"))
+    }
+}
+
+pub fn parse_display_name(raw: &str) -> Result<String, Invalid> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.chars().count() {
+        0 => Err(Invalid::new("display_name", "nama lengkap wajib diisi")),
+        1..=100 => Ok(name),
+        _ => Err(Invalid::new("display_name", "nama lengkap paling banyak 100 karakter")),
+    }
+}
+
+/// Long enough, not the username, not one repeated character.
+pub fn check_new_password(password: &str, username: &str) -> Result<(), Invalid> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(Invalid::new("password", format!("kata sandi minimal {MIN_PASSWORD_CHARS} karakter")));
+    }
+    if chars > 200 {
+        return Err(Invalid::new("password", "kata sandi paling banyak 200 karakter"));
+    }
+    if password.to_lowercase().contains(&username.to_lowercase()) {
+        return Err(Invalid::new("password", "kata sandi tidak boleh memuat nama pengguna"));
+    }
+    let first = password.chars().next();
+    if password.chars().all(|c| Some(c) == first) {
+        return Err(Invalid::new("password", "kata sandi tidak boleh satu karakter yang diulang"));
+    }
+    Ok(())
+}
+
+/// What a failed login does to the account: the new failure count and, on reaching the limit,
+/// the time until which the account stays locked.
+pub fn after_failed_login(failed_so_far: i32, now: DateTime<Utc>) -> (i32, Option<DateTime<Utc>>) {
+    let failed = failed_so_far + 1;
+    if failed >= MAX_FAILED_LOGINS { (0, Some(now + LOCKOUT)) } else { (failed, None) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert_eq!(parse_username("  Op.Kenanga ").unwrap(), "op.kenanga");
+        for bad in ["ab", "nama dengan spasi", "émile", &"x".repeat(33)] {
+            assert!(parse_username(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn display_names() {
+        assert_eq!(parse_display_name("  Siti   Aminah ").unwrap(), "Siti Aminah");
+        assert!(parse_display_name("   ").is_err());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(check_new_password("pendek", "siti").is_err());
+        assert!(check_new_password("siti-rahasia-1", "siti").is_err());
+        assert!(check_new_password("aaaaaaaaaaaa", "siti").is_err());
+        assert!(check_new_password("mangga-manis-2026", "siti").is_ok());
+    }
+
+    #[test]
+    fn lockout_after_five_failures() {
+        let now = crate::audit::now();
+        let mut failed = 0;
+        for _ in 0..4 {
+            let (f, lock) = after_failed_login(failed, now);
+            assert!(lock.is_none());
+            failed = f;
+        }
+        let (f, lock) = after_failed_login(failed, now);
+        assert_eq!(f, 0);
+        assert_eq!(lock, Some(now + LOCKOUT));
+    }
+}
