@@ -1,1 +1,428 @@
-fn main(){}
+//! `desmigratif`: the one binary. Serves the web application, runs migrations, loads the demo,
+//! manages accounts and villages, backs up and restores, and checks the audit chain.
+
+mod demo;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use desmigratif_core::access::{Compartments, Role};
+use desmigratif_core::id::Secret;
+use desmigratif_core::password::{self, Cost};
+use desmigratif_core::region::{RegionTree, Scope};
+use desmigratif_core::{user, village};
+use desmigratif_db::audit::Actor;
+use desmigratif_db::{ConnectOptions, Db, default_sqlite_url, users, villages};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "desmigratif", version, about = "Desa Migran Produktif: layanan desa untuk pekerja migran dan keluarganya")]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Global {
+    /// Address to listen on.
+    #[arg(long, env = "DESMIGRATIF_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    listen: String,
+    /// Folder for the SQLite database and the server lock.
+    #[arg(long, env = "DESMIGRATIF_DATA_DIR", default_value = "./data", global = true)]
+    data_dir: PathBuf,
+    /// sqlite://PATH or postgres://USER:PASSWORD@HOST/DB; default: SQLite in the data dir.
+    #[arg(long, env = "DESMIGRATIF_DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Load the two pilot villages with demo accounts (first run only), print the logins and serve.
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Allow the demo (with its published password) on a non-loopback address.
+        #[arg(long)]
+        allow_public_demo: bool,
+        /// Load the demo data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Villages this deployment serves.
+    #[command(subcommand)]
+    Village(VillageCommand),
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent backup (works while the server runs).
+    Backup { file: PathBuf },
+    /// Restore a backup into an empty database (SQLite: the server must be stopped).
+    Restore { file: PathBuf },
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Mark cookies Secure (set when served over HTTPS).
+    #[arg(long, env = "DESMIGRATIF_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Trust X-Forwarded-For (only behind your own reverse proxy).
+    #[arg(long, env = "DESMIGRATIF_TRUST_PROXY")]
+    trust_proxy: bool,
+}
+
+#[derive(Subcommand)]
+enum VillageCommand {
+    /// Serve one more village (by its Kemendagri code, e.g. 32.12.16.2004).
+    Add {
+        code: String,
+        /// Local title of the village head (Kepala Desa, Kuwu, Lurah…).
+        #[arg(long, default_value = "Kepala Desa")]
+        head_title: String,
+    },
+    /// List the villages served.
+    List,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input (one line).
+    Add {
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// admin, pusat, provinsi, kabupaten, kecamatan, operator_desa, kepala_desa, pendamping, case_worker, bendahara_koperasi
+        #[arg(long)]
+        role: String,
+        /// Region-code prefix ("" for national).
+        #[arg(long, default_value = "")]
+        scope: String,
+        /// Comma-separated compartments; default: the role's.
+        #[arg(long)]
+        compartments: Option<String>,
+    },
+    /// Set a new password, read from standard input; ends the account's sessions.
+    Passwd { username: String },
+    /// Mint a personal API token and print it (shown once).
+    Token {
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Disable an account and end its sessions.
+    Disable { username: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check that no audit entry was changed or removed.
+    Verify,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DESMIGRATIF_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    if let Err(e) = runtime.block_on(run(cli)) {
+        // One clear line; the chain of causes only where it adds something.
+        eprintln!("desmigratif: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// Where the database is and whether it is the default SQLite file in the data dir.
+fn database_url(g: &Global) -> (String, bool) {
+    match &g.database_url {
+        Some(url) if !url.trim().is_empty() => (url.clone(), false),
+        _ => (default_sqlite_url(&g.data_dir), true),
+    }
+}
+
+fn ensure_data_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("folder data {} tidak dapat dibuat", dir.display()))?;
+    desmigratif_db::connect::check_writable(dir)?;
+    Ok(())
+}
+
+/// Opens (and for the default SQLite file, creates) the database and brings the schema up to date.
+async fn open(g: &Global, create_explicit: bool) -> Result<Db> {
+    let (url, is_default) = database_url(g);
+    if is_default {
+        ensure_data_dir(&g.data_dir)?;
+    }
+    let db = Db::connect(ConnectOptions { url: &url, create: is_default || create_explicit, max_connections: 16 }).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("kata sandi tidak dapat dibaca dari input")?;
+    let pw = line.trim_end_matches(['\r', '\n']).to_owned();
+    if pw.is_empty() {
+        bail!("kata sandi kosong; kirim kata sandi lewat input standar, mis.: echo 'kata-sandi-baru' | desmigratif user ...");
+    }
+    Ok(pw)
+}
+
+fn hash_password(pw: &str, username: &str) -> Result<String> {
+    user::check_new_password(pw, username).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    Ok(password::hash(pw, Cost::Standard))
+}
+
+async fn user_named(db: &Db, username: &str) -> Result<users::UserRow> {
+    users::by_username(db, &username.trim().to_lowercase()).await?.with_context(|| format!("pengguna «{username}» tidak ada"))
+}
+
+fn cli_actor() -> Actor {
+    let who = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "?".into());
+    Actor::system(&format!("cli:{who}"))
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let g = cli.global.clone();
+    match cli.command {
+        Command::Serve(args) => {
+            let db = open(&g, false).await?;
+            serve(&g, db, &args, None).await
+        }
+        Command::Migrate => {
+            let db = open(&g, true).await?;
+            println!("skema database versi {} siap", db.applied_schema_version().await?);
+            Ok(())
+        }
+        Command::Demo { serve: args, allow_public_demo, no_serve } => {
+            let addr = parse_listen(&g.listen)?;
+            if !addr.ip().is_loopback() && !allow_public_demo {
+                bail!(
+                    "demo memakai kata sandi yang diumumkan; menolak mendengarkan di {addr} (bukan loopback). Tambahkan --allow-public-demo bila memang disengaja"
+                );
+            }
+            let db = open(&g, false).await?;
+            let regions = RegionTree::official();
+            demo::load(&db, &regions).await?;
+            demo::print_logins();
+            if no_serve {
+                return Ok(());
+            }
+            serve(&g, db, &args, Some(demo::PASSWORD.to_owned())).await
+        }
+        Command::Village(VillageCommand::Add { code, head_title }) => {
+            let db = open(&g, false).await?;
+            let regions = RegionTree::official();
+            let code = village::parse_village_code(&code, &regions).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let name = regions.get(&code).map(|r| r.name.clone()).unwrap_or_default();
+            let profile = village::VillageProfile { head_title, ..Default::default() }
+                .validated()
+                .map_err(|e| anyhow::anyhow!("{}", e.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")))?;
+            let mut tx = db.begin().await?;
+            villages::add(&mut tx, &cli_actor(), &code, &name, &profile).await?;
+            tx.commit().await?;
+            println!("desa {name} ({code}) kini dilayani");
+            Ok(())
+        }
+        Command::Village(VillageCommand::List) => {
+            let db = open(&g, false).await?;
+            let regions = RegionTree::official();
+            for v in villages::list(&db).await? {
+                let full = v.code.parse().ok().and_then(|c| regions.view(&c)).map(|r| r.full_name()).unwrap_or_default();
+                println!("{}\t{}", v.code, full);
+            }
+            Ok(())
+        }
+        Command::User(cmd) => user_command(&g, cmd).await,
+        Command::Backup { file } => {
+            let db = open(&g, false).await?;
+            let tmp = file.with_extension("partial");
+            let out = std::fs::File::create(&tmp).with_context(|| format!("berkas {} tidak dapat dibuat", tmp.display()))?;
+            let summary = desmigratif_db::backup::backup(&db, std::io::BufWriter::new(out)).await?;
+            std::fs::File::open(&tmp)?.sync_all()?;
+            std::fs::rename(&tmp, &file)?;
+            println!("cadangan ditulis ke {}: {} baris dari {} tabel", file.display(), summary.rows, summary.tables);
+            Ok(())
+        }
+        Command::Restore { file } => restore(&g, &file).await,
+        Command::Audit(AuditCommand::Verify) => {
+            let db = open(&g, false).await?;
+            match desmigratif_db::audit::verify(&db).await? {
+                Ok(n) => {
+                    println!("rantai audit utuh: {n} entri diperiksa");
+                    Ok(())
+                }
+                Err(b) => bail!("RANTAI AUDIT RUSAK: {b}"),
+            }
+        }
+    }
+}
+
+async fn user_command(g: &Global, cmd: UserCommand) -> Result<()> {
+    let db = open(g, false).await?;
+    let actor = cli_actor();
+    match cmd {
+        UserCommand::Add { username, name, role, scope, compartments } => {
+            let bad = |e: desmigratif_core::Invalid| anyhow::anyhow!("{}", e.message);
+            let username = user::parse_username(&username).map_err(bad)?;
+            let display_name = user::parse_display_name(&name).map_err(bad)?;
+            let role: Role = role.parse().map_err(bad)?;
+            let scope = Scope::from_stored(&scope).map_err(bad)?;
+            role.valid_scope(&scope).map_err(bad)?;
+            if let Scope::Region(code) = &scope
+                && RegionTree::official().get(code).is_none()
+            {
+                bail!("kode wilayah {code} tidak ada dalam daftar Kemendagri");
+            }
+            let compartments = match compartments {
+                Some(list) => Compartments::from_stored(&list).map_err(bad)?,
+                None => Compartments::new(role.compartments().to_vec()),
+            };
+            compartments.check_for(role).map_err(bad)?;
+            let password_hash = hash_password(&read_password()?, &username)?;
+            let mut tx = db.begin().await?;
+            users::create(&mut tx, &actor, &users::NewUser { username: username.clone(), display_name, password_hash, role, scope, compartments }).await?;
+            tx.commit().await?;
+            println!("akun {username} dibuat");
+        }
+        UserCommand::Passwd { username } => {
+            let u = user_named(&db, &username).await?;
+            let hash = hash_password(&read_password()?, &u.username)?;
+            let mut tx = db.begin().await?;
+            users::set_password(&mut tx, &actor, &u, &hash).await?;
+            tx.commit().await?;
+            println!("kata sandi {} diganti; semua sesinya diakhiri", u.username);
+        }
+        UserCommand::Token { username, name } => {
+            let u = user_named(&db, &username).await?;
+            if u.disabled {
+                bail!("akun {} nonaktif", u.username);
+            }
+            let secret = Secret::generate();
+            let prefix: String = secret.expose().chars().take(8).collect();
+            let mut tx = db.begin().await?;
+            desmigratif_db::tokens::create(&mut tx, &actor, &u, &name, &secret.digest(), &prefix).await?;
+            tx.commit().await?;
+            println!("{}", secret.expose());
+            eprintln!("token API untuk {} (simpan sekarang; tidak ditampilkan lagi)", u.username);
+        }
+        UserCommand::Disable { username } => {
+            let u = user_named(&db, &username).await?;
+            let mut tx = db.begin().await?;
+            users::set_disabled(&mut tx, &actor, &u, true).await?;
+            tx.commit().await?;
+            println!("akun {} dinonaktifkan", u.username);
+        }
+    }
+    Ok(())
+}
+
+fn parse_listen(listen: &str) -> Result<SocketAddr> {
+    listen.parse().with_context(|| format!("alamat --listen «{listen}» tidak valid; contoh: 127.0.0.1:8080"))
+}
+
+/// Holds an exclusive lock on the data dir while serving, so a restore cannot swap the database
+/// file under a running server.
+fn lock_data_dir(dir: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(dir)?;
+    let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join("desmigratif.lock"))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(_) => bail!("server lain sedang memakai folder data {}; hentikan dulu", dir.display()),
+    }
+}
+
+async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<String>) -> Result<()> {
+    let addr = parse_listen(&g.listen)?;
+    let _lock = if database_url(g).1 { Some(lock_data_dir(&g.data_dir)?) } else { None };
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!("alamat {addr} sudah dipakai program lain; pilih port lain dengan --listen"),
+        _ => anyhow::anyhow!("tidak dapat mendengarkan di {addr}: {e}"),
+    })?;
+    let config = desmigratif_web::WebConfig {
+        secure_cookies: args.secure_cookies,
+        trust_proxy: args.trust_proxy,
+        password_cost: Cost::Standard,
+        demo_password,
+    };
+    let state = desmigratif_web::AppState::new(db.clone(), Arc::new(RegionTree::official()), config);
+    tokio::spawn(desmigratif_web::housekeeping(db.clone()));
+    let app = desmigratif_web::router(state);
+    println!("desmigratif mendengarkan di http://{}", listener.local_addr()?);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// SQLite: restore into a new file beside the database, then swap it in (the old one is kept);
+/// PostgreSQL: restore into the (empty, migrated) database the URL names.
+async fn restore(g: &Global, file: &Path) -> Result<()> {
+    let input = || std::fs::File::open(file).with_context(|| format!("berkas cadangan {} tidak dapat dibuka", file.display()));
+    let (url, is_default) = database_url(g);
+    if !is_default && !url.starts_with("sqlite:") {
+        let db = open(g, false).await?;
+        let s = desmigratif_db::backup::restore(&db, std::io::BufReader::new(input()?)).await?;
+        println!("dipulihkan: {} baris", s.rows);
+        return Ok(());
+    }
+    let target = PathBuf::from(url.trim_start_matches("sqlite:").trim_start_matches("//").split('?').next().unwrap_or_default());
+    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    ensure_data_dir(&dir)?;
+    let _lock = if is_default { Some(lock_data_dir(&g.data_dir)?) } else { None };
+    let staging = target.with_extension("db.restoring");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", staging.display()));
+    }
+    let staging_url = format!("sqlite://{}", staging.display());
+    let db = Db::connect(ConnectOptions { url: &staging_url, create: true, max_connections: 2 }).await?;
+    db.migrate().await?;
+    let restored = desmigratif_db::backup::restore(&db, std::io::BufReader::new(input()?)).await;
+    db.close().await;
+    let summary = match restored {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_file(&staging);
+            return Err(e.into());
+        }
+    };
+    if target.exists() {
+        let keep = format!("{}.before-restore-{}", target.display(), chrono::Utc::now().format("%Y%m%d%H%M%S"));
+        for ext in ["", "-wal", "-shm"] {
+            let from = format!("{}{ext}", target.display());
+            if Path::new(&from).exists() {
+                std::fs::rename(&from, format!("{keep}{ext}"))?;
+            }
+        }
+        println!("database lama disimpan sebagai {keep}");
+    }
+    std::fs::rename(&staging, &target)?;
+    println!("dipulihkan ke {}: {} baris", target.display(), summary.rows);
+    Ok(())
+}

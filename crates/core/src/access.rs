@@ -7,7 +7,7 @@
 
 use crate::Invalid;
 use crate::id::Id;
-use crate::region::{RegionCode, Scope};
+use crate::region::Scope;
 use std::fmt;
 use std::str::FromStr;
 
@@ -208,9 +208,10 @@ impl Denial {
     }
 }
 
-/// The one decision. `region` is the region of the record or of the place the action is aimed at;
-/// `None` only for actions that are not about a place (reading one's own account).
-pub fn authorize(p: &Principal, action: Action, region: Option<&RegionCode>) -> Result<(), Denial> {
+/// The one decision. `place` is where the record lives or the action is aimed at (a region, or the
+/// whole nation for national records such as national staff accounts); `None` only for actions
+/// that are not about a place (opening a menu, reading one's own account).
+pub fn authorize(p: &Principal, action: Action, place: Option<&Scope>) -> Result<(), Denial> {
     if !p.role.allows(action) {
         return Err(Denial::Role);
     }
@@ -219,8 +220,8 @@ pub fn authorize(p: &Principal, action: Action, region: Option<&RegionCode>) -> 
             return Err(Denial::Compartment(c));
         }
     }
-    match region {
-        Some(r) if !p.scope.covers(r) => Err(Denial::Scope),
+    match place {
+        Some(place) if !p.scope.encloses(place) => Err(Denial::Scope),
         _ => Ok(()),
     }
 }
@@ -241,8 +242,8 @@ mod tests {
         }
     }
 
-    fn code(s: &str) -> RegionCode {
-        s.parse().unwrap()
+    fn code(s: &str) -> Scope {
+        Scope::Region(s.parse().unwrap())
     }
 
     const KENANGA: &str = "32.12.16.2004";
@@ -289,6 +290,14 @@ mod tests {
             assert_eq!(authorize(&p, Action::ManageUsers, None).is_ok(), *role == Role::Admin, "{role}");
             assert_eq!(authorize(&p, Action::ReadAudit, None).is_ok(), matches!(role, Role::Admin | Role::Pusat), "{role}");
         }
+    }
+
+    #[test]
+    fn national_records_are_only_for_national_scopes() {
+        let kab_admin = principal(Role::Admin, "32.12");
+        assert_eq!(authorize(&kab_admin, Action::ManageUsers, Some(&Scope::National)), Err(Denial::Scope));
+        assert_eq!(authorize(&kab_admin, Action::ManageUsers, Some(&code(KENANGA))), Ok(()));
+        assert_eq!(authorize(&principal(Role::Admin, ""), Action::ManageUsers, Some(&Scope::National)), Ok(()));
     }
 
     #[test]

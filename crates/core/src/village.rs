@@ -18,6 +18,7 @@ pub fn parse_village_code(raw: &str, tree: &RegionTree) -> Result<RegionCode, In
 
 /// The editable part of a village's profile.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
+#[serde(default)]
 pub struct VillageProfile {
     /// The title of the village head as used locally ("Kuwu" in Indramayu, "Kepala Desa" elsewhere).
     pub head_title: String,

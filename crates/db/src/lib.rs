@@ -5,7 +5,7 @@
 
 pub mod audit;
 pub mod backup;
-mod connect;
+pub mod connect;
 pub mod schema;
 pub mod sessions;
 pub mod settings;

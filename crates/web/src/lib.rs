@@ -1,1 +1,113 @@
+//! The HTTP face of Desmigratif: server-rendered pages (Indonesian first, English second), the
+//! JSON API under `/api/v1` with its OpenAPI document, and the guards every request passes:
+//! authentication, CSRF, the one authorisation check, security headers and metrics.
 
+mod assets;
+mod auth;
+mod error;
+mod features;
+mod i18n;
+mod metrics;
+mod page;
+mod throttle;
+
+pub use auth::SESSION_COOKIE;
+pub use error::AppError;
+pub use i18n::Lang;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use desmigratif_core::password::Cost;
+use desmigratif_core::region::RegionTree;
+use desmigratif_db::Db;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Settings of the running server that are not in the database.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_proxy: bool,
+    /// Cost of new password hashes; always `Standard` outside test suites.
+    pub password_cost: Cost,
+    /// Shown on the login page of a demo deployment.
+    pub demo_password: Option<String>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { secure_cookies: false, trust_proxy: false, password_cost: Cost::Standard, demo_password: None }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub regions: Arc<RegionTree>,
+    pub config: Arc<WebConfig>,
+    metrics: Arc<metrics::Metrics>,
+    login_throttle: Arc<throttle::Throttle>,
+}
+
+impl AppState {
+    pub fn new(db: Db, regions: Arc<RegionTree>, config: WebConfig) -> AppState {
+        AppState {
+            db,
+            regions,
+            config: Arc::new(config),
+            metrics: Arc::default(),
+            login_throttle: Arc::new(throttle::Throttle::new(10, std::time::Duration::from_secs(300))),
+        }
+    }
+}
+
+/// Content-Security-Policy: nothing from other hosts, no inline script or style at all.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = features::api_router().split_for_parts();
+    let openapi = Arc::new(openapi);
+    Router::new()
+        .merge(features::page_router())
+        .merge(api)
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let doc = openapi.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .merge(assets::router())
+        .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(axum::middleware::from_fn(error::render_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(CompressionLayer::new().gzip(true))
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(header_layer(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"))
+        .with_state(state)
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+/// Removes expired sessions now and then; runs for the life of the server.
+pub async fn housekeeping(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = desmigratif_db::sessions::purge_expired(&db).await {
+            tracing::warn!(error = %e, "membersihkan sesi kedaluwarsa gagal");
+        }
+    }
+}

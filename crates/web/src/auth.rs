@@ -1,0 +1,273 @@
+//! Who is asking, and the guards every request passes before a handler runs:
+//! session cookie or `Authorization: Bearer` token → [`Ctx`]; CSRF on every unsafe request;
+//! and [`Staff::allow`], the single place where an authorisation decision is enforced and a
+//! denial audited.
+
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use desmigratif_core::access::{Action, Principal, authorize};
+use desmigratif_core::id::{Secret, constant_time_eq};
+use desmigratif_core::region::Scope;
+use desmigratif_db::audit::{self, Actor, Event, Outcome};
+use desmigratif_db::users::UserRow;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub const SESSION_COOKIE: &str = "dm_session";
+/// The CSRF token of visitors without a session (login and public forms).
+const CSRF_COOKIE: &str = "dm_csrf";
+pub const CSRF_FIELD: &str = "_csrf";
+const CSRF_HEADER: &str = "x-csrf-token";
+const FORM_LIMIT: usize = 1024 * 1024;
+
+/// How the request proved who it is.
+#[derive(Debug, Clone)]
+pub enum Via {
+    Session { token_hash: String },
+    Token,
+}
+
+#[derive(Debug, Clone)]
+pub struct Authed {
+    pub user: UserRow,
+    pub principal: Principal,
+    pub via: Via,
+}
+
+/// Everything a handler needs to know about the request's origin, put in place by [`authenticate`].
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub csrf: String,
+    pub ip: String,
+    pub path: String,
+    pub user_agent: String,
+    pub auth: Option<Arc<Authed>>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::Internal("Ctx missing".into()))
+    }
+}
+
+/// A logged-in staff member (by session or API token). Extracting it from a request without a
+/// login sends pages to the login form and API calls a 401.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub ctx: Ctx,
+    pub auth: Arc<Authed>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Staff {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, AppError> {
+        let ctx = Ctx::from_request_parts(parts, s).await?;
+        let auth = ctx.auth.clone().ok_or(AppError::Unauthenticated)?;
+        Ok(Staff { ctx, auth })
+    }
+}
+
+/// What a denied request was aimed at: a record (answered 404, so its existence does not leak)
+/// or an action (answered 403).
+pub enum Target<'a> {
+    Object { entity: &'a str, id: &'a str },
+    Action { name: &'a str },
+}
+
+impl Staff {
+    pub fn principal(&self) -> &Principal {
+        &self.auth.principal
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor::user(&self.auth.principal, &self.ctx.ip)
+    }
+
+    /// The one enforcement point: asks `access::authorize`, and on refusal writes an audit entry
+    /// and answers 404 for records, 403 for actions.
+    pub async fn allow(&self, state: &AppState, action: Action, place: Option<&Scope>, target: Target<'_>) -> Result<(), AppError> {
+        let Err(denial) = authorize(&self.auth.principal, action, place) else { return Ok(()) };
+        let (entity, id, name, refusal) = match target {
+            Target::Object { entity, id } => (entity, id, "", AppError::NotFound),
+            Target::Action { name } => ("action", "", name, AppError::Forbidden),
+        };
+        let event = Event::new("access.denied", entity, id, place.map(Scope::as_stored).unwrap_or(""))
+            .outcome(Outcome::Denied)
+            .detail(format!("{} {:?} {}", denial.reason(), action, name).trim().to_owned());
+        audit::log(&state.db, &self.actor(), &event).await?;
+        Err(refusal)
+    }
+}
+
+/// Reads one cookie from the request headers.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value with the attributes every cookie of ours has.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: Option<i64>) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age_secs {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if state.config.secure_cookies {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).expect("cookie values are URL-safe")
+}
+
+fn client_ip(req: &Request, trust_proxy: bool) -> String {
+    if trust_proxy
+        && let Some(first) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
+    {
+        return first.trim().to_owned();
+    }
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "-".into())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// Identifies the caller, checks CSRF on unsafe requests and puts a [`Ctx`] in the request.
+pub async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match guard(&state, request).await {
+        Ok((request, new_csrf_cookie)) => {
+            let mut response = next.run(request).await;
+            if let Some(token) = new_csrf_cookie {
+                response.headers_mut().append(header::SET_COOKIE, set_cookie(&state, CSRF_COOKIE, &token, None));
+            }
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn guard(state: &AppState, request: Request) -> Result<(Request, Option<String>), AppError> {
+    let headers = request.headers();
+    let lang = Lang::from_headers(headers);
+    let ip = client_ip(&request, state.config.trust_proxy);
+    let path = request.uri().path().to_owned();
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+
+    let (auth, session_csrf) = if let Some(token) = bearer(headers) {
+        // A wrong token is an error, not an anonymous request: the caller meant to log in.
+        let user = desmigratif_db::tokens::lookup(&state.db, &Secret::from_client(token).digest())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let principal = user.principal()?;
+        (Some(Arc::new(Authed { user, principal, via: Via::Token })), None)
+    } else if let Some(value) = cookie(headers, SESSION_COOKIE) {
+        let token_hash = Secret::from_client(value).digest();
+        match desmigratif_db::sessions::lookup(&state.db, &token_hash).await? {
+            Some((user, csrf)) => {
+                let principal = user.principal()?;
+                (Some(Arc::new(Authed { user, principal, via: Via::Session { token_hash } })), Some(csrf))
+            }
+            None => (None, None),
+        }
+    } else {
+        (None, None)
+    };
+
+    let anon_csrf = cookie(headers, CSRF_COOKIE).filter(|v| v.len() >= 32).map(str::to_owned);
+    let new_csrf_cookie = match (&session_csrf, &anon_csrf) {
+        (None, None) => Some(Secret::generate().expose().to_owned()),
+        _ => None,
+    };
+    let csrf = session_csrf.clone().or(anon_csrf.clone()).or(new_csrf_cookie.clone()).unwrap_or_default();
+
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let by_token = matches!(auth.as_deref(), Some(Authed { via: Via::Token, .. }));
+    let request = if unsafe_method && !by_token {
+        let (request, ok) = check_csrf(request, session_csrf.as_deref().or(anon_csrf.as_deref())).await?;
+        if !ok {
+            let actor = match auth.as_deref() {
+                Some(a) => Actor::user(&a.principal, &ip),
+                None => Actor::anonymous(&ip),
+            };
+            let event = Event::new("csrf.reject", "request", "", "").outcome(Outcome::Denied).detail(path.clone());
+            audit::log(&state.db, &actor, &event).await?;
+            return Err(AppError::Csrf);
+        }
+        request
+    } else {
+        request
+    };
+
+    let mut request = request;
+    request.extensions_mut().insert(Ctx { lang, csrf, ip, path, user_agent, auth });
+    Ok((request, new_csrf_cookie))
+}
+
+/// Same-origin check on `Origin`/`Sec-Fetch-Site` (old phone browsers may send neither), then
+/// the token from the header, the form body or (for file uploads) the query string must equal
+/// the session's token.
+async fn check_csrf(request: Request, expected: Option<&str>) -> Result<(Request, bool), AppError> {
+    let headers = request.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
+        && origin != "null"
+        && origin.split_once("://").map(|(_, h)| h) != Some(host)
+    {
+        return Ok((request, false));
+    }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return Ok((request, false));
+    }
+    let Some(expected) = expected else { return Ok((request, false)) };
+
+    let from_header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let from_query = request
+        .uri()
+        .query()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+
+    let (request, from_body) = if from_header.is_none() && is_form {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+            .await
+            .map_err(|_| AppError::BadRequest("isian formulir terlalu besar".into()))?;
+        let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+        (Request::from_parts(parts, Body::from(bytes)), token)
+    } else {
+        (request, None)
+    };
+    let given = from_header.or(from_body).or(from_query);
+    let ok = given.is_some_and(|g| constant_time_eq(&g, expected));
+    Ok((request, ok))
+}
+
+/// Ends the session of the request (logout).
+pub async fn end_session(state: &AppState, auth: &Authed) -> Result<(), AppError> {
+    if let Via::Session { token_hash } = &auth.via {
+        desmigratif_db::sessions::delete(&state.db, token_hash).await?;
+    }
+    Ok(())
+}
+

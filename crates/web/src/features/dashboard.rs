@@ -1,0 +1,99 @@
+//! The staff home: what the user may do, over which villages.
+
+use crate::AppState;
+use crate::auth::Staff;
+use crate::error::AppError;
+use crate::page::{Page, render, when};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::region::{RegionTree, Scope};
+
+pub struct VillageLink {
+    pub code: String,
+    pub name: String,
+    pub place: String,
+    pub can_open: bool,
+}
+
+pub struct AuditLine {
+    pub when: String,
+    pub actor: String,
+    pub action: String,
+    pub outcome: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    page: Page,
+    scope_label: String,
+    compartments: Vec<&'static str>,
+    villages: Vec<VillageLink>,
+    users_by_role: Vec<(&'static str, i64)>,
+    recent_audit: Vec<AuditLine>,
+}
+
+/// "Nasional" or the full name of the region a scope covers.
+pub fn scope_label(scope: &Scope, tree: &RegionTree, lang: crate::Lang) -> String {
+    match scope {
+        Scope::National => lang.t("scope.national").to_owned(),
+        Scope::Region(code) => tree.view(code).map(|v| v.full_name()).unwrap_or_else(|| code.to_string()),
+    }
+}
+
+/// The parent regions of a village, for display beside its name.
+pub fn place_of(code: &str, tree: &RegionTree) -> String {
+    code.parse()
+        .ok()
+        .and_then(|c| tree.view(&c))
+        .map(|r| r.path.iter().rev().skip(1).map(|s| s.name.clone()).collect::<Vec<_>>().join(", "))
+        .unwrap_or_default()
+}
+
+async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    let p = staff.principal();
+    let lang = staff.ctx.lang;
+    let villages = desmigratif_db::villages::list_within(&state.db, &p.scope)
+        .await?
+        .into_iter()
+        .map(|v| VillageLink {
+            can_open: v.code.parse().is_ok_and(|c| authorize(p, Action::Read(Compartment::Letters), Some(&Scope::Region(c))).is_ok()),
+            place: place_of(&v.code, &state.regions),
+            code: v.code,
+            name: v.name,
+        })
+        .collect();
+    let users_by_role = if authorize(p, Action::ManageUsers, None).is_ok() {
+        desmigratif_db::users::count_by_role(&state.db, &p.scope)
+            .await?
+            .into_iter()
+            .map(|(role, n)| (lang.t(&format!("role.{role}")), n))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let recent_audit = if authorize(p, Action::ReadAudit, None).is_ok() {
+        desmigratif_db::audit::list(&state.db, p.scope.as_stored(), None, 5)
+            .await?
+            .into_iter()
+            .map(|e| AuditLine { when: when(&e.at), actor: e.actor, action: e.action, outcome: e.outcome })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    render(DashboardPage {
+        page: Page::new(&staff.ctx, "dashboard.title"),
+        scope_label: scope_label(&p.scope, &state.regions, lang),
+        compartments: p.compartments.iter().map(|c| lang.t(&format!("compartment.{c}"))).collect(),
+        villages,
+        users_by_role,
+        recent_audit,
+    })
+}
+
+pub fn pages() -> Router<AppState> {
+    Router::new().route("/app", axum::routing::get(dashboard))
+}

@@ -1,0 +1,42 @@
+//! The public home page of the deployment: who runs it, which villages it serves, which public
+//! services exist.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::page::{Page, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use desmigratif_db::settings;
+
+pub struct VillageCard {
+    pub name: String,
+    pub place: String,
+    pub code: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: Page,
+    programme: String,
+    villages: Vec<VillageCard>,
+}
+
+async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let programme = settings::get(&state.db, settings::PROGRAMME_LABEL)
+        .await?
+        .unwrap_or_else(|| settings::DEFAULT_PROGRAMME_LABEL.to_owned());
+    let villages = desmigratif_db::villages::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|v| VillageCard { place: super::dashboard::place_of(&v.code, &state.regions), name: v.name, code: v.code })
+        .collect();
+    render(HomePage { programme, villages, page: Page::new(&ctx, "home.title") })
+}
+
+pub fn pages() -> Router<AppState> {
+    Router::new().route("/", axum::routing::get(home))
+}

@@ -1,0 +1,100 @@
+//! The frame every page shares: language, navigation, CSRF token, title.
+
+use crate::auth::Ctx;
+use crate::error::{AppError, urlencode};
+use crate::i18n::Lang;
+use askama::Template;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use desmigratif_core::access::{Action, Compartment, authorize};
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+pub struct NavUser {
+    pub display_name: String,
+    pub role: &'static str,
+}
+
+pub struct Page {
+    pub lang: Lang,
+    pub title: String,
+    pub csrf: String,
+    pub path: String,
+    pub user: Option<NavUser>,
+    pub nav: Vec<NavItem>,
+}
+
+impl Page {
+    pub fn new(ctx: &Ctx, title_key: &str) -> Page {
+        let lang = ctx.lang;
+        let mut nav = Vec::new();
+        let user = ctx.auth.as_ref().map(|a| {
+            let p = &a.principal;
+            let can = |action| authorize(p, action, None).is_ok();
+            let mut item = |href: &'static str, key: &str| {
+                let active = if href == "/app" { ctx.path == "/app" } else { ctx.path.starts_with(href) };
+                nav.push(NavItem { href, label: lang.t(key), active });
+            };
+            item("/app", "nav.dashboard");
+            if can(Action::Read(Compartment::Letters)) {
+                item("/app/desa", "nav.villages");
+            }
+            if can(Action::ManageUsers) {
+                item("/app/pengguna", "nav.users");
+            }
+            if can(Action::ReadAudit) {
+                item("/app/audit", "nav.audit");
+            }
+            item("/app/akun", "nav.account");
+            NavUser { display_name: p.display_name.clone(), role: lang.t(&format!("role.{}", p.role)) }
+        });
+        Page { lang, title: lang.t(title_key).to_owned(), csrf: ctx.csrf.clone(), path: ctx.path.clone(), user, nav }
+    }
+
+    /// A page for a request that never reached a handler (errors).
+    pub fn bare(lang: Lang, title: &str) -> Page {
+        Page { lang, title: title.to_owned(), csrf: String::new(), path: "/".into(), user: None, nav: Vec::new() }
+    }
+
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    pub fn css(&self) -> &'static str {
+        crate::assets::css_path()
+    }
+
+    pub fn switch_href(&self) -> String {
+        format!("/bahasa/{}?kembali={}", self.lang.other().code(), urlencode(&self.path))
+    }
+
+    pub fn switch_label(&self) -> &'static str {
+        match self.lang {
+            Lang::Id => "English",
+            Lang::En => "Bahasa Indonesia",
+        }
+    }
+}
+
+/// Renders a page. Pages are never stored by caches: most show someone's data, and a shared
+/// village computer must not show the last user's pages from its cache.
+pub fn render(template: impl Template) -> Result<Response, AppError> {
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(template.render()?)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub page: Page,
+    pub status: u16,
+    pub message: String,
+}
+
+/// Formats a time for people, in the deployment's zone (WIB, UTC+7, where both pilot villages are).
+pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
+    (*t + chrono::Duration::hours(7)).format("%d-%m-%Y %H:%M WIB").to_string()
+}
