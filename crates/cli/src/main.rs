@@ -1,8 +1,6 @@
 //! `desmigratif`: the one binary. Serves the web application, runs migrations, loads the demo,
 //! manages accounts and villages, backs up and restores, and checks the audit chain.
 
-mod demo;
-
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use desmigratif_core::access::{Compartments, Role};
@@ -11,14 +9,18 @@ use desmigratif_core::password::{self, Cost};
 use desmigratif_core::region::{RegionTree, Scope};
 use desmigratif_core::{user, village};
 use desmigratif_db::audit::Actor;
-use desmigratif_db::{ConnectOptions, Db, default_sqlite_url, users, villages};
+use desmigratif_db::{ConnectOptions, Db, default_sqlite_url, demo, users, villages};
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "desmigratif", version, about = "Desa Migran Produktif: layanan desa untuk pekerja migran dan keluarganya")]
+#[command(
+    name = "desmigratif",
+    version,
+    about = "Desa Migran Produktif: layanan desa untuk pekerja migran dan keluarganya"
+)]
 struct Cli {
     #[command(flatten)]
     global: Global,
@@ -29,13 +31,28 @@ struct Cli {
 #[derive(Args, Clone)]
 struct Global {
     /// Address to listen on.
-    #[arg(long, env = "DESMIGRATIF_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "DESMIGRATIF_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     listen: String,
     /// Folder for the SQLite database and the server lock.
-    #[arg(long, env = "DESMIGRATIF_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "DESMIGRATIF_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     data_dir: PathBuf,
     /// sqlite://PATH or postgres://USER:PASSWORD@HOST/DB; default: SQLite in the data dir.
-    #[arg(long, env = "DESMIGRATIF_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "DESMIGRATIF_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     database_url: Option<String>,
 }
 
@@ -132,7 +149,10 @@ enum AuditCommand {
 fn main() {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DESMIGRATIF_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DESMIGRATIF_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
@@ -152,7 +172,8 @@ fn database_url(g: &Global) -> (String, bool) {
 }
 
 fn ensure_data_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("folder data {} tidak dapat dibuat", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("folder data {} tidak dapat dibuat", dir.display()))?;
     desmigratif_db::connect::check_writable(dir)?;
     Ok(())
 }
@@ -163,17 +184,27 @@ async fn open(g: &Global, create_explicit: bool) -> Result<Db> {
     if is_default {
         ensure_data_dir(&g.data_dir)?;
     }
-    let db = Db::connect(ConnectOptions { url: &url, create: is_default || create_explicit, max_connections: 16 }).await?;
+    let db = Db::connect(ConnectOptions {
+        url: &url,
+        create: is_default || create_explicit,
+        max_connections: 16,
+    })
+    .await?;
     db.migrate().await?;
     Ok(db)
 }
 
 fn read_password() -> Result<String> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("kata sandi tidak dapat dibaca dari input")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("kata sandi tidak dapat dibaca dari input")?;
     let pw = line.trim_end_matches(['\r', '\n']).to_owned();
     if pw.is_empty() {
-        bail!("kata sandi kosong; kirim kata sandi lewat input standar, mis.: echo 'kata-sandi-baru' | desmigratif user ...");
+        bail!(
+            "kata sandi kosong; kirim kata sandi lewat input standar, mis.: echo 'kata-sandi-baru' | desmigratif user ..."
+        );
     }
     Ok(pw)
 }
@@ -184,11 +215,15 @@ fn hash_password(pw: &str, username: &str) -> Result<String> {
 }
 
 async fn user_named(db: &Db, username: &str) -> Result<users::UserRow> {
-    users::by_username(db, &username.trim().to_lowercase()).await?.with_context(|| format!("pengguna «{username}» tidak ada"))
+    users::by_username(db, &username.trim().to_lowercase())
+        .await?
+        .with_context(|| format!("pengguna «{username}» tidak ada"))
 }
 
 fn cli_actor() -> Actor {
-    let who = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "?".into());
+    let who = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "?".into());
     Actor::system(&format!("cli:{who}"))
 }
 
@@ -201,10 +236,17 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Migrate => {
             let db = open(&g, true).await?;
-            println!("skema database versi {} siap", db.applied_schema_version().await?);
+            println!(
+                "skema database versi {} siap",
+                db.applied_schema_version().await?
+            );
             Ok(())
         }
-        Command::Demo { serve: args, allow_public_demo, no_serve } => {
+        Command::Demo {
+            serve: args,
+            allow_public_demo,
+            no_serve,
+        } => {
             let addr = parse_listen(&g.listen)?;
             if !addr.ip().is_loopback() && !allow_public_demo {
                 bail!(
@@ -213,7 +255,9 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let db = open(&g, false).await?;
             let regions = RegionTree::official();
-            demo::load(&db, &regions).await?;
+            if !demo::load(&db, &regions, Cost::Standard).await? {
+                eprintln!("database sudah berisi akun; data demo tidak dimuat ulang");
+            }
             demo::print_logins();
             if no_serve {
                 return Ok(());
@@ -223,11 +267,26 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Village(VillageCommand::Add { code, head_title }) => {
             let db = open(&g, false).await?;
             let regions = RegionTree::official();
-            let code = village::parse_village_code(&code, &regions).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-            let name = regions.get(&code).map(|r| r.name.clone()).unwrap_or_default();
-            let profile = village::VillageProfile { head_title, ..Default::default() }
-                .validated()
-                .map_err(|e| anyhow::anyhow!("{}", e.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")))?;
+            let code = village::parse_village_code(&code, &regions)
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let name = regions
+                .get(&code)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            let profile = village::VillageProfile {
+                head_title,
+                ..Default::default()
+            }
+            .validated()
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}",
+                    e.iter()
+                        .map(|e| e.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            })?;
             let mut tx = db.begin().await?;
             villages::add(&mut tx, &cli_actor(), &code, &name, &profile).await?;
             tx.commit().await?;
@@ -238,7 +297,13 @@ async fn run(cli: Cli) -> Result<()> {
             let db = open(&g, false).await?;
             let regions = RegionTree::official();
             for v in villages::list(&db).await? {
-                let full = v.code.parse().ok().and_then(|c| regions.view(&c)).map(|r| r.full_name()).unwrap_or_default();
+                let full = v
+                    .code
+                    .parse()
+                    .ok()
+                    .and_then(|c| regions.view(&c))
+                    .map(|r| r.full_name())
+                    .unwrap_or_default();
                 println!("{}\t{}", v.code, full);
             }
             Ok(())
@@ -247,11 +312,17 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Backup { file } => {
             let db = open(&g, false).await?;
             let tmp = file.with_extension("partial");
-            let out = std::fs::File::create(&tmp).with_context(|| format!("berkas {} tidak dapat dibuat", tmp.display()))?;
+            let out = std::fs::File::create(&tmp)
+                .with_context(|| format!("berkas {} tidak dapat dibuat", tmp.display()))?;
             let summary = desmigratif_db::backup::backup(&db, std::io::BufWriter::new(out)).await?;
             std::fs::File::open(&tmp)?.sync_all()?;
             std::fs::rename(&tmp, &file)?;
-            println!("cadangan ditulis ke {}: {} baris dari {} tabel", file.display(), summary.rows, summary.tables);
+            println!(
+                "cadangan ditulis ke {}: {} baris dari {} tabel",
+                file.display(),
+                summary.rows,
+                summary.tables
+            );
             Ok(())
         }
         Command::Restore { file } => restore(&g, &file).await,
@@ -272,7 +343,13 @@ async fn user_command(g: &Global, cmd: UserCommand) -> Result<()> {
     let db = open(g, false).await?;
     let actor = cli_actor();
     match cmd {
-        UserCommand::Add { username, name, role, scope, compartments } => {
+        UserCommand::Add {
+            username,
+            name,
+            role,
+            scope,
+            compartments,
+        } => {
             let bad = |e: desmigratif_core::Invalid| anyhow::anyhow!("{}", e.message);
             let username = user::parse_username(&username).map_err(bad)?;
             let display_name = user::parse_display_name(&name).map_err(bad)?;
@@ -291,7 +368,19 @@ async fn user_command(g: &Global, cmd: UserCommand) -> Result<()> {
             compartments.check_for(role).map_err(bad)?;
             let password_hash = hash_password(&read_password()?, &username)?;
             let mut tx = db.begin().await?;
-            users::create(&mut tx, &actor, &users::NewUser { username: username.clone(), display_name, password_hash, role, scope, compartments }).await?;
+            users::create(
+                &mut tx,
+                &actor,
+                &users::NewUser {
+                    username: username.clone(),
+                    display_name,
+                    password_hash,
+                    role,
+                    scope,
+                    compartments,
+                },
+            )
+            .await?;
             tx.commit().await?;
             println!("akun {username} dibuat");
         }
@@ -311,10 +400,14 @@ async fn user_command(g: &Global, cmd: UserCommand) -> Result<()> {
             let secret = Secret::generate();
             let prefix: String = secret.expose().chars().take(8).collect();
             let mut tx = db.begin().await?;
-            desmigratif_db::tokens::create(&mut tx, &actor, &u, &name, &secret.digest(), &prefix).await?;
+            desmigratif_db::tokens::create(&mut tx, &actor, &u, &name, &secret.digest(), &prefix)
+                .await?;
             tx.commit().await?;
             println!("{}", secret.expose());
-            eprintln!("token API untuk {} (simpan sekarang; tidak ditampilkan lagi)", u.username);
+            eprintln!(
+                "token API untuk {} (simpan sekarang; tidak ditampilkan lagi)",
+                u.username
+            );
         }
         UserCommand::Disable { username } => {
             let u = user_named(&db, &username).await?;
@@ -328,40 +421,64 @@ async fn user_command(g: &Global, cmd: UserCommand) -> Result<()> {
 }
 
 fn parse_listen(listen: &str) -> Result<SocketAddr> {
-    listen.parse().with_context(|| format!("alamat --listen «{listen}» tidak valid; contoh: 127.0.0.1:8080"))
+    listen
+        .parse()
+        .with_context(|| format!("alamat --listen «{listen}» tidak valid; contoh: 127.0.0.1:8080"))
 }
 
 /// Holds an exclusive lock on the data dir while serving, so a restore cannot swap the database
 /// file under a running server.
 fn lock_data_dir(dir: &Path) -> Result<std::fs::File> {
     std::fs::create_dir_all(dir)?;
-    let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join("desmigratif.lock"))?;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("desmigratif.lock"))?;
     match f.try_lock() {
         Ok(()) => Ok(f),
-        Err(_) => bail!("server lain sedang memakai folder data {}; hentikan dulu", dir.display()),
+        Err(_) => bail!(
+            "server lain sedang memakai folder data {}; hentikan dulu",
+            dir.display()
+        ),
     }
 }
 
 async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<String>) -> Result<()> {
     let addr = parse_listen(&g.listen)?;
-    let _lock = if database_url(g).1 { Some(lock_data_dir(&g.data_dir)?) } else { None };
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => anyhow::anyhow!("alamat {addr} sudah dipakai program lain; pilih port lain dengan --listen"),
-        _ => anyhow::anyhow!("tidak dapat mendengarkan di {addr}: {e}"),
-    })?;
+    let _lock = if database_url(g).1 {
+        Some(lock_data_dir(&g.data_dir)?)
+    } else {
+        None
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+                "alamat {addr} sudah dipakai program lain; pilih port lain dengan --listen"
+            ),
+            _ => anyhow::anyhow!("tidak dapat mendengarkan di {addr}: {e}"),
+        })?;
     let config = desmigratif_web::WebConfig {
         secure_cookies: args.secure_cookies,
         trust_proxy: args.trust_proxy,
         password_cost: Cost::Standard,
         demo_password,
     };
-    let state = desmigratif_web::AppState::new(db.clone(), Arc::new(RegionTree::official()), config);
+    let state =
+        desmigratif_web::AppState::new(db.clone(), Arc::new(RegionTree::official()), config);
     tokio::spawn(desmigratif_web::housekeeping(db.clone()));
     let app = desmigratif_web::router(state);
-    println!("desmigratif mendengarkan di http://{}", listener.local_addr()?);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    println!(
+        "desmigratif mendengarkan di http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     db.close().await;
     Ok(())
 }
@@ -384,7 +501,10 @@ async fn shutdown_signal() {
 /// SQLite: restore into a new file beside the database, then swap it in (the old one is kept);
 /// PostgreSQL: restore into the (empty, migrated) database the URL names.
 async fn restore(g: &Global, file: &Path) -> Result<()> {
-    let input = || std::fs::File::open(file).with_context(|| format!("berkas cadangan {} tidak dapat dibuka", file.display()));
+    let input = || {
+        std::fs::File::open(file)
+            .with_context(|| format!("berkas cadangan {} tidak dapat dibuka", file.display()))
+    };
     let (url, is_default) = database_url(g);
     if !is_default && !url.starts_with("sqlite:") {
         let db = open(g, false).await?;
@@ -392,16 +512,35 @@ async fn restore(g: &Global, file: &Path) -> Result<()> {
         println!("dipulihkan: {} baris", s.rows);
         return Ok(());
     }
-    let target = PathBuf::from(url.trim_start_matches("sqlite:").trim_start_matches("//").split('?').next().unwrap_or_default());
-    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let target = PathBuf::from(
+        url.trim_start_matches("sqlite:")
+            .trim_start_matches("//")
+            .split('?')
+            .next()
+            .unwrap_or_default(),
+    );
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
     ensure_data_dir(&dir)?;
-    let _lock = if is_default { Some(lock_data_dir(&g.data_dir)?) } else { None };
+    let _lock = if is_default {
+        Some(lock_data_dir(&g.data_dir)?)
+    } else {
+        None
+    };
     let staging = target.with_extension("db.restoring");
     for ext in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", staging.display()));
     }
     let staging_url = format!("sqlite://{}", staging.display());
-    let db = Db::connect(ConnectOptions { url: &staging_url, create: true, max_connections: 2 }).await?;
+    let db = Db::connect(ConnectOptions {
+        url: &staging_url,
+        create: true,
+        max_connections: 2,
+    })
+    .await?;
     db.migrate().await?;
     let restored = desmigratif_db::backup::restore(&db, std::io::BufReader::new(input()?)).await;
     db.close().await;
@@ -413,7 +552,11 @@ async fn restore(g: &Global, file: &Path) -> Result<()> {
         }
     };
     if target.exists() {
-        let keep = format!("{}.before-restore-{}", target.display(), chrono::Utc::now().format("%Y%m%d%H%M%S"));
+        let keep = format!(
+            "{}.before-restore-{}",
+            target.display(),
+            chrono::Utc::now().format("%Y%m%d%H%M%S")
+        );
         for ext in ["", "-wal", "-shm"] {
             let from = format!("{}{ext}", target.display());
             if Path::new(&from).exists() {

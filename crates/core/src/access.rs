@@ -90,7 +90,9 @@ impl Role {
         use Compartment::*;
         match self {
             Role::Admin => &[Letters, Reports],
-            Role::Pusat | Role::Provinsi | Role::Kabupaten | Role::Kecamatan => &[Registry, Cases, Reports],
+            Role::Pusat | Role::Provinsi | Role::Kabupaten | Role::Kecamatan => {
+                &[Registry, Cases, Reports]
+            }
             Role::OperatorDesa | Role::KepalaDesa => &[Registry, Letters, Reports],
             Role::Pendamping => &[Business, Children, Registry, Reports],
             Role::CaseWorker => &[Cases, Registry, Reports],
@@ -102,14 +104,23 @@ impl Role {
     fn edits_village_records(self) -> bool {
         matches!(
             self,
-            Role::Admin | Role::OperatorDesa | Role::KepalaDesa | Role::Pendamping | Role::CaseWorker | Role::BendaharaKoperasi
+            Role::Admin
+                | Role::OperatorDesa
+                | Role::KepalaDesa
+                | Role::Pendamping
+                | Role::CaseWorker
+                | Role::BendaharaKoperasi
         )
     }
 
     fn allows(self, action: Action) -> bool {
         match action {
             Action::Read(c) => self.compartments().contains(&c),
-            Action::Write(c) => c != Compartment::Reports && self.edits_village_records() && self.compartments().contains(&c),
+            Action::Write(c) => {
+                c != Compartment::Reports
+                    && self.edits_village_records()
+                    && self.compartments().contains(&c)
+            }
             Action::ManageUsers => self == Role::Admin,
             Action::ReadAudit => matches!(self, Role::Admin | Role::Pusat),
         }
@@ -138,7 +149,10 @@ impl Role {
                 Role::Kecamatan => "kode kecamatan (mis. 32.12.16)",
                 _ => "kode desa (mis. 32.12.16.2004)",
             };
-            Err(Invalid::new("cakupan", format!("peran {self} memerlukan cakupan berupa {need}")))
+            Err(Invalid::new(
+                "cakupan",
+                format!("peran {self} memerlukan cakupan berupa {need}"),
+            ))
         }
     }
 }
@@ -163,17 +177,28 @@ impl Compartments {
     }
 
     pub fn to_stored(&self) -> String {
-        self.0.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")
+        self.0
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     pub fn from_stored(s: &str) -> Result<Self, Invalid> {
-        s.split(',').filter(|p| !p.trim().is_empty()).map(str::parse).collect::<Result<Vec<_>, _>>().map(Compartments::new)
+        s.split(',')
+            .filter(|p| !p.trim().is_empty())
+            .map(str::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Compartments::new)
     }
 
     /// Refuses compartments the role can never hold (a treasurer never sees cases).
     pub fn check_for(&self, role: Role) -> Result<(), Invalid> {
         match self.0.iter().find(|c| !role.compartments().contains(c)) {
-            Some(c) => Err(Invalid::new("kompartemen", format!("peran {role} tidak boleh memegang kompartemen {c}"))),
+            Some(c) => Err(Invalid::new(
+                "kompartemen",
+                format!("peran {role} tidak boleh memegang kompartemen {c}"),
+            )),
             None => Ok(()),
         }
     }
@@ -252,58 +277,117 @@ mod tests {
     #[test]
     fn village_operator_sees_only_her_village() {
         let op = principal(Role::OperatorDesa, KENANGA);
-        assert_eq!(authorize(&op, Action::Read(Registry), Some(&code(KENANGA))), Ok(()));
-        assert_eq!(authorize(&op, Action::Write(Letters), Some(&code(KENANGA))), Ok(()));
-        assert_eq!(authorize(&op, Action::Read(Registry), Some(&code(KURIPAN))), Err(Denial::Scope));
-        assert_eq!(authorize(&op, Action::Read(Cases), Some(&code(KENANGA))), Err(Denial::Role));
+        assert_eq!(
+            authorize(&op, Action::Read(Registry), Some(&code(KENANGA))),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&op, Action::Write(Letters), Some(&code(KENANGA))),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&op, Action::Read(Registry), Some(&code(KURIPAN))),
+            Err(Denial::Scope)
+        );
+        assert_eq!(
+            authorize(&op, Action::Read(Cases), Some(&code(KENANGA))),
+            Err(Denial::Role)
+        );
     }
 
     #[test]
     fn compartments_are_checked_even_when_the_role_allows() {
         let mut worker = principal(Role::CaseWorker, KENANGA);
         worker.compartments = Compartments::new(vec![Registry]);
-        assert_eq!(authorize(&worker, Action::Read(Cases), Some(&code(KENANGA))), Err(Denial::Compartment(Cases)));
+        assert_eq!(
+            authorize(&worker, Action::Read(Cases), Some(&code(KENANGA))),
+            Err(Denial::Compartment(Cases))
+        );
     }
 
     #[test]
     fn treasurer_never_sees_cases_or_children() {
         let t = principal(Role::BendaharaKoperasi, KENANGA);
         for c in [Cases, Children, Registry, Letters] {
-            assert!(authorize(&t, Action::Read(c), Some(&code(KENANGA))).is_err(), "{c}");
+            assert!(
+                authorize(&t, Action::Read(c), Some(&code(KENANGA))).is_err(),
+                "{c}"
+            );
         }
-        assert_eq!(authorize(&t, Action::Write(Cooperative), Some(&code(KENANGA))), Ok(()));
-        assert!(Compartments::new(vec![Cases]).check_for(Role::BendaharaKoperasi).is_err());
+        assert_eq!(
+            authorize(&t, Action::Write(Cooperative), Some(&code(KENANGA))),
+            Ok(())
+        );
+        assert!(
+            Compartments::new(vec![Cases])
+                .check_for(Role::BendaharaKoperasi)
+                .is_err()
+        );
     }
 
     #[test]
     fn district_reads_its_villages_and_edits_none() {
         let kab = principal(Role::Kabupaten, "32.12");
-        assert_eq!(authorize(&kab, Action::Read(Registry), Some(&code(KENANGA))), Ok(()));
-        assert_eq!(authorize(&kab, Action::Read(Registry), Some(&code(KURIPAN))), Err(Denial::Scope));
-        assert_eq!(authorize(&kab, Action::Write(Registry), Some(&code(KENANGA))), Err(Denial::Role));
+        assert_eq!(
+            authorize(&kab, Action::Read(Registry), Some(&code(KENANGA))),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&kab, Action::Read(Registry), Some(&code(KURIPAN))),
+            Err(Denial::Scope)
+        );
+        assert_eq!(
+            authorize(&kab, Action::Write(Registry), Some(&code(KENANGA))),
+            Err(Denial::Role)
+        );
     }
 
     #[test]
     fn only_admins_manage_users_and_audit_is_for_admin_and_pusat() {
         for role in Role::ALL {
             let p = principal(*role, "");
-            assert_eq!(authorize(&p, Action::ManageUsers, None).is_ok(), *role == Role::Admin, "{role}");
-            assert_eq!(authorize(&p, Action::ReadAudit, None).is_ok(), matches!(role, Role::Admin | Role::Pusat), "{role}");
+            assert_eq!(
+                authorize(&p, Action::ManageUsers, None).is_ok(),
+                *role == Role::Admin,
+                "{role}"
+            );
+            assert_eq!(
+                authorize(&p, Action::ReadAudit, None).is_ok(),
+                matches!(role, Role::Admin | Role::Pusat),
+                "{role}"
+            );
         }
     }
 
     #[test]
     fn national_records_are_only_for_national_scopes() {
         let kab_admin = principal(Role::Admin, "32.12");
-        assert_eq!(authorize(&kab_admin, Action::ManageUsers, Some(&Scope::National)), Err(Denial::Scope));
-        assert_eq!(authorize(&kab_admin, Action::ManageUsers, Some(&code(KENANGA))), Ok(()));
-        assert_eq!(authorize(&principal(Role::Admin, ""), Action::ManageUsers, Some(&Scope::National)), Ok(()));
+        assert_eq!(
+            authorize(&kab_admin, Action::ManageUsers, Some(&Scope::National)),
+            Err(Denial::Scope)
+        );
+        assert_eq!(
+            authorize(&kab_admin, Action::ManageUsers, Some(&code(KENANGA))),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(
+                &principal(Role::Admin, ""),
+                Action::ManageUsers,
+                Some(&Scope::National)
+            ),
+            Ok(())
+        );
     }
 
     #[test]
     fn every_role_can_hold_its_default_compartments() {
         for role in Role::ALL {
-            assert!(Compartments::new(role.compartments().to_vec()).check_for(*role).is_ok());
+            assert!(
+                Compartments::new(role.compartments().to_vec())
+                    .check_for(*role)
+                    .is_ok()
+            );
         }
     }
 
@@ -325,6 +409,12 @@ mod tests {
         let c = Compartments::from_stored("reports, registry,registry").unwrap();
         assert_eq!(c.to_stored(), "registry,reports");
         assert!(Compartments::from_stored("registry,rahasia").is_err());
-        assert!("superuser".parse::<Role>().unwrap_err().message.contains("admin"));
+        assert!(
+            "superuser"
+                .parse::<Role>()
+                .unwrap_err()
+                .message
+                .contains("admin")
+        );
     }
 }

@@ -58,7 +58,9 @@ pub enum ChainBreak {
     Altered { seq: i64 },
     #[error("rantai terputus sebelum entri #{seq} (entri dihapus atau disisipkan)")]
     Broken { seq: i64 },
-    #[error("kepala rantai menunjuk entri #{head_seq}, tetapi entri terakhir #{last_seq} (entri terakhir dihapus atau kepala diubah)")]
+    #[error(
+        "kepala rantai menunjuk entri #{head_seq}, tetapi entri terakhir #{last_seq} (entri terakhir dihapus atau kepala diubah)"
+    )]
     Head { head_seq: i64, last_seq: i64 },
 }
 
@@ -70,7 +72,10 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        ChainVerifier { expected_seq: 1, prev_hash: GENESIS.to_owned() }
+        ChainVerifier {
+            expected_seq: 1,
+            prev_hash: GENESIS.to_owned(),
+        }
     }
 }
 
@@ -167,6 +172,12 @@ mod tests {
         let mut c = chain(5);
         let head = c[4].hash.clone();
         c.pop();
-        assert_eq!(verify(&c, (5, &head)), Err(ChainBreak::Head { head_seq: 5, last_seq: 4 }));
+        assert_eq!(
+            verify(&c, (5, &head)),
+            Err(ChainBreak::Head {
+                head_seq: 5,
+                last_seq: 4
+            })
+        );
     }
 }

@@ -12,7 +12,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The identity of a record: a time-ordered UUIDv7 so indexes stay compact.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct Id(pub uuid::Uuid);
 
@@ -123,7 +125,9 @@ mod sql {
 
     impl<'r> Decode<'r, Sqlite> for Id {
         fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
-            Ok(Id(<Hyphenated as Decode<Sqlite>>::decode(value)?.into_uuid()))
+            Ok(Id(
+                <Hyphenated as Decode<Sqlite>>::decode(value)?.into_uuid()
+            ))
         }
     }
 

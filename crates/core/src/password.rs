@@ -25,12 +25,17 @@ fn argon(cost: Cost) -> Argon2<'static> {
 }
 
 pub fn hash(password: &str, cost: Cost) -> String {
-    argon(cost).hash_password(password.as_bytes()).expect("argon2 hashing cannot fail with valid parameters").to_string()
+    argon(cost)
+        .hash_password(password.as_bytes())
+        .expect("argon2 hashing cannot fail with valid parameters")
+        .to_string()
 }
 
 pub fn verify(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -39,7 +44,12 @@ pub fn verify(password: &str, stored: &str) -> bool {
 /// unknown and known usernames take the same time.
 pub fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| hash(&crate::id::Secret::generate().expose().to_owned(), Cost::Standard))
+    DUMMY.get_or_init(|| {
+        hash(
+            &crate::id::Secret::generate().expose().to_owned(),
+            Cost::Standard,
+        )
+    })
 }
 
 #[cfg(test)]

@@ -52,7 +52,9 @@ impl RegionCode {
     }
 
     pub fn parent(&self) -> Option<RegionCode> {
-        self.0.rfind('.').map(|i| RegionCode(self.0[..i].to_owned()))
+        self.0
+            .rfind('.')
+            .map(|i| RegionCode(self.0[..i].to_owned()))
     }
 
     /// From the province down to this code itself.
@@ -67,7 +69,8 @@ impl RegionCode {
 
     /// Whether `other` is this region or lies inside it.
     pub fn contains(&self, other: &RegionCode) -> bool {
-        other.0 == self.0 || (other.0.starts_with(&self.0) && other.0.as_bytes()[self.0.len()] == b'.')
+        other.0 == self.0
+            || (other.0.starts_with(&self.0) && other.0.as_bytes()[self.0.len()] == b'.')
     }
 }
 
@@ -79,13 +82,18 @@ impl FromStr for RegionCode {
         let widths = [2, 2, 2, 4];
         let well_formed = !parts.is_empty()
             && parts.len() <= 4
-            && parts.iter().zip(widths).all(|(p, w)| p.len() == w && p.bytes().all(|b| b.is_ascii_digit()));
+            && parts
+                .iter()
+                .zip(widths)
+                .all(|(p, w)| p.len() == w && p.bytes().all(|b| b.is_ascii_digit()));
         if well_formed {
             Ok(RegionCode(s.to_owned()))
         } else {
             Err(Invalid::new(
                 "kode_wilayah",
-                format!("«{s}» bukan kode wilayah Kemendagri; contoh: 32, 32.12, 32.12.16 atau 32.12.16.2004"),
+                format!(
+                    "«{s}» bukan kode wilayah Kemendagri; contoh: 32, 32.12, 32.12.16 atau 32.12.16.2004"
+                ),
             ))
         }
     }
@@ -150,7 +158,12 @@ pub struct PathStep {
 impl RegionView {
     /// "Kenanga, Sindang, Kabupaten Indramayu, Jawa Barat".
     pub fn full_name(&self) -> String {
-        self.path.iter().rev().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+        self.path
+            .iter()
+            .rev()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -166,15 +179,31 @@ impl RegionTree {
             if line.trim().is_empty() {
                 continue;
             }
-            let (code, name) = line.split_once(',').ok_or_else(|| format!("baris {}: tidak ada koma", n + 1))?;
-            let code: RegionCode = code.parse().map_err(|e: Invalid| format!("baris {}: {}", n + 1, e.message))?;
+            let (code, name) = line
+                .split_once(',')
+                .ok_or_else(|| format!("baris {}: tidak ada koma", n + 1))?;
+            let code: RegionCode = code
+                .parse()
+                .map_err(|e: Invalid| format!("baris {}: {}", n + 1, e.message))?;
             let name = name.trim().trim_matches('"').to_owned();
-            regions.push(Region { level: code.level(), code, name });
+            regions.push(Region {
+                level: code.level(),
+                code,
+                name,
+            });
         }
         regions.sort_by(|a, b| a.code.cmp(&b.code));
-        let by_code = regions.iter().enumerate().map(|(i, r)| (r.code.0.clone(), i)).collect();
+        let by_code = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code.0.clone(), i))
+            .collect();
         let folded_names = regions.iter().map(|r| fold(&r.name)).collect();
-        Ok(RegionTree { regions, folded_names, by_code })
+        Ok(RegionTree {
+            regions,
+            folded_names,
+            by_code,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -198,7 +227,10 @@ impl RegionTree {
         let path = code
             .path()
             .into_iter()
-            .map(|c| PathStep { name: self.get(&c).map(|r| r.name.clone()).unwrap_or_default(), code: c })
+            .map(|c| PathStep {
+                name: self.get(&c).map(|r| r.name.clone()).unwrap_or_default(),
+                code: c,
+            })
             .collect();
         Some(RegionView {
             code: region.code.clone(),
@@ -212,7 +244,11 @@ impl RegionTree {
     /// Direct children of a region, or the provinces when `parent` is `None`.
     pub fn children(&self, parent: Option<&RegionCode>) -> Vec<&Region> {
         match parent {
-            None => self.regions.iter().filter(|r| r.level == Level::Provinsi).collect(),
+            None => self
+                .regions
+                .iter()
+                .filter(|r| r.level == Level::Provinsi)
+                .collect(),
             Some(p) => {
                 let start = self.regions.partition_point(|r| r.code <= *p);
                 self.regions[start..]
@@ -237,7 +273,8 @@ impl RegionTree {
             .iter()
             .enumerate()
             .filter(|(i, name)| {
-                level.is_none_or(|l| self.regions[*i].level == l) && words.iter().all(|w| name.contains(w))
+                level.is_none_or(|l| self.regions[*i].level == l)
+                    && words.iter().all(|w| name.contains(w))
             })
             .map(|(i, name)| {
                 let rank = if *name == query {
@@ -251,13 +288,20 @@ impl RegionTree {
             })
             .collect();
         hits.sort_by_key(|&(rank, i)| (rank, self.regions[i].level, i));
-        hits.into_iter().take(limit).map(|(_, i)| &self.regions[i]).collect()
+        hits.into_iter()
+            .take(limit)
+            .map(|(_, i)| &self.regions[i])
+            .collect()
     }
 }
 
 /// Lower case with "Kabupaten"/"Kota" prefixes kept: people type "indramayu" and "kab indramayu".
 fn fold(s: &str) -> String {
-    s.to_lowercase().replace("kab.", "kabupaten").split_whitespace().collect::<Vec<_>>().join(" ")
+    s.to_lowercase()
+        .replace("kab.", "kabupaten")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What part of the tree a user may see: the whole nation or one region with everything in it.
@@ -292,7 +336,11 @@ impl Scope {
     }
 
     pub fn from_stored(s: &str) -> Result<Scope, Invalid> {
-        if s.trim().is_empty() { Ok(Scope::National) } else { Ok(Scope::Region(s.parse()?)) }
+        if s.trim().is_empty() {
+            Ok(Scope::National)
+        } else {
+            Ok(Scope::Region(s.parse()?))
+        }
     }
 }
 
@@ -319,7 +367,10 @@ mod tests {
     fn pilot_villages_have_their_paths() {
         let kenanga = TREE.view(&code("32.12.16.2004")).unwrap();
         assert_eq!(kenanga.name, "Kenanga");
-        assert_eq!(kenanga.full_name(), "Kenanga, Sindang, Kabupaten Indramayu, Jawa Barat");
+        assert_eq!(
+            kenanga.full_name(),
+            "Kenanga, Sindang, Kabupaten Indramayu, Jawa Barat"
+        );
         let kuripan = TREE.view(&code("33.07.10.2004")).unwrap();
         assert_eq!(kuripan.path[2].name, "Watumalang");
         assert_eq!(kuripan.parent, Some(code("33.07.10")));
@@ -327,13 +378,29 @@ mod tests {
 
     #[test]
     fn quoted_names_keep_their_commas() {
-        assert_eq!(TREE.get(&code("12.07.28.1007")).unwrap().name, "Lubuk Pakam I,II");
+        assert_eq!(
+            TREE.get(&code("12.07.28.1007")).unwrap().name,
+            "Lubuk Pakam I,II"
+        );
     }
 
     #[test]
     fn codes_are_parsed_strictly() {
-        for bad in ["", "3", "321", "32.1", "32.12.16.204", "32.12.16.20045", "32-12", "ab", "32.12.16.2004.1"] {
-            assert!(bad.parse::<RegionCode>().is_err(), "{bad} should be refused");
+        for bad in [
+            "",
+            "3",
+            "321",
+            "32.1",
+            "32.12.16.204",
+            "32.12.16.20045",
+            "32-12",
+            "ab",
+            "32.12.16.2004.1",
+        ] {
+            assert!(
+                bad.parse::<RegionCode>().is_err(),
+                "{bad} should be refused"
+            );
         }
         assert_eq!(code("32.12").level(), Level::Kabupaten);
         assert_eq!(code(" 32.12.16 ").as_str(), "32.12.16");
@@ -351,7 +418,10 @@ mod tests {
     fn search_ranks_exact_names_first() {
         let hits = TREE.search("kenanga", Some(Level::Desa), 100);
         assert!(hits.iter().any(|r| r.code.as_str() == "32.12.16.2004"));
-        assert!(hits.iter().all(|r| r.name.to_lowercase().contains("kenanga")));
+        assert!(
+            hits.iter()
+                .all(|r| r.name.to_lowercase().contains("kenanga"))
+        );
         let kab = TREE.search("kab indramayu", None, 5);
         assert_eq!(kab[0].code.as_str(), "32.12");
         assert!(TREE.search("   ", None, 5).is_empty());
@@ -362,7 +432,11 @@ mod tests {
     fn children_of_a_kecamatan_are_its_villages() {
         let villages = TREE.children(Some(&code("32.12.16")));
         assert!(villages.iter().any(|r| r.name == "Kenanga"));
-        assert!(villages.iter().all(|r| r.code.parent() == Some(code("32.12.16"))));
+        assert!(
+            villages
+                .iter()
+                .all(|r| r.code.parent() == Some(code("32.12.16")))
+        );
         assert_eq!(TREE.children(None).len(), 38);
     }
 

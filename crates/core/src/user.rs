@@ -13,11 +13,16 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 pub fn parse_username(raw: &str) -> Result<String, Invalid> {
     let name = raw.trim().to_lowercase();
     let ok = (3..=32).contains(&name.chars().count())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(name)
     } else {
-        Err(Invalid::new("username", "nama pengguna 3–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung"))
+        Err(Invalid::new(
+            "username",
+            "nama pengguna 3–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung",
+        ))
     }
 }
 
@@ -26,7 +31,10 @@ pub fn parse_display_name(raw: &str) -> Result<String, Invalid> {
     match name.chars().count() {
         0 => Err(Invalid::new("display_name", "nama lengkap wajib diisi")),
         1..=100 => Ok(name),
-        _ => Err(Invalid::new("display_name", "nama lengkap paling banyak 100 karakter")),
+        _ => Err(Invalid::new(
+            "display_name",
+            "nama lengkap paling banyak 100 karakter",
+        )),
     }
 }
 
@@ -34,17 +42,29 @@ pub fn parse_display_name(raw: &str) -> Result<String, Invalid> {
 pub fn check_new_password(password: &str, username: &str) -> Result<(), Invalid> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(Invalid::new("password", format!("kata sandi minimal {MIN_PASSWORD_CHARS} karakter")));
+        return Err(Invalid::new(
+            "password",
+            format!("kata sandi minimal {MIN_PASSWORD_CHARS} karakter"),
+        ));
     }
     if chars > 200 {
-        return Err(Invalid::new("password", "kata sandi paling banyak 200 karakter"));
+        return Err(Invalid::new(
+            "password",
+            "kata sandi paling banyak 200 karakter",
+        ));
     }
     if password.to_lowercase().contains(&username.to_lowercase()) {
-        return Err(Invalid::new("password", "kata sandi tidak boleh memuat nama pengguna"));
+        return Err(Invalid::new(
+            "password",
+            "kata sandi tidak boleh memuat nama pengguna",
+        ));
     }
     let first = password.chars().next();
     if password.chars().all(|c| Some(c) == first) {
-        return Err(Invalid::new("password", "kata sandi tidak boleh satu karakter yang diulang"));
+        return Err(Invalid::new(
+            "password",
+            "kata sandi tidak boleh satu karakter yang diulang",
+        ));
     }
     Ok(())
 }
@@ -53,7 +73,11 @@ pub fn check_new_password(password: &str, username: &str) -> Result<(), Invalid>
 /// the time until which the account stays locked.
 pub fn after_failed_login(failed_so_far: i32, now: DateTime<Utc>) -> (i32, Option<DateTime<Utc>>) {
     let failed = failed_so_far + 1;
-    if failed >= MAX_FAILED_LOGINS { (0, Some(now + LOCKOUT)) } else { (failed, None) }
+    if failed >= MAX_FAILED_LOGINS {
+        (0, Some(now + LOCKOUT))
+    } else {
+        (failed, None)
+    }
 }
 
 #[cfg(test)]
@@ -70,7 +94,10 @@ mod tests {
 
     #[test]
     fn display_names() {
-        assert_eq!(parse_display_name("  Siti   Aminah ").unwrap(), "Siti Aminah");
+        assert_eq!(
+            parse_display_name("  Siti   Aminah ").unwrap(),
+            "Siti Aminah"
+        );
         assert!(parse_display_name("   ").is_err());
     }
 

@@ -8,10 +8,16 @@ use crate::region::{Level, RegionCode, RegionTree};
 pub fn parse_village_code(raw: &str, tree: &RegionTree) -> Result<RegionCode, Invalid> {
     let code: RegionCode = raw.parse()?;
     if code.level() != Level::Desa {
-        return Err(Invalid::new("kode_desa", format!("{code} bukan kode desa/kelurahan (contoh: 32.12.16.2004)")));
+        return Err(Invalid::new(
+            "kode_desa",
+            format!("{code} bukan kode desa/kelurahan (contoh: 32.12.16.2004)"),
+        ));
     }
     if tree.get(&code).is_none() {
-        return Err(Invalid::new("kode_desa", format!("kode {code} tidak ada dalam daftar wilayah Kemendagri 2025")));
+        return Err(Invalid::new(
+            "kode_desa",
+            format!("kode {code} tidak ada dalam daftar wilayah Kemendagri 2025"),
+        ));
     }
     Ok(code)
 }
@@ -47,24 +53,48 @@ impl VillageProfile {
             errors.push(Invalid::new("head_title", "sebutan kepala desa wajib diisi (paling banyak 40 karakter), mis. Kepala Desa atau Kuwu"));
         }
         if p.head_name.chars().count() > 100 {
-            errors.push(Invalid::new("head_name", "nama kepala desa paling banyak 100 karakter"));
+            errors.push(Invalid::new(
+                "head_name",
+                "nama kepala desa paling banyak 100 karakter",
+            ));
         }
         if p.office_address.chars().count() > 200 {
-            errors.push(Invalid::new("office_address", "alamat kantor paling banyak 200 karakter"));
+            errors.push(Invalid::new(
+                "office_address",
+                "alamat kantor paling banyak 200 karakter",
+            ));
         }
         let digits = p.phone.chars().filter(char::is_ascii_digit).count();
-        let phone_ok = p.phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'));
+        let phone_ok = p
+            .phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'));
         if !p.phone.is_empty() && (!phone_ok || !(6..=15).contains(&digits)) {
-            errors.push(Invalid::new("phone", "nomor telepon 6–15 angka, boleh diawali + (mis. 0234 123456)"));
+            errors.push(Invalid::new(
+                "phone",
+                "nomor telepon 6–15 angka, boleh diawali + (mis. 0234 123456)",
+            ));
         }
         let email_ok = match p.email.split_once('@') {
-            Some((user, host)) => !user.is_empty() && host.contains('.') && !host.starts_with('.') && !p.email.contains(' '),
+            Some((user, host)) => {
+                !user.is_empty()
+                    && host.contains('.')
+                    && !host.starts_with('.')
+                    && !p.email.contains(' ')
+            }
             None => false,
         };
         if !p.email.is_empty() && !email_ok {
-            errors.push(Invalid::new("email", "alamat surel tidak valid (contoh: desa@contoh.id)"));
+            errors.push(Invalid::new(
+                "email",
+                "alamat surel tidak valid (contoh: desa@contoh.id)",
+            ));
         }
-        if errors.is_empty() { Ok(p) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(p)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -76,8 +106,18 @@ mod tests {
     fn village_codes_must_be_real_villages() {
         let tree = RegionTree::official();
         assert!(parse_village_code("32.12.16.2004", &tree).is_ok());
-        assert!(parse_village_code("32.12.16", &tree).unwrap_err().message.contains("bukan kode desa"));
-        assert!(parse_village_code("32.12.16.2999", &tree).unwrap_err().message.contains("tidak ada"));
+        assert!(
+            parse_village_code("32.12.16", &tree)
+                .unwrap_err()
+                .message
+                .contains("bukan kode desa")
+        );
+        assert!(
+            parse_village_code("32.12.16.2999", &tree)
+                .unwrap_err()
+                .message
+                .contains("tidak ada")
+        );
     }
 
     #[test]

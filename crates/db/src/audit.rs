@@ -20,16 +20,28 @@ pub struct Actor {
 impl Actor {
     /// The command line or the system itself (demo loader, migrations).
     pub fn system(label: &str) -> Actor {
-        Actor { user_id: None, label: label.to_owned(), ip: String::new() }
+        Actor {
+            user_id: None,
+            label: label.to_owned(),
+            ip: String::new(),
+        }
     }
 
     pub fn user(p: &Principal, ip: &str) -> Actor {
-        Actor { user_id: Some(p.user_id), label: p.username.clone(), ip: ip.to_owned() }
+        Actor {
+            user_id: Some(p.user_id),
+            label: p.username.clone(),
+            ip: ip.to_owned(),
+        }
     }
 
     /// Someone not logged in (a failed login, a public request).
     pub fn anonymous(ip: &str) -> Actor {
-        Actor { user_id: None, label: "anonim".into(), ip: ip.to_owned() }
+        Actor {
+            user_id: None,
+            label: "anonim".into(),
+            ip: ip.to_owned(),
+        }
     }
 }
 
@@ -89,9 +101,15 @@ pub async fn append(tx: &mut Tx, actor: &Actor, event: &Event) -> Result<AuditEn
     // The head row serialises appenders: on PostgreSQL by the row lock, on SQLite by the write
     // lock that BEGIN IMMEDIATE already holds.
     let (seq, prev_hash): (i64, String) = match tx {
-        Tx::Sqlite(t) => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **t).await?,
+        Tx::Sqlite(t) => {
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut **t)
+                .await?
+        }
         Tx::Postgres(t) => {
-            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE").fetch_one(&mut **t).await?
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+                .fetch_one(&mut **t)
+                .await?
         }
     };
     let mut entry = AuditEntry {
@@ -176,8 +194,17 @@ pub async fn record_change(
         .execute(c)
         .await?;
     });
-    let detail = if fields.is_empty() { String::new() } else { format!("fields={fields}") };
-    append(tx, actor, &Event::new(&format!("{entity}.{op}"), entity, entity_id, region).detail(detail)).await?;
+    let detail = if fields.is_empty() {
+        String::new()
+    } else {
+        format!("fields={fields}")
+    };
+    append(
+        tx,
+        actor,
+        &Event::new(&format!("{entity}.{op}"), entity, entity_id, region).detail(detail),
+    )
+    .await?;
     Ok(())
 }
 
@@ -240,14 +267,18 @@ pub async fn verify(db: &Db) -> Result<std::result::Result<i64, ChainBreak>> {
             break;
         }
     }
-    let (seq, hash): (i64, String) =
-        on_pool!(db, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await)?;
+    let (seq, hash): (i64, String) = on_pool!(db, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await)?;
     Ok(verifier.finish(seq, &hash))
 }
 
 /// One page of entries, newest first, optionally limited to a region prefix ("" = all) and to
 /// entries older than `before`.
-pub async fn list(db: &Db, region_prefix: &str, before: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>> {
+pub async fn list(
+    db: &Db,
+    region_prefix: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>> {
     let like = format!("{region_prefix}.%");
     let sql = format!(
         "SELECT {COLUMNS} FROM audit_log
@@ -266,20 +297,24 @@ pub async fn list(db: &Db, region_prefix: &str, before: Option<i64>, limit: i64)
 
 /// How many entries match an action and outcome; for tests and the dashboard.
 pub async fn count(db: &Db, action: &str, outcome: Outcome) -> Result<i64> {
-    Ok(on_pool!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND outcome = $2")
+    Ok(
+        on_pool!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND outcome = $2")
         .bind(action)
         .bind(outcome.as_str())
         .fetch_one(p)
-        .await)?)
+        .await)?,
+    )
 }
 
 /// Rows in the change log for one record, oldest first: (op, fields).
 pub async fn changes_of(db: &Db, entity: &str, entity_id: &str) -> Result<Vec<(String, String)>> {
-    Ok(on_pool!(db, p => sqlx::query_as("SELECT op, fields FROM change_log WHERE entity = $1 AND entity_id = $2 ORDER BY id")
+    Ok(
+        on_pool!(db, p => sqlx::query_as("SELECT op, fields FROM change_log WHERE entity = $1 AND entity_id = $2 ORDER BY id")
         .bind(entity)
         .bind(entity_id)
         .fetch_all(p)
-        .await)?)
+        .await)?,
+    )
 }
 
 impl From<ChainBreak> for DbError {

@@ -11,7 +11,15 @@ use std::io::{BufRead, BufReader, Read, Write};
 
 /// Every table, parents before children. A test checks this against the schema, so a new table
 /// cannot be forgotten here.
-pub const TABLES: &[&str] = &["settings", "villages", "users", "api_tokens", "audit_log", "audit_head", "change_log"];
+pub const TABLES: &[&str] = &[
+    "settings",
+    "villages",
+    "users",
+    "api_tokens",
+    "audit_log",
+    "audit_head",
+    "change_log",
+];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];
 
@@ -53,21 +61,38 @@ pub async fn dump(db: &Db) -> Result<Vec<(String, String)>> {
         Db::Sqlite(p) => {
             let mut tx = p.begin().await?;
             for table in TABLES {
-                let cols = schema.get(*table).ok_or_else(|| DbError::Corrupt(format!("tabel {table} tidak ada")))?;
-                let pairs = cols.iter().map(|c| format!("'{c}', \"{c}\"")).collect::<Vec<_>>().join(", ");
+                let cols = schema
+                    .get(*table)
+                    .ok_or_else(|| DbError::Corrupt(format!("tabel {table} tidak ada")))?;
+                let pairs = cols
+                    .iter()
+                    .map(|c| format!("'{c}', \"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let sql = format!("SELECT json_object({pairs}) FROM \"{table}\" ORDER BY 1");
                 let sql = sql.replace("ORDER BY 1", &format!("ORDER BY \"{}\"", cols[0]));
-                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *tx).await?;
+                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .fetch_all(&mut *tx)
+                    .await?;
                 out.extend(rows.into_iter().map(|r| (table.to_string(), r)));
             }
             tx.commit().await?;
         }
         Db::Postgres(p) => {
-            let mut tx = p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+            let mut tx = p
+                .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await?;
             for table in TABLES {
-                let cols = schema.get(*table).ok_or_else(|| DbError::Corrupt(format!("tabel {table} tidak ada")))?;
-                let sql = format!("SELECT row_to_json(t)::text FROM \"{table}\" t ORDER BY \"{}\"", cols[0]);
-                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *tx).await?;
+                let cols = schema
+                    .get(*table)
+                    .ok_or_else(|| DbError::Corrupt(format!("tabel {table} tidak ada")))?;
+                let sql = format!(
+                    "SELECT row_to_json(t)::text FROM \"{table}\" t ORDER BY \"{}\"",
+                    cols[0]
+                );
+                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .fetch_all(&mut *tx)
+                    .await?;
                 out.extend(rows.into_iter().map(|r| (table.to_string(), r)));
             }
             tx.commit().await?;
@@ -90,9 +115,15 @@ pub async fn backup(db: &Db, writer: impl Write) -> Result<Summary> {
     let io = |e: std::io::Error| DbError::Setup(format!("gagal menulis cadangan: {e}"));
     serde_json::to_writer(&mut gz, &header).map_err(|e| DbError::Setup(e.to_string()))?;
     gz.write_all(b"\n").map_err(io)?;
-    let mut summary = Summary { rows: 0, tables: TABLES.len() };
+    let mut summary = Summary {
+        rows: 0,
+        tables: TABLES.len(),
+    };
     for (table, row) in rows {
-        let line = Line { t: table, r: serde_json::from_str(&row).map_err(|e| DbError::Corrupt(e.to_string()))? };
+        let line = Line {
+            t: table,
+            r: serde_json::from_str(&row).map_err(|e| DbError::Corrupt(e.to_string()))?,
+        };
         serde_json::to_writer(&mut gz, &line).map_err(|e| DbError::Setup(e.to_string()))?;
         gz.write_all(b"\n").map_err(io)?;
         summary.rows += 1;
@@ -104,14 +135,20 @@ pub async fn backup(db: &Db, writer: impl Write) -> Result<Summary> {
 /// Restores a backup into `db`, which must be migrated to the same schema version and hold no
 /// data yet. Everything happens in one transaction: a bad file leaves the database untouched.
 pub async fn restore(db: &Db, reader: impl Read) -> Result<Summary> {
-    let bad = |why: String| DbError::Setup(format!("berkas cadangan tidak dapat dipulihkan: {why}"));
+    let bad =
+        |why: String| DbError::Setup(format!("berkas cadangan tidak dapat dipulihkan: {why}"));
     let mut lines = BufReader::new(GzDecoder::new(reader)).lines();
     let header: Header = match lines.next() {
-        Some(Ok(l)) => serde_json::from_str(&l).map_err(|_| bad("bukan berkas cadangan desmigratif".into()))?,
+        Some(Ok(l)) => {
+            serde_json::from_str(&l).map_err(|_| bad("bukan berkas cadangan desmigratif".into()))?
+        }
         _ => return Err(bad("bukan berkas cadangan desmigratif (gzip)".into())),
     };
     if header.format != FORMAT || header.version != 1 {
-        return Err(bad(format!("format {} versi {} tidak dikenal", header.format, header.version)));
+        return Err(bad(format!(
+            "format {} versi {} tidak dikenal",
+            header.format, header.version
+        )));
     }
     if header.backend != backend_name(db.backend()) {
         return Err(bad(format!(
@@ -122,7 +159,10 @@ pub async fn restore(db: &Db, reader: impl Read) -> Result<Summary> {
     }
     let current = db.applied_schema_version().await?;
     if header.schema_version != current {
-        return Err(bad(format!("skema cadangan versi {}, database tujuan versi {current}", header.schema_version)));
+        return Err(bad(format!(
+            "skema cadangan versi {}, database tujuan versi {current}",
+            header.schema_version
+        )));
     }
     let occupied: i64 = on_pool!(db, p => sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM villages) + (SELECT COUNT(*) FROM audit_log)"
@@ -133,19 +173,27 @@ pub async fn restore(db: &Db, reader: impl Read) -> Result<Summary> {
         ));
     }
 
-    let mut by_table: Vec<(String, Vec<serde_json::Value>)> = TABLES.iter().map(|t| (t.to_string(), Vec::new())).collect();
+    let mut by_table: Vec<(String, Vec<serde_json::Value>)> =
+        TABLES.iter().map(|t| (t.to_string(), Vec::new())).collect();
     for (n, line) in lines.enumerate() {
         let line = line.map_err(|e| bad(format!("baris {}: {e}", n + 2)))?;
         if line.is_empty() {
             continue;
         }
-        let Line { t, r } = serde_json::from_str(&line).map_err(|e| bad(format!("baris {}: {e}", n + 2)))?;
-        let slot = by_table.iter_mut().find(|(name, _)| *name == t).ok_or_else(|| bad(format!("tabel {t} tidak dikenal")))?;
+        let Line { t, r } =
+            serde_json::from_str(&line).map_err(|e| bad(format!("baris {}: {e}", n + 2)))?;
+        let slot = by_table
+            .iter_mut()
+            .find(|(name, _)| *name == t)
+            .ok_or_else(|| bad(format!("tabel {t} tidak dikenal")))?;
         slot.1.push(r);
     }
 
     let schema = crate::schema::columns(db).await?;
-    let mut summary = Summary { rows: 0, tables: TABLES.len() };
+    let mut summary = Summary {
+        rows: 0,
+        tables: TABLES.len(),
+    };
     let mut tx = db.begin().await?;
     for table in TABLES.iter().rev() {
         let sql = format!("DELETE FROM \"{table}\"");
@@ -157,14 +205,32 @@ pub async fn restore(db: &Db, reader: impl Read) -> Result<Summary> {
             let json = serde_json::Value::Array(chunk.to_vec()).to_string();
             match &mut tx {
                 crate::Tx::Sqlite(t) => {
-                    let names = cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
-                    let values = cols.iter().map(|c| format!("json_extract(value, '$.{c}')")).collect::<Vec<_>>().join(", ");
-                    let sql = format!("INSERT INTO \"{table}\" ({names}) SELECT {values} FROM json_each($1)");
-                    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&json).execute(&mut **t).await?;
+                    let names = cols
+                        .iter()
+                        .map(|c| format!("\"{c}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let values = cols
+                        .iter()
+                        .map(|c| format!("json_extract(value, '$.{c}')"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO \"{table}\" ({names}) SELECT {values} FROM json_each($1)"
+                    );
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(&json)
+                        .execute(&mut **t)
+                        .await?;
                 }
                 crate::Tx::Postgres(t) => {
-                    let sql = format!("INSERT INTO \"{table}\" SELECT * FROM json_populate_recordset(NULL::\"{table}\", $1::json)");
-                    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&json).execute(&mut **t).await?;
+                    let sql = format!(
+                        "INSERT INTO \"{table}\" SELECT * FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
+                    );
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(&json)
+                        .execute(&mut **t)
+                        .await?;
                 }
             }
             summary.rows += chunk.len() as u64;

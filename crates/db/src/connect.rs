@@ -44,23 +44,35 @@ impl Db {
         let url = opts.url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)
-                .map_err(|e| DbError::Setup(format!("URL PostgreSQL tidak valid ({}): {e}", redact(url))))?
+                .map_err(|e| {
+                    DbError::Setup(format!("URL PostgreSQL tidak valid ({}): {e}", redact(url)))
+                })?
                 .log_statements(tracing::log::LevelFilter::Trace);
             let pool = PgPoolOptions::new()
                 .max_connections(opts.max_connections)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await
-                .map_err(|e| DbError::Setup(format!("tidak dapat terhubung ke PostgreSQL {}: {e}", redact(url))))?;
+                .map_err(|e| {
+                    DbError::Setup(format!(
+                        "tidak dapat terhubung ke PostgreSQL {}: {e}",
+                        redact(url)
+                    ))
+                })?;
             Ok(Db::Postgres(pool))
         } else if let Some(rest) = url.strip_prefix("sqlite:") {
             let path = rest.trim_start_matches("//");
             let path = path.split('?').next().unwrap_or_default();
             if path.is_empty() || path == ":memory:" {
-                return Err(DbError::Setup("SQLite memerlukan path berkas, mis. sqlite://./data/desmigratif.db".into()));
+                return Err(DbError::Setup(
+                    "SQLite memerlukan path berkas, mis. sqlite://./data/desmigratif.db".into(),
+                ));
             }
             let file = Path::new(path);
-            let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let dir = file
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             if !file.exists() {
                 if !opts.create {
                     return Err(DbError::Setup(format!(
@@ -69,7 +81,10 @@ impl Db {
                     )));
                 }
                 if !dir.is_dir() {
-                    return Err(DbError::Setup(format!("folder {} untuk database SQLite tidak ada", dir.display())));
+                    return Err(DbError::Setup(format!(
+                        "folder {} untuk database SQLite tidak ada",
+                        dir.display()
+                    )));
                 }
             }
             check_writable(dir)?;
@@ -86,7 +101,12 @@ impl Db {
                 .max_connections(opts.max_connections)
                 .connect_with(options)
                 .await
-                .map_err(|e| DbError::Setup(format!("tidak dapat membuka database SQLite {}: {e}", file.display())))?;
+                .map_err(|e| {
+                    DbError::Setup(format!(
+                        "tidak dapat membuka database SQLite {}: {e}",
+                        file.display()
+                    ))
+                })?;
             Ok(Db::Sqlite(pool))
         } else {
             let scheme = url.split(':').next().unwrap_or_default();
@@ -150,7 +170,12 @@ pub fn check_writable(dir: &Path) -> Result<()> {
     let probe = dir.join(format!(".desmigratif-write-test-{}", std::process::id()));
     std::fs::write(&probe, b"ok")
         .and_then(|_| std::fs::remove_file(&probe))
-        .map_err(|e| DbError::Setup(format!("folder data {} tidak dapat ditulisi: {e}", dir.display())))
+        .map_err(|e| {
+            DbError::Setup(format!(
+                "folder data {} tidak dapat ditulisi: {e}",
+                dir.display()
+            ))
+        })
 }
 
 #[cfg(test)]
@@ -159,7 +184,10 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_messages() {
-        assert_eq!(redact("postgres://app:s3cret@db:5432/dm"), "postgres://app:***@db:5432/dm");
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/dm"),
+            "postgres://app:***@db:5432/dm"
+        );
         assert_eq!(redact("postgres://app@db/dm"), "postgres://app@db/dm");
         assert_eq!(redact("sqlite://./data/x.db"), "sqlite://./data/x.db");
     }

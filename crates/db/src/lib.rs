@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod backup;
 pub mod connect;
+pub mod demo;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
@@ -127,5 +128,9 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 /// Maps a UNIQUE violation to `Conflict(message)`, anything else through unchanged.
 pub(crate) fn conflict_on_duplicate(e: sqlx::Error, message: impl Into<String>) -> DbError {
-    if is_unique_violation(&e) { DbError::Conflict(message.into()) } else { DbError::Sql(e) }
+    if is_unique_violation(&e) {
+        DbError::Conflict(message.into())
+    } else {
+        DbError::Sql(e)
+    }
 }

@@ -10,7 +10,9 @@ pub const PROGRAMME_LABEL: &str = "programme_label";
 pub const DEFAULT_PROGRAMME_LABEL: &str = "Desa Migran Produktif (Desmigratif)";
 
 pub async fn get(db: &Db, key: &str) -> Result<Option<String>> {
-    Ok(on_pool!(db, p => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(p).await)?,
+    )
 }
 
 pub async fn set(tx: &mut Tx, actor: &Actor, key: &str, value: &str) -> Result<()> {

@@ -18,7 +18,14 @@ pub struct TokenRow {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-pub async fn create(tx: &mut Tx, actor: &Actor, user: &UserRow, name: &str, token_hash: &str, prefix: &str) -> Result<Id> {
+pub async fn create(
+    tx: &mut Tx,
+    actor: &Actor,
+    user: &UserRow,
+    name: &str,
+    token_hash: &str,
+    prefix: &str,
+) -> Result<Id> {
     let id = Id::new();
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -53,7 +60,16 @@ pub async fn revoke(tx: &mut Tx, actor: &Actor, user: &UserRow, token_id: Id) ->
         .execute(c)
         .await.map(|r| r.rows_affected()))?;
     if done == 1 {
-        audit::record_change(tx, actor, "api_token", token_id, "update", &user.scope, &["revoked_at"]).await?;
+        audit::record_change(
+            tx,
+            actor,
+            "api_token",
+            token_id,
+            "update",
+            &user.scope,
+            &["revoked_at"],
+        )
+        .await?;
     }
     Ok(done == 1)
 }
@@ -74,7 +90,10 @@ pub async fn lookup(db: &Db, token_hash: &str) -> Result<Option<UserRow>> {
     let row: Option<Joined> = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_optional(p).await)?;
     let Some(row) = row else { return Ok(None) };
     let at = now();
-    if row.last_used_at.is_none_or(|t| at - t > chrono::Duration::minutes(1)) {
+    if row
+        .last_used_at
+        .is_none_or(|t| at - t > chrono::Duration::minutes(1))
+    {
         on_pool!(db, p => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(at).bind(row.token_id).execute(p).await.map(|r| r.rows_affected()))?;
     }
     Ok(Some(row.user))

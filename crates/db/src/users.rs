@@ -31,7 +31,9 @@ pub(crate) const COLUMNS: &str = "users.id, users.username, users.display_name, 
 
 impl UserRow {
     pub fn principal(&self) -> Result<Principal> {
-        let corrupt = |e: desmigratif_core::Invalid| DbError::Corrupt(format!("pengguna {}: {e}", self.username));
+        let corrupt = |e: desmigratif_core::Invalid| {
+            DbError::Corrupt(format!("pengguna {}: {e}", self.username))
+        };
         Ok(Principal {
             user_id: self.id,
             username: self.username.clone(),
@@ -76,27 +78,45 @@ pub async fn create(tx: &mut Tx, actor: &Actor, u: &NewUser) -> Result<Id> {
     .execute(c)
     .await.map(|r| r.rows_affected()))
     .map_err(|e| conflict_on_duplicate(e, format!("nama pengguna «{}» sudah dipakai", u.username)))?;
-    audit::record_change(tx, actor, "user", id, "create", u.scope.as_stored(), &["username", "role", "scope", "compartments"])
-        .await?;
+    audit::record_change(
+        tx,
+        actor,
+        "user",
+        id,
+        "create",
+        u.scope.as_stored(),
+        &["username", "role", "scope", "compartments"],
+    )
+    .await?;
     Ok(id)
 }
 
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE username = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(p).await)?,
+    )
 }
 
 pub async fn by_id(db: &Db, id: Id) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?,
+    )
 }
 
 /// Accounts whose scope lies inside `scope`, ordered by username, one page at a time.
-pub async fn list_within(db: &Db, scope: &Scope, offset: i64, limit: i64) -> Result<(Vec<UserRow>, i64)> {
+pub async fn list_within(
+    db: &Db,
+    scope: &Scope,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<UserRow>, i64)> {
     let prefix = scope.as_stored();
     let like = format!("{prefix}.%");
     let filter = "($1 = '' OR scope = $1 OR scope LIKE $2)";
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE {filter} ORDER BY username LIMIT $3 OFFSET $4");
+    let sql =
+        format!("SELECT {COLUMNS} FROM users WHERE {filter} ORDER BY username LIMIT $3 OFFSET $4");
     let count_sql = format!("SELECT COUNT(*) FROM users WHERE {filter}");
     let rows = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(prefix).bind(&like).bind(limit).bind(offset).fetch_all(p).await)?;
     let total = on_pool!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)).bind(prefix).bind(&like).fetch_one(p).await)?;
@@ -105,7 +125,12 @@ pub async fn list_within(db: &Db, scope: &Scope, offset: i64, limit: i64) -> Res
 
 /// Sets a new password and ends every session and API token of the account, so a stolen
 /// credential stops working when the password is changed.
-pub async fn set_password(tx: &mut Tx, actor: &Actor, user: &UserRow, password_hash: &str) -> Result<()> {
+pub async fn set_password(
+    tx: &mut Tx,
+    actor: &Actor,
+    user: &UserRow,
+    password_hash: &str,
+) -> Result<()> {
     let at = now();
     on_tx!(tx, c => {
         sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $3")
@@ -116,10 +141,24 @@ pub async fn set_password(tx: &mut Tx, actor: &Actor, user: &UserRow, password_h
             .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id).execute(&mut *c).await?;
     });
-    audit::record_change(tx, actor, "user", user.id, "update", &user.scope, &["password"]).await
+    audit::record_change(
+        tx,
+        actor,
+        "user",
+        user.id,
+        "update",
+        &user.scope,
+        &["password"],
+    )
+    .await
 }
 
-pub async fn set_disabled(tx: &mut Tx, actor: &Actor, user: &UserRow, disabled: bool) -> Result<()> {
+pub async fn set_disabled(
+    tx: &mut Tx,
+    actor: &Actor,
+    user: &UserRow,
+    disabled: bool,
+) -> Result<()> {
     on_tx!(tx, c => {
         sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
             .bind(disabled)
@@ -131,7 +170,16 @@ pub async fn set_disabled(tx: &mut Tx, actor: &Actor, user: &UserRow, disabled: 
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id).execute(&mut *c).await?;
         }
     });
-    audit::record_change(tx, actor, "user", user.id, "update", &user.scope, &["disabled"]).await
+    audit::record_change(
+        tx,
+        actor,
+        "user",
+        user.id,
+        "update",
+        &user.scope,
+        &["disabled"],
+    )
+    .await
 }
 
 pub async fn set_language(db: &Db, user_id: Id, language: &str) -> Result<()> {

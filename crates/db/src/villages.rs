@@ -34,9 +34,16 @@ impl VillageRow {
     }
 }
 
-const COLUMNS: &str = "id, code, name, head_title, head_name, office_address, phone, email, created_at, updated_at";
+const COLUMNS: &str =
+    "id, code, name, head_title, head_name, office_address, phone, email, created_at, updated_at";
 
-pub async fn add(tx: &mut Tx, actor: &Actor, code: &RegionCode, name: &str, profile: &VillageProfile) -> Result<Id> {
+pub async fn add(
+    tx: &mut Tx,
+    actor: &Actor,
+    code: &RegionCode,
+    name: &str,
+    profile: &VillageProfile,
+) -> Result<Id> {
     let id = Id::new();
     let at = now();
     on_tx!(tx, c => sqlx::query(
@@ -55,7 +62,16 @@ pub async fn add(tx: &mut Tx, actor: &Actor, code: &RegionCode, name: &str, prof
     .execute(c)
     .await.map(|r| r.rows_affected()))
     .map_err(|e| conflict_on_duplicate(e, format!("desa {code} sudah dilayani deployment ini")))?;
-    audit::record_change(tx, actor, "village", id, "create", code.as_str(), &["code", "name"]).await?;
+    audit::record_change(
+        tx,
+        actor,
+        "village",
+        id,
+        "create",
+        code.as_str(),
+        &["code", "name"],
+    )
+    .await?;
     Ok(id)
 }
 
@@ -66,21 +82,34 @@ pub async fn list(db: &Db) -> Result<Vec<VillageRow>> {
 
 pub async fn list_within(db: &Db, scope: &Scope) -> Result<Vec<VillageRow>> {
     let all = list(db).await?;
-    Ok(all.into_iter().filter(|v| v.code.parse().is_ok_and(|c| scope.covers(&c))).collect())
+    Ok(all
+        .into_iter()
+        .filter(|v| v.code.parse().is_ok_and(|c| scope.covers(&c)))
+        .collect())
 }
 
 pub async fn by_code(db: &Db, code: &RegionCode) -> Result<Option<VillageRow>> {
     let sql = format!("SELECT {COLUMNS} FROM villages WHERE code = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(code.as_str()).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(code.as_str()).fetch_optional(p).await)?,
+    )
 }
 
 /// Saves a validated profile and records which fields changed.
-pub async fn update_profile(tx: &mut Tx, actor: &Actor, village: &VillageRow, profile: &VillageProfile) -> Result<Vec<&'static str>> {
+pub async fn update_profile(
+    tx: &mut Tx,
+    actor: &Actor,
+    village: &VillageRow,
+    profile: &VillageProfile,
+) -> Result<Vec<&'static str>> {
     let old = village.profile();
     let changed: Vec<&'static str> = [
         ("head_title", old.head_title != profile.head_title),
         ("head_name", old.head_name != profile.head_name),
-        ("office_address", old.office_address != profile.office_address),
+        (
+            "office_address",
+            old.office_address != profile.office_address,
+        ),
         ("phone", old.phone != profile.phone),
         ("email", old.email != profile.email),
     ]
@@ -102,6 +131,15 @@ pub async fn update_profile(tx: &mut Tx, actor: &Actor, village: &VillageRow, pr
     .bind(village.id)
     .execute(c)
     .await.map(|r| r.rows_affected()))?;
-    audit::record_change(tx, actor, "village", village.id, "update", &village.code, &changed).await?;
+    audit::record_change(
+        tx,
+        actor,
+        "village",
+        village.id,
+        "update",
+        &village.code,
+        &changed,
+    )
+    .await?;
     Ok(changed)
 }

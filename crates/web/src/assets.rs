@@ -11,8 +11,12 @@ use std::sync::LazyLock;
 const CSS: &str = include_str!("../assets/app.css");
 const FAVICON: &str = include_str!("../assets/favicon.svg");
 
-static CSS_PATH: LazyLock<String> =
-    LazyLock::new(|| format!("/static/app.{}.css", &hex::encode(Sha256::digest(CSS.as_bytes()))[..12]));
+static CSS_PATH: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "/static/app.{}.css",
+        &hex::encode(Sha256::digest(CSS.as_bytes()))[..12]
+    )
+});
 
 pub fn css_path() -> &'static str {
     &CSS_PATH
@@ -25,9 +29,23 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
 async fn serve(Path(file): Path<String>) -> Response {
     let immutable = "public, max-age=31536000, immutable";
     if format!("/static/{file}") == *CSS_PATH {
-        ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, immutable)], CSS).into_response()
+        (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, immutable),
+            ],
+            CSS,
+        )
+            .into_response()
     } else if file == "favicon.svg" {
-        ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], FAVICON).into_response()
+        (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            FAVICON,
+        )
+            .into_response()
     } else {
         crate::AppError::NotFound.into_response()
     }

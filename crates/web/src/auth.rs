@@ -3,9 +3,9 @@
 //! and [`Staff::allow`], the single place where an authorisation decision is enforced and a
 //! denial audited.
 
+use crate::AppState;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::AppState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -55,7 +55,11 @@ pub struct Ctx {
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::Internal("Ctx missing".into()))
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("Ctx missing".into()))
     }
 }
 
@@ -94,15 +98,32 @@ impl Staff {
 
     /// The one enforcement point: asks `access::authorize`, and on refusal writes an audit entry
     /// and answers 404 for records, 403 for actions.
-    pub async fn allow(&self, state: &AppState, action: Action, place: Option<&Scope>, target: Target<'_>) -> Result<(), AppError> {
-        let Err(denial) = authorize(&self.auth.principal, action, place) else { return Ok(()) };
+    pub async fn allow(
+        &self,
+        state: &AppState,
+        action: Action,
+        place: Option<&Scope>,
+        target: Target<'_>,
+    ) -> Result<(), AppError> {
+        let Err(denial) = authorize(&self.auth.principal, action, place) else {
+            return Ok(());
+        };
         let (entity, id, name, refusal) = match target {
             Target::Object { entity, id } => (entity, id, "", AppError::NotFound),
             Target::Action { name } => ("action", "", name, AppError::Forbidden),
         };
-        let event = Event::new("access.denied", entity, id, place.map(Scope::as_stored).unwrap_or(""))
-            .outcome(Outcome::Denied)
-            .detail(format!("{} {:?} {}", denial.reason(), action, name).trim().to_owned());
+        let event = Event::new(
+            "access.denied",
+            entity,
+            id,
+            place.map(Scope::as_stored).unwrap_or(""),
+        )
+        .outcome(Outcome::Denied)
+        .detail(
+            format!("{} {:?} {}", denial.reason(), action, name)
+                .trim()
+                .to_owned(),
+        );
         audit::log(&state.db, &self.actor(), &event).await?;
         Err(refusal)
     }
@@ -121,7 +142,12 @@ pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 }
 
 /// A `Set-Cookie` value with the attributes every cookie of ours has.
-pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: Option<i64>) -> HeaderValue {
+pub fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age_secs: Option<i64>,
+) -> HeaderValue {
     let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if let Some(age) = max_age_secs {
         c.push_str(&format!("; Max-Age={age}"));
@@ -134,15 +160,27 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: Optio
 
 fn client_ip(req: &Request, trust_proxy: bool) -> String {
     if trust_proxy
-        && let Some(first) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
+        && let Some(first) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
     {
         return first.trim().to_owned();
     }
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "-".into())
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "-".into())
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// Identifies the caller, checks CSRF on unsafe requests and puts a [`Ctx`] in the request.
@@ -151,7 +189,10 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
         Ok((request, new_csrf_cookie)) => {
             let mut response = next.run(request).await;
             if let Some(token) = new_csrf_cookie {
-                response.headers_mut().append(header::SET_COOKIE, set_cookie(&state, CSRF_COOKIE, &token, None));
+                response.headers_mut().append(
+                    header::SET_COOKIE,
+                    set_cookie(&state, CSRF_COOKIE, &token, None),
+                );
             }
             response
         }
@@ -164,7 +205,11 @@ async fn guard(state: &AppState, request: Request) -> Result<(Request, Option<St
     let lang = Lang::from_headers(headers);
     let ip = client_ip(&request, state.config.trust_proxy);
     let path = request.uri().path().to_owned();
-    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
 
     let (auth, session_csrf) = if let Some(token) = bearer(headers) {
         // A wrong token is an error, not an anonymous request: the caller meant to log in.
@@ -172,13 +217,27 @@ async fn guard(state: &AppState, request: Request) -> Result<(Request, Option<St
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let principal = user.principal()?;
-        (Some(Arc::new(Authed { user, principal, via: Via::Token })), None)
+        (
+            Some(Arc::new(Authed {
+                user,
+                principal,
+                via: Via::Token,
+            })),
+            None,
+        )
     } else if let Some(value) = cookie(headers, SESSION_COOKIE) {
         let token_hash = Secret::from_client(value).digest();
         match desmigratif_db::sessions::lookup(&state.db, &token_hash).await? {
             Some((user, csrf)) => {
                 let principal = user.principal()?;
-                (Some(Arc::new(Authed { user, principal, via: Via::Session { token_hash } })), Some(csrf))
+                (
+                    Some(Arc::new(Authed {
+                        user,
+                        principal,
+                        via: Via::Session { token_hash },
+                    })),
+                    Some(csrf),
+                )
             }
             None => (None, None),
         }
@@ -186,23 +245,41 @@ async fn guard(state: &AppState, request: Request) -> Result<(Request, Option<St
         (None, None)
     };
 
-    let anon_csrf = cookie(headers, CSRF_COOKIE).filter(|v| v.len() >= 32).map(str::to_owned);
+    let anon_csrf = cookie(headers, CSRF_COOKIE)
+        .filter(|v| v.len() >= 32)
+        .map(str::to_owned);
     let new_csrf_cookie = match (&session_csrf, &anon_csrf) {
         (None, None) => Some(Secret::generate().expose().to_owned()),
         _ => None,
     };
-    let csrf = session_csrf.clone().or(anon_csrf.clone()).or(new_csrf_cookie.clone()).unwrap_or_default();
+    let csrf = session_csrf
+        .clone()
+        .or(anon_csrf.clone())
+        .or(new_csrf_cookie.clone())
+        .unwrap_or_default();
 
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let by_token = matches!(auth.as_deref(), Some(Authed { via: Via::Token, .. }));
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let by_token = matches!(
+        auth.as_deref(),
+        Some(Authed {
+            via: Via::Token,
+            ..
+        })
+    );
     let request = if unsafe_method && !by_token {
-        let (request, ok) = check_csrf(request, session_csrf.as_deref().or(anon_csrf.as_deref())).await?;
+        let (request, ok) =
+            check_csrf(request, session_csrf.as_deref().or(anon_csrf.as_deref())).await?;
         if !ok {
             let actor = match auth.as_deref() {
                 Some(a) => Actor::user(&a.principal, &ip),
                 None => Actor::anonymous(&ip),
             };
-            let event = Event::new("csrf.reject", "request", "", "").outcome(Outcome::Denied).detail(path.clone());
+            let event = Event::new("csrf.reject", "request", "", "")
+                .outcome(Outcome::Denied)
+                .detail(path.clone());
             audit::log(&state.db, &actor, &event).await?;
             return Err(AppError::Csrf);
         }
@@ -212,7 +289,14 @@ async fn guard(state: &AppState, request: Request) -> Result<(Request, Option<St
     };
 
     let mut request = request;
-    request.extensions_mut().insert(Ctx { lang, csrf, ip, path, user_agent, auth });
+    request.extensions_mut().insert(Ctx {
+        lang,
+        csrf,
+        ip,
+        path,
+        user_agent,
+        auth,
+    });
     Ok((request, new_csrf_cookie))
 }
 
@@ -221,7 +305,10 @@ async fn guard(state: &AppState, request: Request) -> Result<(Request, Option<St
 /// the session's token.
 async fn check_csrf(request: Request, expected: Option<&str>) -> Result<(Request, bool), AppError> {
     let headers = request.headers();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
         && origin != "null"
         && origin.split_once("://").map(|(_, h)| h) != Some(host)
@@ -233,14 +320,24 @@ async fn check_csrf(request: Request, expected: Option<&str>) -> Result<(Request
     {
         return Ok((request, false));
     }
-    let Some(expected) = expected else { return Ok((request, false)) };
+    let Some(expected) = expected else {
+        return Ok((request, false));
+    };
 
-    let from_header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let from_header = headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let from_query = request
         .uri()
         .query()
         .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+        .and_then(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v)
+        });
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -253,7 +350,12 @@ async fn check_csrf(request: Request, expected: Option<&str>) -> Result<(Request
             .map_err(|_| AppError::BadRequest("isian formulir terlalu besar".into()))?;
         let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
-            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+            .and_then(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v)
+            });
         (Request::from_parts(parts, Body::from(bytes)), token)
     } else {
         (request, None)
@@ -270,4 +372,3 @@ pub async fn end_session(state: &AppState, auth: &Authed) -> Result<(), AppError
     }
     Ok(())
 }
-

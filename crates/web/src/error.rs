@@ -110,19 +110,31 @@ impl From<desmigratif_core::Invalid> for AppError {
 pub async fn render_errors(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let lang = Lang::from_headers(request.headers());
-    let path_and_query = request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
     let response = next.run(request).await;
-    let Some(error) = response.extensions().get::<AppError>().cloned() else { return response };
+    let Some(error) = response.extensions().get::<AppError>().cloned() else {
+        return response;
+    };
     let status = response.status();
 
     if is_api {
         let mut body = serde_json::json!({ "error": { "code": error.code(), "message": error.message(lang) } });
         if let AppError::Invalid(fields) = &error {
-            body["error"]["fields"] = fields.iter().map(|(f, m)| serde_json::json!({ "field": f, "message": m })).collect();
+            body["error"]["fields"] = fields
+                .iter()
+                .map(|(f, m)| serde_json::json!({ "field": f, "message": m }))
+                .collect();
         }
         let mut r = (status, Json(body)).into_response();
         if matches!(error, AppError::Unauthenticated) {
-            r.headers_mut().insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("static header"));
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                "Bearer".parse().expect("static header"),
+            );
         }
         return r;
     }
@@ -136,11 +148,18 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         message: error.message(lang),
     };
     match page.render() {
-        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], axum::response::Html(html)).into_response(),
+        Ok(html) => (
+            status,
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::response::Html(html),
+        )
+            .into_response(),
         Err(_) => status.into_response(),
     }
 }
 
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|q| q[1..].to_owned()).unwrap_or_default()
+    serde_urlencoded::to_string([("", s)])
+        .map(|q| q[1..].to_owned())
+        .unwrap_or_default()
 }

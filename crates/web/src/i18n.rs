@@ -22,8 +22,10 @@ fn parse(src: &'static str) -> HashMap<&'static str, &'static str> {
         .collect()
 }
 
-static ID: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| parse(include_str!("../locales/id.txt")));
-static EN: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| parse(include_str!("../locales/en.txt")));
+static ID: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| parse(include_str!("../locales/id.txt")));
+static EN: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| parse(include_str!("../locales/en.txt")));
 
 impl Lang {
     pub fn code(self) -> &'static str {
@@ -50,7 +52,9 @@ impl Lang {
 
     /// The language chosen with the switch (a cookie); Indonesian otherwise.
     pub fn from_headers(headers: &HeaderMap) -> Lang {
-        crate::auth::cookie(headers, LANG_COOKIE).and_then(Lang::parse).unwrap_or_default()
+        crate::auth::cookie(headers, LANG_COOKIE)
+            .and_then(Lang::parse)
+            .unwrap_or_default()
     }
 
     /// The text for `key`; a missing key shows itself, so it is noticed rather than blank.
@@ -61,7 +65,10 @@ impl Lang {
         };
         match table.get(key) {
             Some(v) => v,
-            None => ID.get(key).copied().unwrap_or_else(|| Box::leak(key.to_owned().into_boxed_str())),
+            None => ID
+                .get(key)
+                .copied()
+                .unwrap_or_else(|| Box::leak(key.to_owned().into_boxed_str())),
         }
     }
 }
@@ -75,8 +82,16 @@ mod tests {
     fn both_languages_have_the_same_keys() {
         let id: BTreeSet<_> = ID.keys().collect();
         let en: BTreeSet<_> = EN.keys().collect();
-        assert_eq!(id.difference(&en).collect::<Vec<_>>(), Vec::<&&&str>::new(), "missing in en.txt");
-        assert_eq!(en.difference(&id).collect::<Vec<_>>(), Vec::<&&&str>::new(), "missing in id.txt");
+        assert_eq!(
+            id.difference(&en).collect::<Vec<_>>(),
+            Vec::<&&&str>::new(),
+            "missing in en.txt"
+        );
+        assert_eq!(
+            en.difference(&id).collect::<Vec<_>>(),
+            Vec::<&&&str>::new(),
+            "missing in id.txt"
+        );
     }
 
     #[test]

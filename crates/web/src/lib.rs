@@ -40,7 +40,12 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, trust_proxy: false, password_cost: Cost::Standard, demo_password: None }
+        WebConfig {
+            secure_cookies: false,
+            trust_proxy: false,
+            password_cost: Cost::Standard,
+            demo_password: None,
+        }
     }
 }
 
@@ -61,7 +66,10 @@ impl AppState {
             regions,
             config: Arc::new(config),
             metrics: Arc::default(),
-            login_throttle: Arc::new(throttle::Throttle::new(10, std::time::Duration::from_secs(300))),
+            login_throttle: Arc::new(throttle::Throttle::new(
+                10,
+                std::time::Duration::from_secs(300),
+            )),
         }
     }
 }
@@ -84,16 +92,25 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(assets::router())
         .fallback(|| async { AppError::NotFound })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(axum::middleware::from_fn(error::render_errors))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .layer(CompressionLayer::new().gzip(true))
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
-        .layer(header_layer(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"))
+        .layer(header_layer(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ))
         .with_state(state)
 }
 

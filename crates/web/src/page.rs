@@ -36,8 +36,16 @@ impl Page {
             let p = &a.principal;
             let can = |action| authorize(p, action, None).is_ok();
             let mut item = |href: &'static str, key: &str| {
-                let active = if href == "/app" { ctx.path == "/app" } else { ctx.path.starts_with(href) };
-                nav.push(NavItem { href, label: lang.t(key), active });
+                let active = if href == "/app" {
+                    ctx.path == "/app"
+                } else {
+                    ctx.path.starts_with(href)
+                };
+                nav.push(NavItem {
+                    href,
+                    label: lang.t(key),
+                    active,
+                });
             };
             item("/app", "nav.dashboard");
             if can(Action::Read(Compartment::Letters)) {
@@ -50,14 +58,31 @@ impl Page {
                 item("/app/audit", "nav.audit");
             }
             item("/app/akun", "nav.account");
-            NavUser { display_name: p.display_name.clone(), role: lang.t(&format!("role.{}", p.role)) }
+            NavUser {
+                display_name: p.display_name.clone(),
+                role: lang.t(&format!("role.{}", p.role)),
+            }
         });
-        Page { lang, title: lang.t(title_key).to_owned(), csrf: ctx.csrf.clone(), path: ctx.path.clone(), user, nav }
+        Page {
+            lang,
+            title: lang.t(title_key).to_owned(),
+            csrf: ctx.csrf.clone(),
+            path: ctx.path.clone(),
+            user,
+            nav,
+        }
     }
 
     /// A page for a request that never reached a handler (errors).
     pub fn bare(lang: Lang, title: &str) -> Page {
-        Page { lang, title: title.to_owned(), csrf: String::new(), path: "/".into(), user: None, nav: Vec::new() }
+        Page {
+            lang,
+            title: title.to_owned(),
+            csrf: String::new(),
+            path: "/".into(),
+            user: None,
+            nav: Vec::new(),
+        }
     }
 
     pub fn t(&self, key: &str) -> &'static str {
@@ -69,7 +94,11 @@ impl Page {
     }
 
     pub fn switch_href(&self) -> String {
-        format!("/bahasa/{}?kembali={}", self.lang.other().code(), urlencode(&self.path))
+        format!(
+            "/bahasa/{}?kembali={}",
+            self.lang.other().code(),
+            urlencode(&self.path)
+        )
     }
 
     pub fn switch_label(&self) -> &'static str {
@@ -83,7 +112,11 @@ impl Page {
 /// Renders a page. Pages are never stored by caches: most show someone's data, and a shared
 /// village computer must not show the last user's pages from its cache.
 pub fn render(template: impl Template) -> Result<Response, AppError> {
-    Ok(([(header::CACHE_CONTROL, "no-store")], Html(template.render()?)).into_response())
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(template.render()?),
+    )
+        .into_response())
 }
 
 #[derive(Template)]
@@ -96,5 +129,7 @@ pub struct ErrorPage {
 
 /// Formats a time for people, in the deployment's zone (WIB, UTC+7, where both pilot villages are).
 pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
-    (*t + chrono::Duration::hours(7)).format("%d-%m-%Y %H:%M WIB").to_string()
+    (*t + chrono::Duration::hours(7))
+        .format("%d-%m-%Y %H:%M WIB")
+        .to_string()
 }

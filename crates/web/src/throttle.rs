@@ -1,4 +1,4 @@
-//! A sliding-window limit per key (the client address for logins). In memory, per instance: it
+//! A sliding-window limit per key (failed logins per client address). In memory, per instance: it
 //! slows guessing; the per-account lockout in the database is what holds across instances.
 
 use std::collections::{HashMap, VecDeque};
@@ -13,25 +13,38 @@ pub struct Throttle {
 
 impl Throttle {
     pub fn new(limit: usize, window: Duration) -> Throttle {
-        Throttle { limit, window, hits: Mutex::default() }
+        Throttle {
+            limit,
+            window,
+            hits: Mutex::default(),
+        }
     }
 
-    /// Counts an attempt; false when the key has used up its attempts in the window.
-    pub fn allow(&self, key: &str) -> bool {
+    /// Whether the key has used up its attempts in the window.
+    pub fn blocked(&self, key: &str) -> bool {
+        let now = Instant::now();
+        let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
+        let q = hits.entry(key.to_owned()).or_default();
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
+            q.pop_front();
+        }
+        q.len() >= self.limit
+    }
+
+    /// Counts one (failed) attempt.
+    pub fn record(&self, key: &str) {
         let now = Instant::now();
         let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
         if hits.len() > 10_000 {
-            hits.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < self.window));
+            hits.retain(|_, q| {
+                q.back()
+                    .is_some_and(|t| now.duration_since(*t) < self.window)
+            });
         }
-        let q = hits.entry(key.to_owned()).or_default();
-        while q.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
-            q.pop_front();
-        }
-        if q.len() >= self.limit {
-            return false;
-        }
-        q.push_back(now);
-        true
+        hits.entry(key.to_owned()).or_default().push_back(now);
     }
 }
 
@@ -42,17 +55,20 @@ mod tests {
     #[test]
     fn limits_per_key() {
         let t = Throttle::new(3, Duration::from_secs(60));
-        assert!(t.allow("a") && t.allow("a") && t.allow("a"));
-        assert!(!t.allow("a"));
-        assert!(t.allow("b"));
+        for _ in 0..3 {
+            assert!(!t.blocked("a"));
+            t.record("a");
+        }
+        assert!(t.blocked("a"));
+        assert!(!t.blocked("b"));
     }
 
     #[test]
     fn window_slides() {
         let t = Throttle::new(1, Duration::from_millis(20));
-        assert!(t.allow("a"));
-        assert!(!t.allow("a"));
+        t.record("a");
+        assert!(t.blocked("a"));
         std::thread::sleep(Duration::from_millis(30));
-        assert!(t.allow("a"));
+        assert!(!t.blocked("a"));
     }
 }

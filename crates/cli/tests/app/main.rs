@@ -1,1 +1,9 @@
+//! The integration suite: one test binary, every story run against SQLite and PostgreSQL through
+//! the real router (`both!`), plus the command line and a real headless Chromium.
 
+#[macro_use]
+mod support;
+
+mod browser;
+mod cli;
+mod foundation;

@@ -45,7 +45,14 @@ struct Notice {
     ok: String,
 }
 
-async fn page_for(state: &AppState, staff: &Staff, notice: Option<&'static str>, errors: FieldErrors, new_token: Option<String>, token_name: String) -> Result<Response, AppError> {
+async fn page_for(
+    state: &AppState,
+    staff: &Staff,
+    notice: Option<&'static str>,
+    errors: FieldErrors,
+    new_token: Option<String>,
+    token_name: String,
+) -> Result<Response, AppError> {
     let lang = staff.ctx.lang;
     let p = staff.principal();
     let tokens = tokens::list(&state.db, p.user_id)
@@ -56,7 +63,11 @@ async fn page_for(state: &AppState, staff: &Staff, notice: Option<&'static str>,
             name: t.name,
             prefix: t.prefix,
             created: when(&t.created_at),
-            last_used: t.last_used_at.as_ref().map(when).unwrap_or_else(|| "—".into()),
+            last_used: t
+                .last_used_at
+                .as_ref()
+                .map(when)
+                .unwrap_or_else(|| "—".into()),
             revoked: t.revoked_at.is_some(),
         })
         .collect();
@@ -77,13 +88,25 @@ async fn page_for(state: &AppState, staff: &Staff, notice: Option<&'static str>,
     Ok(r)
 }
 
-async fn account(State(state): State<AppState>, staff: Staff, Query(n): Query<Notice>) -> Result<Response, AppError> {
+async fn account(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(n): Query<Notice>,
+) -> Result<Response, AppError> {
     let notice = match n.ok.as_str() {
         "sandi" => Some("account.password_changed"),
         "dicabut" => Some("account.token_revoked"),
         _ => None,
     };
-    page_for(&state, &staff, notice, FieldErrors::default(), None, String::new()).await
+    page_for(
+        &state,
+        &staff,
+        notice,
+        FieldErrors::default(),
+        None,
+        String::new(),
+    )
+    .await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -94,11 +117,17 @@ struct PasswordForm {
     confirm: String,
 }
 
-async fn change_password(State(state): State<AppState>, staff: Staff, Form(f): Form<PasswordForm>) -> Result<Response, AppError> {
+async fn change_password(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
     let u = &staff.auth.user;
     let mut errors = FieldErrors::default();
     let (current, stored) = (f.current.clone(), u.password_hash.clone());
-    let current_ok = tokio::task::spawn_blocking(move || password::verify(&current, &stored)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let current_ok = tokio::task::spawn_blocking(move || password::verify(&current, &stored))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     if !current_ok {
         errors.add("current", staff.ctx.lang.t("account.current_wrong"));
     }
@@ -112,14 +141,19 @@ async fn change_password(State(state): State<AppState>, staff: Staff, Form(f): F
     }
     let cost = state.config.password_cost;
     let new = f.new.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&new, cost)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&new, cost))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let mut tx = state.db.begin().await?;
     users::set_password(&mut tx, &staff.actor(), u, &hash).await?;
     tx.commit().await?;
     // Every session ended with the old password; this browser gets a fresh one.
     let mut r = Redirect::to("/app/akun?ok=sandi").into_response();
     if matches!(staff.auth.via, Via::Session { .. }) {
-        r.headers_mut().append(header::SET_COOKIE, super::session::start_session(&state, &staff.ctx, u).await?);
+        r.headers_mut().append(
+            header::SET_COOKIE,
+            super::session::start_session(&state, &staff.ctx, u).await?,
+        );
     }
     Ok(r)
 }
@@ -131,7 +165,11 @@ struct TokenForm {
 }
 
 /// Validates a token name and mints the token; the secret is shown once and never stored.
-async fn mint(state: &AppState, staff: &Staff, name: &str) -> Result<Result<(Id, Secret), FieldErrors>, AppError> {
+async fn mint(
+    state: &AppState,
+    staff: &Staff,
+    name: &str,
+) -> Result<Result<(Id, Secret), FieldErrors>, AppError> {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() || name.chars().count() > 60 {
         let mut errors = FieldErrors::default();
@@ -141,19 +179,45 @@ async fn mint(state: &AppState, staff: &Staff, name: &str) -> Result<Result<(Id,
     let secret = Secret::generate();
     let prefix: String = secret.expose().chars().take(8).collect();
     let mut tx = state.db.begin().await?;
-    let id = tokens::create(&mut tx, &staff.actor(), &staff.auth.user, &name, &secret.digest(), &prefix).await?;
+    let id = tokens::create(
+        &mut tx,
+        &staff.actor(),
+        &staff.auth.user,
+        &name,
+        &secret.digest(),
+        &prefix,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok((id, secret)))
 }
 
-async fn create_token(State(state): State<AppState>, staff: Staff, Form(f): Form<TokenForm>) -> Result<Response, AppError> {
+async fn create_token(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, AppError> {
     match mint(&state, &staff, &f.name).await? {
-        Ok((_, secret)) => page_for(&state, &staff, Some("account.token_minted"), FieldErrors::default(), Some(secret.expose().to_owned()), String::new()).await,
+        Ok((_, secret)) => {
+            page_for(
+                &state,
+                &staff,
+                Some("account.token_minted"),
+                FieldErrors::default(),
+                Some(secret.expose().to_owned()),
+                String::new(),
+            )
+            .await
+        }
         Err(errors) => page_for(&state, &staff, None, errors, None, f.name).await,
     }
 }
 
-async fn revoke_token(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
     let done = tokens::revoke(&mut tx, &staff.actor(), &staff.auth.user, id).await?;
@@ -169,7 +233,10 @@ pub fn pages() -> Router<AppState> {
         .route("/app/akun", axum::routing::get(account))
         .route("/app/akun/sandi", axum::routing::post(change_password))
         .route("/app/akun/token", axum::routing::post(create_token))
-        .route("/app/akun/token/{id}/cabut", axum::routing::post(revoke_token))
+        .route(
+            "/app/akun/token/{id}/cabut",
+            axum::routing::post(revoke_token),
+        )
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

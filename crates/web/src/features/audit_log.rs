@@ -40,12 +40,37 @@ struct AuditQuery {
     periksa: String,
 }
 
-async fn audit(State(state): State<AppState>, staff: Staff, Query(q): Query<AuditQuery>) -> Result<Response, AppError> {
-    staff.allow(&state, Action::ReadAudit, None, Target::Action { name: "audit.read" }).await?;
-    let entries = desmigratif_db::audit::list(&state.db, staff.principal().scope.as_stored(), q.sebelum, PAGE_SIZE).await?;
-    let older = if entries.len() as i64 == PAGE_SIZE { entries.last().map(|e| e.seq) } else { None };
+async fn audit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, AppError> {
+    staff
+        .allow(
+            &state,
+            Action::ReadAudit,
+            None,
+            Target::Action { name: "audit.read" },
+        )
+        .await?;
+    let entries = desmigratif_db::audit::list(
+        &state.db,
+        staff.principal().scope.as_stored(),
+        q.sebelum,
+        PAGE_SIZE,
+    )
+    .await?;
+    let older = if entries.len() as i64 == PAGE_SIZE {
+        entries.last().map(|e| e.seq)
+    } else {
+        None
+    };
     let verification = if q.periksa == "1" {
-        Some(desmigratif_db::audit::verify(&state.db).await?.map_err(|b| b.to_string()))
+        Some(
+            desmigratif_db::audit::verify(&state.db)
+                .await?
+                .map_err(|b| b.to_string()),
+        )
     } else {
         None
     };

@@ -40,7 +40,10 @@ struct DashboardPage {
 pub fn scope_label(scope: &Scope, tree: &RegionTree, lang: crate::Lang) -> String {
     match scope {
         Scope::National => lang.t("scope.national").to_owned(),
-        Scope::Region(code) => tree.view(code).map(|v| v.full_name()).unwrap_or_else(|| code.to_string()),
+        Scope::Region(code) => tree
+            .view(code)
+            .map(|v| v.full_name())
+            .unwrap_or_else(|| code.to_string()),
     }
 }
 
@@ -49,7 +52,15 @@ pub fn place_of(code: &str, tree: &RegionTree) -> String {
     code.parse()
         .ok()
         .and_then(|c| tree.view(&c))
-        .map(|r| r.path.iter().rev().skip(1).map(|s| s.name.clone()).collect::<Vec<_>>().join(", "))
+        .map(|r| {
+            r.path
+                .iter()
+                .rev()
+                .skip(1)
+                .map(|s| s.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
         .unwrap_or_default()
 }
 
@@ -60,7 +71,14 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Respon
         .await?
         .into_iter()
         .map(|v| VillageLink {
-            can_open: v.code.parse().is_ok_and(|c| authorize(p, Action::Read(Compartment::Letters), Some(&Scope::Region(c))).is_ok()),
+            can_open: v.code.parse().is_ok_and(|c| {
+                authorize(
+                    p,
+                    Action::Read(Compartment::Letters),
+                    Some(&Scope::Region(c)),
+                )
+                .is_ok()
+            }),
             place: place_of(&v.code, &state.regions),
             code: v.code,
             name: v.name,
@@ -79,7 +97,12 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Respon
         desmigratif_db::audit::list(&state.db, p.scope.as_stored(), None, 5)
             .await?
             .into_iter()
-            .map(|e| AuditLine { when: when(&e.at), actor: e.actor, action: e.action, outcome: e.outcome })
+            .map(|e| AuditLine {
+                when: when(&e.at),
+                actor: e.actor,
+                action: e.action,
+                outcome: e.outcome,
+            })
             .collect()
     } else {
         Vec::new()
@@ -87,7 +110,11 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Respon
     render(DashboardPage {
         page: Page::new(&staff.ctx, "dashboard.title"),
         scope_label: scope_label(&p.scope, &state.regions, lang),
-        compartments: p.compartments.iter().map(|c| lang.t(&format!("compartment.{c}"))).collect(),
+        compartments: p
+            .compartments
+            .iter()
+            .map(|c| lang.t(&format!("compartment.{c}")))
+            .collect(),
         villages,
         users_by_role,
         recent_audit,

@@ -32,9 +32,17 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let villages = desmigratif_db::villages::list(&state.db)
         .await?
         .into_iter()
-        .map(|v| VillageCard { place: super::dashboard::place_of(&v.code, &state.regions), name: v.name, code: v.code })
+        .map(|v| VillageCard {
+            place: super::dashboard::place_of(&v.code, &state.regions),
+            name: v.name,
+            code: v.code,
+        })
         .collect();
-    render(HomePage { programme, villages, page: Page::new(&ctx, "home.title") })
+    render(HomePage {
+        programme,
+        villages,
+        page: Page::new(&ctx, "home.title"),
+    })
 }
 
 pub fn pages() -> Router<AppState> {

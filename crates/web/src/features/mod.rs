@@ -46,7 +46,10 @@ struct BearerAuth;
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -78,7 +81,10 @@ impl FieldErrors {
 
     /// The message for one field, for templates.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
 
     pub fn all(&self) -> &[(String, String)] {
@@ -88,8 +94,15 @@ impl FieldErrors {
 
 /// Only local paths are followed after login or a language switch (no open redirect).
 pub fn local_path(candidate: &str, fallback: &'static str) -> String {
-    let ok = candidate.starts_with('/') && !candidate.starts_with("//") && !candidate.contains('\\') && !candidate.contains("://");
-    if ok { candidate.to_owned() } else { fallback.to_owned() }
+    let ok = candidate.starts_with('/')
+        && !candidate.starts_with("//")
+        && !candidate.contains('\\')
+        && !candidate.contains("://");
+    if ok {
+        candidate.to_owned()
+    } else {
+        fallback.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -99,7 +112,13 @@ mod tests {
     #[test]
     fn redirects_stay_local() {
         assert_eq!(local_path("/app/akun", "/app"), "/app/akun");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "app", ""] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "app",
+            "",
+        ] {
             assert_eq!(local_path(bad, "/app"), "/app", "{bad}");
         }
     }

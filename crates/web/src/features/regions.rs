@@ -38,7 +38,9 @@ fn level_of(s: &str) -> Result<Level, AppError> {
         "kabupaten" => Ok(Level::Kabupaten),
         "kecamatan" => Ok(Level::Kecamatan),
         "desa" => Ok(Level::Desa),
-        _ => Err(AppError::BadRequest("level harus salah satu dari: provinsi, kabupaten, kecamatan, desa".into())),
+        _ => Err(AppError::BadRequest(
+            "level harus salah satu dari: provinsi, kabupaten, kecamatan, desa".into(),
+        )),
     }
 }
 
@@ -47,19 +49,40 @@ fn item(state: &AppState, r: &Region) -> RegionItem {
         code: r.code.to_string(),
         name: r.name.clone(),
         level: r.level.as_str().to_owned(),
-        full_name: state.regions.view(&r.code).map(|v| v.full_name()).unwrap_or_default(),
+        full_name: state
+            .regions
+            .view(&r.code)
+            .map(|v| v.full_name())
+            .unwrap_or_default(),
     }
 }
 
 /// Searches regions by name.
 #[utoipa::path(get, path = "/api/v1/regions", tag = "regions", params(SearchQuery), responses((status = 200, body = Vec<RegionItem>), (status = 400)))]
-async fn search(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Result<Json<Vec<RegionItem>>, AppError> {
-    let level = q.level.as_deref().filter(|l| !l.is_empty()).map(level_of).transpose()?;
+async fn search(
+    State(state): State<AppState>,
+    Query(q): Query<SearchQuery>,
+) -> Result<Json<Vec<RegionItem>>, AppError> {
+    let level = q
+        .level
+        .as_deref()
+        .filter(|l| !l.is_empty())
+        .map(level_of)
+        .transpose()?;
     let limit = q.limit.unwrap_or(20).clamp(1, 200);
     if q.q.trim().chars().count() < 2 {
-        return Err(AppError::BadRequest("isi q dengan paling sedikit 2 huruf nama wilayah".into()));
+        return Err(AppError::BadRequest(
+            "isi q dengan paling sedikit 2 huruf nama wilayah".into(),
+        ));
     }
-    Ok(Json(state.regions.search(&q.q, level, limit).into_iter().map(|r| item(&state, r)).collect()))
+    Ok(Json(
+        state
+            .regions
+            .search(&q.q, level, limit)
+            .into_iter()
+            .map(|r| item(&state, r))
+            .collect(),
+    ))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -77,7 +100,10 @@ struct RegionDetail {
 
 /// One region with its ancestors and direct children.
 #[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "regions", params(("code" = String, Path, description = "e.g. 32.12.16.2004")), responses((status = 200, body = RegionDetail), (status = 404)))]
-async fn one(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<RegionDetail>, AppError> {
+async fn one(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<RegionDetail>, AppError> {
     let code: RegionCode = code.parse().map_err(|_| AppError::NotFound)?;
     let view: RegionView = state.regions.view(&code).ok_or(AppError::NotFound)?;
     let region = state.regions.get(&code).ok_or(AppError::NotFound)?;
@@ -85,12 +111,19 @@ async fn one(State(state): State<AppState>, Path(code): Path<String>) -> Result<
         region: item(&state, region),
         parent: view.parent.map(|p| p.to_string()),
         path: view.path,
-        children: state.regions.children(Some(&code)).into_iter().map(|r| item(&state, r)).collect(),
+        children: state
+            .regions
+            .children(Some(&code))
+            .into_iter()
+            .map(|r| item(&state, r))
+            .collect(),
     }))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(search)).routes(routes!(one))
+    OpenApiRouter::new()
+        .routes(routes!(search))
+        .routes(routes!(one))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -119,23 +152,70 @@ struct RegionsPage {
 }
 
 /// `/wilayah`: find a region by name or walk down the tree from the provinces.
-async fn browse(State(state): State<AppState>, ctx: Ctx, Query(q): Query<BrowseQuery>) -> Result<Response, AppError> {
+async fn browse(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<BrowseQuery>,
+) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let to_row = |r: &Region| Row {
         code: r.code.to_string(),
         name: r.name.clone(),
         level: lang.t(&format!("level.{}", r.level.as_str())),
-        full_name: state.regions.view(&r.code).map(|v| v.full_name()).unwrap_or_default(),
+        full_name: state
+            .regions
+            .view(&r.code)
+            .map(|v| v.full_name())
+            .unwrap_or_default(),
     };
     let (rows, heading, breadcrumbs, searched) = if q.q.trim().chars().count() >= 2 {
-        (state.regions.search(&q.q, None, 50).into_iter().map(to_row).collect(), None, Vec::new(), true)
+        (
+            state
+                .regions
+                .search(&q.q, None, 50)
+                .into_iter()
+                .map(to_row)
+                .collect(),
+            None,
+            Vec::new(),
+            true,
+        )
     } else {
-        let code = q.kode.parse::<RegionCode>().ok().filter(|c| state.regions.get(c).is_some());
+        let code = q
+            .kode
+            .parse::<RegionCode>()
+            .ok()
+            .filter(|c| state.regions.get(c).is_some());
         let view = code.as_ref().and_then(|c| state.regions.view(c));
-        let crumbs = view.as_ref().map(|v| v.path.iter().map(|s| (s.code.to_string(), s.name.clone())).collect()).unwrap_or_default();
-        (state.regions.children(code.as_ref()).into_iter().map(to_row).collect(), view.map(|v| v.name), crumbs, false)
+        let crumbs = view
+            .as_ref()
+            .map(|v| {
+                v.path
+                    .iter()
+                    .map(|s| (s.code.to_string(), s.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (
+            state
+                .regions
+                .children(code.as_ref())
+                .into_iter()
+                .map(to_row)
+                .collect(),
+            view.map(|v| v.name),
+            crumbs,
+            false,
+        )
     };
-    render(RegionsPage { page: Page::new(&ctx, "regions.title"), q: q.q, heading, breadcrumbs, rows, searched })
+    render(RegionsPage {
+        page: Page::new(&ctx, "regions.title"),
+        q: q.q,
+        heading,
+        breadcrumbs,
+        rows,
+        searched,
+    })
 }
 
 pub fn pages() -> Router<AppState> {

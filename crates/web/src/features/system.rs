@@ -20,10 +20,22 @@ pub struct Health {
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let version = env!("CARGO_PKG_VERSION");
     match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, Json(Health { status: "ok", version })),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok",
+                version,
+            }),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "database tidak menjawab");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable", version }))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health {
+                    status: "unavailable",
+                    version,
+                }),
+            )
         }
     }
 }

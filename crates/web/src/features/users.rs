@@ -37,28 +37,61 @@ pub struct UserInput {
 }
 
 /// Checks every field (reporting all problems at once) and creates the account.
-async fn create(state: &AppState, staff: &Staff, input: &UserInput) -> Result<Result<Id, FieldErrors>, AppError> {
-    staff.allow(state, Action::ManageUsers, None, Target::Action { name: "user.create" }).await?;
+async fn create(
+    state: &AppState,
+    staff: &Staff,
+    input: &UserInput,
+) -> Result<Result<Id, FieldErrors>, AppError> {
+    staff
+        .allow(
+            state,
+            Action::ManageUsers,
+            None,
+            Target::Action {
+                name: "user.create",
+            },
+        )
+        .await?;
     let mut errors = FieldErrors::default();
-    let username = user::parse_username(&input.username).map_err(|e| errors.push(e)).ok();
-    let display_name = user::parse_display_name(&input.display_name).map_err(|e| errors.push(e)).ok();
+    let username = user::parse_username(&input.username)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let display_name = user::parse_display_name(&input.display_name)
+        .map_err(|e| errors.push(e))
+        .ok();
     let role: Option<Role> = input.role.parse().map_err(|e| errors.push(e)).ok();
-    let scope = Scope::from_stored(&input.scope).map_err(|e| errors.push(e)).ok();
-    let compartments = Compartments::from_stored(&input.compartments.join(",")).map_err(|e| errors.push(e)).ok();
+    let scope = Scope::from_stored(&input.scope)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let compartments = Compartments::from_stored(&input.compartments.join(","))
+        .map_err(|e| errors.push(e))
+        .ok();
     if let (Some(role), Some(scope)) = (role, &scope) {
         if let Err(e) = role.valid_scope(scope) {
             errors.push(e);
         } else if !staff.principal().scope.encloses(scope) {
-            errors.add("scope", "cakupan akun baru harus berada di dalam cakupan Anda");
+            errors.add(
+                "scope",
+                "cakupan akun baru harus berada di dalam cakupan Anda",
+            );
         } else if let Scope::Region(code) = scope
             && state.regions.get(code).is_none()
         {
-            errors.add("scope", format!("kode wilayah {code} tidak ada dalam daftar Kemendagri"));
+            errors.add(
+                "scope",
+                format!("kode wilayah {code} tidak ada dalam daftar Kemendagri"),
+            );
         }
     }
     let compartments = match (role, compartments) {
-        (Some(role), Some(c)) if c == Compartments::default() => Some(Compartments::new(role.compartments().to_vec())),
-        (Some(role), Some(c)) => c.check_for(role).map_err(|e| errors.push(e)).ok().map(|_| c),
+        (Some(role), Some(c)) if c == Compartments::default() => {
+            Some(Compartments::new(role.compartments().to_vec()))
+        }
+        (Some(role), Some(c)) => c
+            .check_for(role)
+            .map_err(|e| errors.push(e))
+            .ok()
+            .map(|_| c),
         _ => None,
     };
     if let Some(name) = &username
@@ -66,16 +99,30 @@ async fn create(state: &AppState, staff: &Staff, input: &UserInput) -> Result<Re
     {
         errors.push(e);
     }
-    let (Some(username), Some(display_name), Some(role), Some(scope), Some(compartments), true) =
-        (username, display_name, role, scope, compartments, errors.is_empty())
-    else {
+    let (Some(username), Some(display_name), Some(role), Some(scope), Some(compartments), true) = (
+        username,
+        display_name,
+        role,
+        scope,
+        compartments,
+        errors.is_empty(),
+    ) else {
         return Ok(Err(errors));
     };
     let cost = state.config.password_cost;
     let pw = input.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || password::hash(&pw, cost)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let password_hash = tokio::task::spawn_blocking(move || password::hash(&pw, cost))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let mut tx = state.db.begin().await?;
-    let new = NewUser { username, display_name, password_hash, role, scope, compartments };
+    let new = NewUser {
+        username,
+        display_name,
+        password_hash,
+        role,
+        scope,
+        compartments,
+    };
     match users::create(&mut tx, &staff.actor(), &new).await {
         Ok(id) => {
             tx.commit().await?;
@@ -92,9 +139,21 @@ async fn create(state: &AppState, staff: &Staff, input: &UserInput) -> Result<Re
 /// A user the caller may manage, or 404 (audited) when it is outside the caller's scope.
 async fn manageable(state: &AppState, staff: &Staff, id: &str) -> Result<UserRow, AppError> {
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
-    let row = users::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let row = users::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let place = Scope::from_stored(&row.scope)?;
-    staff.allow(state, Action::ManageUsers, Some(&place), Target::Object { entity: "user", id: &id.to_string() }).await?;
+    staff
+        .allow(
+            state,
+            Action::ManageUsers,
+            Some(&place),
+            Target::Object {
+                entity: "user",
+                id: &id.to_string(),
+            },
+        )
+        .await?;
     Ok(row)
 }
 
@@ -123,10 +182,27 @@ struct ListQuery {
     halaman: Option<i64>,
 }
 
-async fn list(State(state): State<AppState>, staff: Staff, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    staff.allow(&state, Action::ManageUsers, None, Target::Action { name: "user.list" }).await?;
+async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    staff
+        .allow(
+            &state,
+            Action::ManageUsers,
+            None,
+            Target::Action { name: "user.list" },
+        )
+        .await?;
     let page_no = q.halaman.unwrap_or(1).max(1);
-    let (rows, total) = users::list_within(&state.db, &staff.principal().scope, (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let (rows, total) = users::list_within(
+        &state.db,
+        &staff.principal().scope,
+        (page_no - 1) * PAGE_SIZE,
+        PAGE_SIZE,
+    )
+    .await?;
     let lang = staff.ctx.lang;
     render(UsersPage {
         page: Page::new(&staff.ctx, "users.title"),
@@ -135,7 +211,11 @@ async fn list(State(state): State<AppState>, staff: Staff, Query(q): Query<ListQ
             .map(|u| UserLine {
                 id: u.id.to_string(),
                 role: lang.t(&format!("role.{}", u.role)),
-                scope: if u.scope.is_empty() { lang.t("scope.national").to_owned() } else { u.scope.clone() },
+                scope: if u.scope.is_empty() {
+                    lang.t("scope.national").to_owned()
+                } else {
+                    u.scope.clone()
+                },
                 username: u.username,
                 display_name: u.display_name,
                 disabled: u.disabled,
@@ -165,21 +245,47 @@ impl UserFormPage {
 
 fn form_page(staff: &Staff, input: UserInput, errors: FieldErrors) -> Result<Response, AppError> {
     let lang = staff.ctx.lang;
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut r = render(UserFormPage {
         page: Page::new(&staff.ctx, "users.new"),
         input,
         errors,
-        roles: Role::ALL.iter().map(|r| (r.as_str(), lang.t(&format!("role.{r}")))).collect(),
-        compartments: Compartment::ALL.iter().map(|c| (c.as_str(), lang.t(&format!("compartment.{c}")))).collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.as_str(), lang.t(&format!("role.{r}"))))
+            .collect(),
+        compartments: Compartment::ALL
+            .iter()
+            .map(|c| (c.as_str(), lang.t(&format!("compartment.{c}"))))
+            .collect(),
     })?;
     *r.status_mut() = status;
     Ok(r)
 }
 
 async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.allow(&state, Action::ManageUsers, None, Target::Action { name: "user.create" }).await?;
-    form_page(&staff, UserInput { scope: staff.principal().scope.as_stored().to_owned(), ..Default::default() }, FieldErrors::default())
+    staff
+        .allow(
+            &state,
+            Action::ManageUsers,
+            None,
+            Target::Action {
+                name: "user.create",
+            },
+        )
+        .await?;
+    form_page(
+        &staff,
+        UserInput {
+            scope: staff.principal().scope.as_stored().to_owned(),
+            ..Default::default()
+        },
+        FieldErrors::default(),
+    )
 }
 
 /// Form bodies repeat `compartments` once per ticked box; serde_urlencoded cannot collect
@@ -200,11 +306,22 @@ fn input_from_form(pairs: Vec<(String, String)>) -> UserInput {
     input
 }
 
-async fn create_from_form(State(state): State<AppState>, staff: Staff, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+async fn create_from_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
     let input = input_from_form(pairs);
     match create(&state, &staff, &input).await? {
         Ok(id) => Ok(Redirect::to(&format!("/app/pengguna/{id}?ok=dibuat")).into_response()),
-        Err(errors) => form_page(&staff, UserInput { password: String::new(), ..input }, errors),
+        Err(errors) => form_page(
+            &staff,
+            UserInput {
+                password: String::new(),
+                ..input
+            },
+            errors,
+        ),
     }
 }
 
@@ -232,7 +349,13 @@ struct Notice {
     ok: String,
 }
 
-fn detail_page(state: &AppState, staff: &Staff, row: &UserRow, notice: Option<&'static str>, error: Option<&'static str>) -> Result<Response, AppError> {
+fn detail_page(
+    state: &AppState,
+    staff: &Staff,
+    row: &UserRow,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+) -> Result<Response, AppError> {
     let lang = staff.ctx.lang;
     let p = row.principal()?;
     let mut r = render(UserDetailPage {
@@ -242,9 +365,17 @@ fn detail_page(state: &AppState, staff: &Staff, row: &UserRow, notice: Option<&'
         display_name: row.display_name.clone(),
         role: lang.t(&format!("role.{}", p.role)),
         scope: super::dashboard::scope_label(&p.scope, &state.regions, lang),
-        compartments: p.compartments.iter().map(|c| lang.t(&format!("compartment.{c}"))).collect(),
+        compartments: p
+            .compartments
+            .iter()
+            .map(|c| lang.t(&format!("compartment.{c}")))
+            .collect(),
         disabled: row.disabled,
-        locked_until: row.locked_until.filter(|t| *t > desmigratif_core::now()).as_ref().map(when),
+        locked_until: row
+            .locked_until
+            .filter(|t| *t > desmigratif_core::now())
+            .as_ref()
+            .map(when),
         created: when(&row.created_at),
         notice,
         error,
@@ -256,7 +387,12 @@ fn detail_page(state: &AppState, staff: &Staff, row: &UserRow, notice: Option<&'
     Ok(r)
 }
 
-async fn detail(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Query(n): Query<Notice>) -> Result<Response, AppError> {
+async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(n): Query<Notice>,
+) -> Result<Response, AppError> {
     let row = manageable(&state, &staff, &id).await?;
     let notice = match n.ok.as_str() {
         "dibuat" => Some("users.created"),
@@ -275,15 +411,30 @@ struct StatusForm {
     yakin: String,
 }
 
-async fn set_status(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Form(f): Form<StatusForm>) -> Result<Response, AppError> {
+async fn set_status(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, AppError> {
     let row = manageable(&state, &staff, &id).await?;
     let disable = match f.status.as_str() {
         "nonaktif" => true,
         "aktif" => false,
-        _ => return Err(AppError::BadRequest("status harus «aktif» atau «nonaktif»".into())),
+        _ => {
+            return Err(AppError::BadRequest(
+                "status harus «aktif» atau «nonaktif»".into(),
+            ));
+        }
     };
     if disable && row.id == staff.principal().user_id {
-        return detail_page(&state, &staff, &row, None, Some("users.cannot_disable_self"));
+        return detail_page(
+            &state,
+            &staff,
+            &row,
+            None,
+            Some("users.cannot_disable_self"),
+        );
     }
     if f.yakin != "ya" {
         return detail_page(&state, &staff, &row, None, Some("users.confirm_required"));
@@ -296,7 +447,10 @@ async fn set_status(State(state): State<AppState>, staff: Staff, Path(id): Path<
 
 pub fn pages() -> Router<AppState> {
     Router::new()
-        .route("/app/pengguna", axum::routing::get(list).post(create_from_form))
+        .route(
+            "/app/pengguna",
+            axum::routing::get(list).post(create_from_form),
+        )
         .route("/app/pengguna/baru", axum::routing::get(new_form))
         .route("/app/pengguna/{id}", axum::routing::get(detail))
         .route("/app/pengguna/{id}/status", axum::routing::post(set_status))
@@ -336,19 +490,42 @@ struct ApiListQuery {
 
 /// Accounts within the caller's scope (admins only).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])), params(ApiListQuery), responses((status = 200, body = Vec<UserOut>), (status = 403)))]
-async fn api_list(State(state): State<AppState>, staff: Staff, Query(q): Query<ApiListQuery>) -> Result<Json<Vec<UserOut>>, AppError> {
-    staff.allow(&state, Action::ManageUsers, None, Target::Action { name: "user.list" }).await?;
+async fn api_list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ApiListQuery>,
+) -> Result<Json<Vec<UserOut>>, AppError> {
+    staff
+        .allow(
+            &state,
+            Action::ManageUsers,
+            None,
+            Target::Action { name: "user.list" },
+        )
+        .await?;
     let page = q.page.unwrap_or(1).max(1);
-    let (rows, _) = users::list_within(&state.db, &staff.principal().scope, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let (rows, _) = users::list_within(
+        &state.db,
+        &staff.principal().scope,
+        (page - 1) * PAGE_SIZE,
+        PAGE_SIZE,
+    )
+    .await?;
     Ok(Json(rows.into_iter().map(UserOut::from).collect()))
 }
 
 /// Creates an account inside the caller's scope (admins only).
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = [])), request_body = UserInput, responses((status = 201, body = UserOut), (status = 403), (status = 422)))]
-async fn api_create(State(state): State<AppState>, staff: Staff, Json(input): Json<UserInput>) -> Result<Response, AppError> {
+async fn api_create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Json(input): Json<UserInput>,
+) -> Result<Response, AppError> {
     match create(&state, &staff, &input).await? {
         Ok(id) => {
-            let row = users::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+            let row = users::by_id(&state.db, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
             Ok((StatusCode::CREATED, Json(UserOut::from(row))).into_response())
         }
         Err(errors) => Err(AppError::Invalid(errors.0)),

@@ -22,14 +22,32 @@ use utoipa_axum::routes;
 /// The village with this code, or 404 when the code is malformed or not served here.
 async fn served(state: &AppState, code: &str) -> Result<(RegionCode, VillageRow), AppError> {
     let code: RegionCode = code.parse().map_err(|_| AppError::NotFound)?;
-    let row = villages::by_code(&state.db, &code).await?.ok_or(AppError::NotFound)?;
+    let row = villages::by_code(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((code, row))
 }
 
 /// Validates and saves a profile; the one path for the page and the API.
-async fn save_profile(state: &AppState, staff: &Staff, code: &RegionCode, row: &VillageRow, input: VillageProfile) -> Result<Result<Vec<&'static str>, FieldErrors>, AppError> {
+async fn save_profile(
+    state: &AppState,
+    staff: &Staff,
+    code: &RegionCode,
+    row: &VillageRow,
+    input: VillageProfile,
+) -> Result<Result<Vec<&'static str>, FieldErrors>, AppError> {
     let place = Scope::Region(code.clone());
-    staff.allow(state, Action::Write(Compartment::Letters), Some(&place), Target::Object { entity: "village", id: &row.id.to_string() }).await?;
+    staff
+        .allow(
+            state,
+            Action::Write(Compartment::Letters),
+            Some(&place),
+            Target::Object {
+                entity: "village",
+                id: &row.id.to_string(),
+            },
+        )
+        .await?;
     let profile = match input.validated() {
         Ok(p) => p,
         Err(errs) => {
@@ -59,7 +77,16 @@ struct VillagesPage {
 }
 
 async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.allow(&state, Action::Read(Compartment::Letters), None, Target::Action { name: "village.list" }).await?;
+    staff
+        .allow(
+            &state,
+            Action::Read(Compartment::Letters),
+            None,
+            Target::Action {
+                name: "village.list",
+            },
+        )
+        .await?;
     let rows = villages::list_within(&state.db, &staff.principal().scope).await?;
     render(VillagesPage {
         page: Page::new(&staff.ctx, "villages.title"),
@@ -67,7 +94,9 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, A
             .into_iter()
             .map(|v| VillageLine {
                 place: super::dashboard::place_of(&v.code, &state.regions),
-                head: format!("{} {}", v.head_title, v.head_name).trim().to_owned(),
+                head: format!("{} {}", v.head_title, v.head_name)
+                    .trim()
+                    .to_owned(),
                 code: v.code,
                 name: v.name,
             })
@@ -96,10 +125,28 @@ struct Notice {
     ok: String,
 }
 
-async fn village_page(state: &AppState, staff: &Staff, code: &RegionCode, row: &VillageRow, profile: VillageProfile, errors: FieldErrors, saved: bool) -> Result<Response, AppError> {
-    let can_edit = authorize(staff.principal(), Action::Write(Compartment::Letters), Some(&Scope::Region(code.clone()))).is_ok();
-    let history = desmigratif_db::audit::changes_of(&state.db, "village", &row.id.to_string()).await?;
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+async fn village_page(
+    state: &AppState,
+    staff: &Staff,
+    code: &RegionCode,
+    row: &VillageRow,
+    profile: VillageProfile,
+    errors: FieldErrors,
+    saved: bool,
+) -> Result<Response, AppError> {
+    let can_edit = authorize(
+        staff.principal(),
+        Action::Write(Compartment::Letters),
+        Some(&Scope::Region(code.clone())),
+    )
+    .is_ok();
+    let history =
+        desmigratif_db::audit::changes_of(&state.db, "village", &row.id.to_string()).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut r = render(VillagePage {
         page: Page::new(&staff.ctx, "villages.profile"),
         code: code.to_string(),
@@ -116,13 +163,42 @@ async fn village_page(state: &AppState, staff: &Staff, code: &RegionCode, row: &
     Ok(r)
 }
 
-async fn show(State(state): State<AppState>, staff: Staff, Path(code): Path<String>, Query(n): Query<Notice>) -> Result<Response, AppError> {
+async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    Query(n): Query<Notice>,
+) -> Result<Response, AppError> {
     let (code, row) = served(&state, &code).await?;
-    staff.allow(&state, Action::Read(Compartment::Letters), Some(&Scope::Region(code.clone())), Target::Object { entity: "village", id: &row.id.to_string() }).await?;
-    village_page(&state, &staff, &code, &row, row.profile(), FieldErrors::default(), n.ok == "tersimpan").await
+    staff
+        .allow(
+            &state,
+            Action::Read(Compartment::Letters),
+            Some(&Scope::Region(code.clone())),
+            Target::Object {
+                entity: "village",
+                id: &row.id.to_string(),
+            },
+        )
+        .await?;
+    village_page(
+        &state,
+        &staff,
+        &code,
+        &row,
+        row.profile(),
+        FieldErrors::default(),
+        n.ok == "tersimpan",
+    )
+    .await
 }
 
-async fn update(State(state): State<AppState>, staff: Staff, Path(code): Path<String>, Form(input): Form<VillageProfile>) -> Result<Response, AppError> {
+async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    Form(input): Form<VillageProfile>,
+) -> Result<Response, AppError> {
     let (code, row) = served(&state, &code).await?;
     match save_profile(&state, &staff, &code, &row, input.clone()).await? {
         Ok(_) => Ok(Redirect::to(&format!("/app/desa/{code}?ok=tersimpan")).into_response()),
@@ -165,12 +241,21 @@ fn out(state: &AppState, v: VillageRow) -> VillageOut {
 /// The villages this deployment serves, with their public office profile.
 #[utoipa::path(get, path = "/api/v1/villages", tag = "villages", responses((status = 200, body = Vec<VillageOut>)))]
 async fn api_list(State(state): State<AppState>) -> Result<Json<Vec<VillageOut>>, AppError> {
-    Ok(Json(villages::list(&state.db).await?.into_iter().map(|v| out(&state, v)).collect()))
+    Ok(Json(
+        villages::list(&state.db)
+            .await?
+            .into_iter()
+            .map(|v| out(&state, v))
+            .collect(),
+    ))
 }
 
 /// One served village.
 #[utoipa::path(get, path = "/api/v1/villages/{code}", tag = "villages", params(("code" = String, Path)), responses((status = 200, body = VillageOut), (status = 404)))]
-async fn api_one(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<VillageOut>, AppError> {
+async fn api_one(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<VillageOut>, AppError> {
     let (_, row) = served(&state, &code).await?;
     Ok(Json(out(&state, row)))
 }
@@ -187,7 +272,12 @@ struct ProfileIn {
 /// Replaces a village's office profile (letters compartment of that village).
 #[utoipa::path(put, path = "/api/v1/villages/{code}", tag = "villages", security(("bearer" = [])), params(("code" = String, Path)), request_body = ProfileIn,
     responses((status = 200, body = VillageOut), (status = 404), (status = 422)))]
-async fn api_update(State(state): State<AppState>, staff: Staff, Path(code): Path<String>, Json(input): Json<ProfileIn>) -> Result<Json<VillageOut>, AppError> {
+async fn api_update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    Json(input): Json<ProfileIn>,
+) -> Result<Json<VillageOut>, AppError> {
     let (code, row) = served(&state, &code).await?;
     let profile = VillageProfile {
         head_title: input.head_title,
@@ -196,11 +286,17 @@ async fn api_update(State(state): State<AppState>, staff: Staff, Path(code): Pat
         phone: input.phone,
         email: input.email,
     };
-    save_profile(&state, &staff, &code, &row, profile).await?.map_err(|e| AppError::Invalid(e.0))?;
-    let row = villages::by_code(&state.db, &code).await?.ok_or(AppError::NotFound)?;
+    save_profile(&state, &staff, &code, &row, profile)
+        .await?
+        .map_err(|e| AppError::Invalid(e.0))?;
+    let row = villages::by_code(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(Json(out(&state, row)))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api_list)).routes(routes!(api_one, api_update))
+    OpenApiRouter::new()
+        .routes(routes!(api_list))
+        .routes(routes!(api_one, api_update))
 }
