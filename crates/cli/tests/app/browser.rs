@@ -49,14 +49,20 @@ async fn start_driver() -> (Driver, u16) {
 
 /// Waits (up to 10 s) until the browser has navigated to `path`; the login page and the
 /// dashboard share elements, so waiting for an element alone would race the navigation.
-async fn wait_for_path(client: &fantoccini::Client, path: &str) -> Result<(), fantoccini::error::CmdError> {
+async fn wait_for_path(
+    client: &fantoccini::Client,
+    path: &str,
+) -> Result<(), fantoccini::error::CmdError> {
     for _ in 0..100 {
         if client.current_url().await?.path() == path {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("the browser did not reach {path}; it is at {}", client.current_url().await?);
+    panic!(
+        "the browser did not reach {path}; it is at {}",
+        client.current_url().await?
+    );
 }
 
 async fn journey(backend: Backend) {
