@@ -113,7 +113,7 @@ mod tests {
         ];
         let mut missing = Vec::new();
         for src in re_sources {
-            for part in src.split("t(\"").skip(1) {
+            for part in src.split("page.t(\"").skip(1) {
                 let key = &part[..part.find('"').unwrap()];
                 if !ID.contains_key(key) {
                     missing.push(key.to_owned());
