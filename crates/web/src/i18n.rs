@@ -95,6 +95,38 @@ mod tests {
     }
 
     #[test]
+    fn every_error_roles_and_compartments_have_texts() {
+        use desmigratif_core::access::{Compartment, Role};
+        let codes = [
+            "not_found",
+            "forbidden",
+            "unauthenticated",
+            "csrf",
+            "too_many_requests",
+            "bad_request",
+            "invalid",
+            "conflict",
+            "internal",
+        ];
+        let mut keys: Vec<String> = codes
+            .iter()
+            .flat_map(|c| [format!("error.{c}"), format!("error.{c}.title")])
+            .collect();
+        keys.extend(Role::ALL.iter().map(|r| format!("role.{r}")));
+        keys.extend(Compartment::ALL.iter().map(|c| format!("compartment.{c}")));
+        keys.extend(
+            ["provinsi", "kabupaten", "kecamatan", "desa"]
+                .iter()
+                .map(|l| format!("level.{l}")),
+        );
+        let missing: Vec<_> = keys
+            .iter()
+            .filter(|k| !ID.contains_key(k.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    #[test]
     fn every_key_used_in_templates_and_code_exists() {
         let re_sources = [
             include_str!("../templates/base.html"),
@@ -110,6 +142,7 @@ mod tests {
             include_str!("../templates/audit.html"),
             include_str!("../templates/regions.html"),
             include_str!("../templates/error.html"),
+            include_str!("../templates/form_errors.html"),
         ];
         let mut missing = Vec::new();
         for src in re_sources {

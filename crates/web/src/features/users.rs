@@ -157,6 +157,29 @@ async fn manageable(state: &AppState, staff: &Staff, id: &str) -> Result<UserRow
     Ok(row)
 }
 
+/// One page (from 1) of the accounts the caller manages, and how many there are in all.
+async fn visible_page(
+    state: &AppState,
+    staff: &Staff,
+    page_no: i64,
+) -> Result<(Vec<UserRow>, i64), AppError> {
+    staff
+        .allow(
+            state,
+            Action::ManageUsers,
+            None,
+            Target::Action { name: "user.list" },
+        )
+        .await?;
+    Ok(users::list_within(
+        &state.db,
+        &staff.principal().scope,
+        (page_no - 1) * PAGE_SIZE,
+        PAGE_SIZE,
+    )
+    .await?)
+}
+
 pub struct UserLine {
     pub id: String,
     pub username: String,
@@ -187,22 +210,8 @@ async fn list(
     staff: Staff,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    staff
-        .allow(
-            &state,
-            Action::ManageUsers,
-            None,
-            Target::Action { name: "user.list" },
-        )
-        .await?;
     let page_no = q.halaman.unwrap_or(1).max(1);
-    let (rows, total) = users::list_within(
-        &state.db,
-        &staff.principal().scope,
-        (page_no - 1) * PAGE_SIZE,
-        PAGE_SIZE,
-    )
-    .await?;
+    let (rows, total) = visible_page(&state, &staff, page_no).await?;
     let lang = staff.ctx.lang;
     render(UsersPage {
         page: Page::new(&staff.ctx, "users.title"),
@@ -495,22 +504,7 @@ async fn api_list(
     staff: Staff,
     Query(q): Query<ApiListQuery>,
 ) -> Result<Json<Vec<UserOut>>, AppError> {
-    staff
-        .allow(
-            &state,
-            Action::ManageUsers,
-            None,
-            Target::Action { name: "user.list" },
-        )
-        .await?;
-    let page = q.page.unwrap_or(1).max(1);
-    let (rows, _) = users::list_within(
-        &state.db,
-        &staff.principal().scope,
-        (page - 1) * PAGE_SIZE,
-        PAGE_SIZE,
-    )
-    .await?;
+    let (rows, _) = visible_page(&state, &staff, q.page.unwrap_or(1).max(1)).await?;
     Ok(Json(rows.into_iter().map(UserOut::from).collect()))
 }
 
