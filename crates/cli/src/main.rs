@@ -4,6 +4,7 @@
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use desmigratif_core::access::{Compartments, Role};
+use desmigratif_core::crypto::Keys;
 use desmigratif_core::id::Secret;
 use desmigratif_core::password::{self, Cost};
 use desmigratif_core::region::{RegionTree, Scope};
@@ -54,6 +55,24 @@ struct Global {
         hide_env_values = true
     )]
     database_url: Option<String>,
+    /// File holding the encryption key for personal numbers and scans; created on first start.
+    /// Back it up apart from the database backups: without it the encrypted data cannot be read.
+    #[arg(long, env = "DESMIGRATIF_KEY_FILE", global = true)]
+    key_file: Option<PathBuf>,
+    /// The key itself ("dmk1:…"), for several servers sharing one PostgreSQL; overrides --key-file.
+    #[arg(long, env = "DESMIGRATIF_KEY", global = true, hide_env_values = true)]
+    key: Option<String>,
+}
+
+impl Global {
+    /// The deployment's keys: from `--key`, else the key file (created when missing).
+    fn keys(&self) -> Result<Keys> {
+        if let Some(text) = self.key.as_deref().filter(|k| !k.trim().is_empty()) {
+            return Ok(Keys::from_text(text)?);
+        }
+        let path = self.key_file.clone().unwrap_or_else(|| self.data_dir.join("desmigratif.key"));
+        Ok(Keys::load_or_create(&path, true)?)
+    }
 }
 
 #[derive(Subcommand)]
@@ -466,7 +485,7 @@ async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<Strin
         demo_password,
     };
     let state =
-        desmigratif_web::AppState::new(db.clone(), Arc::new(RegionTree::official()), config);
+        desmigratif_web::AppState::new(db.clone(), Arc::new(RegionTree::official()), g.keys()?, config);
     tokio::spawn(desmigratif_web::housekeeping(db.clone()));
     let app = desmigratif_web::router(state);
     println!(

@@ -3,9 +3,15 @@
 
 pub mod access;
 pub mod audit;
+pub mod catalog;
+pub mod crypto;
 pub mod id;
+pub mod migration;
+pub mod nik;
 pub mod password;
 pub mod region;
+pub mod registry;
+pub mod text;
 pub mod user;
 pub mod village;
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 pub mod connect;
 pub mod demo;
+pub mod registry;
 pub mod schema;
 pub mod sessions;
 pub mod settings;

@@ -96,6 +96,12 @@ impl Staff {
         Actor::user(&self.auth.principal, &self.ctx.ip)
     }
 
+    /// [`Staff::allow`] for a record that belongs to a village (its `village_code`).
+    pub async fn allow_record(&self, state: &AppState, action: Action, village_code: &str, entity: &str, id: &str) -> Result<(), AppError> {
+        let place = Scope::Region(village_code.parse().map_err(|_| AppError::Internal(format!("{entity} {id}: kode desa rusak")))?);
+        self.allow(state, action, Some(&place), Target::Object { entity, id }).await
+    }
+
     /// The one enforcement point: asks `access::authorize`, and on refusal writes an audit entry
     /// and answers 404 for records, 403 for actions.
     pub async fn allow(

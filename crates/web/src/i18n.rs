@@ -129,6 +129,12 @@ mod tests {
     #[test]
     fn every_key_used_in_templates_and_code_exists() {
         let re_sources = [
+            include_str!("../templates/persons.html"),
+            include_str!("../templates/person_form.html"),
+            include_str!("../templates/person.html"),
+            include_str!("../templates/episode_form.html"),
+            include_str!("../templates/episode_fields.html"),
+            include_str!("../templates/episode.html"),
             include_str!("../templates/base.html"),
             include_str!("../templates/home.html"),
             include_str!("../templates/login.html"),

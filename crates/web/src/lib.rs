@@ -17,6 +17,7 @@ pub use i18n::Lang;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
+use desmigratif_core::crypto::Keys;
 use desmigratif_core::password::Cost;
 use desmigratif_core::region::RegionTree;
 use desmigratif_db::Db;
@@ -54,16 +55,19 @@ impl Default for WebConfig {
 pub struct AppState {
     pub db: Db,
     pub regions: Arc<RegionTree>,
+    /// Encryption and blind-index keys for personal numbers and scans.
+    pub keys: Arc<Keys>,
     pub config: Arc<WebConfig>,
     metrics: Arc<metrics::Metrics>,
     login_throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
-    pub fn new(db: Db, regions: Arc<RegionTree>, config: WebConfig) -> AppState {
+    pub fn new(db: Db, regions: Arc<RegionTree>, keys: Keys, config: WebConfig) -> AppState {
         AppState {
             db,
             regions,
+            keys: Arc::new(keys),
             config: Arc::new(config),
             metrics: Arc::default(),
             login_throttle: Arc::new(throttle::Throttle::new(
@@ -73,6 +77,9 @@ impl AppState {
         }
     }
 }
+
+/// Largest document scan accepted (PDF, JPEG, PNG).
+pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
 
 /// Content-Security-Policy: nothing from other hosts, no inline script or style at all.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -101,7 +108,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::track,
         ))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT + 64 * 1024))
         .layer(CompressionLayer::new().gzip(true))
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

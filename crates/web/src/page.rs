@@ -48,6 +48,11 @@ impl Page {
                 });
             };
             item("/app", "nav.dashboard");
+            if can(Action::Read(Compartment::Registry)) {
+                item("/app/penduduk", "nav.persons");
+                item("/app/keluarga", "nav.households");
+                item("/app/pemantauan", "nav.monitoring");
+            }
             if can(Action::Read(Compartment::Letters)) {
                 item("/app/desa", "nav.villages");
             }
@@ -87,6 +92,11 @@ impl Page {
 
     pub fn t(&self, key: &str) -> &'static str {
         self.lang.t(key)
+    }
+
+    /// The logged-in person's name, to prefill "who did this" fields.
+    pub fn user_name(&self) -> &str {
+        self.user.as_ref().map(|u| u.display_name.as_str()).unwrap_or_default()
     }
 
     pub fn css(&self) -> &'static str {

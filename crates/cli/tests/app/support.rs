@@ -15,6 +15,7 @@ use tower::ServiceExt;
 
 pub static REGIONS: LazyLock<Arc<RegionTree>> = LazyLock::new(|| Arc::new(RegionTree::official()));
 pub const PASSWORD: &str = desmigratif_db::demo::PASSWORD;
+pub static KEYS: LazyLock<desmigratif_core::crypto::Keys> = LazyLock::new(desmigratif_core::crypto::Keys::generate);
 
 /// Generates `mod NAME { fn sqlite(); fn postgres(); }` running the same body on both backends.
 macro_rules! both {
@@ -104,7 +105,7 @@ impl TestApp {
             password_cost: Cost::TestOnly,
             ..WebConfig::default()
         };
-        let state = AppState::new(db.clone(), REGIONS.clone(), config);
+        let state = AppState::new(db.clone(), REGIONS.clone(), KEYS.clone(), config);
         TestApp {
             router: desmigratif_web::router(state),
             db,

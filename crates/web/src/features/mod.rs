@@ -4,7 +4,9 @@
 mod account;
 mod audit_log;
 mod dashboard;
+mod episodes;
 mod home;
+mod persons;
 mod regions;
 mod session;
 mod system;
@@ -25,6 +27,8 @@ pub fn page_router() -> Router<AppState> {
         .merge(account::pages())
         .merge(users::pages())
         .merge(villages::pages())
+        .merge(persons::pages())
+        .merge(episodes::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
@@ -60,6 +64,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(regions::api())
         .merge(villages::api())
         .merge(users::api())
+        .merge(persons::api())
+        .merge(episodes::api())
 }
 
 /// A list of problems with a form, shown beside the fields they concern.
