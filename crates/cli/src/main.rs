@@ -274,7 +274,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let db = open(&g, false).await?;
             let regions = RegionTree::official();
-            if !demo::load(&db, &regions, Cost::Standard).await? {
+            if !demo::load(&db, &regions, &g.keys()?, Cost::Standard).await? {
                 eprintln!("database sudah berisi akun; data demo tidak dimuat ulang");
             }
             demo::print_logins();

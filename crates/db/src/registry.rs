@@ -201,6 +201,18 @@ pub async fn person(db: &Db, id: Id) -> Result<Option<PersonRow>> {
     Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?)
 }
 
+/// Reads a person inside a write transaction (what was just written is visible there).
+pub async fn person_in_tx(tx: &mut Tx, id: Id) -> Result<PersonRow> {
+    let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1");
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(c).await)?)
+}
+
+/// Reads an episode inside a write transaction.
+pub async fn episode_in_tx(tx: &mut Tx, id: Id) -> Result<EpisodeRow> {
+    let sql = format!("SELECT {EPISODE_COLUMNS} FROM episodes WHERE id = $1");
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(c).await)?)
+}
+
 /// The person with this NIK (by blind index), wherever they are registered.
 pub async fn person_by_nik_index(db: &Db, nik_index: &str) -> Result<Option<PersonRow>> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE nik_index = $1");

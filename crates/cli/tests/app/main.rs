@@ -7,3 +7,4 @@ mod support;
 mod browser;
 mod cli;
 mod foundation;
+mod registry;

@@ -98,7 +98,7 @@ pub use sqlx as sqlx_pg;
 impl TestApp {
     pub async fn new(backend: Backend) -> TestApp {
         let (db, dir) = fresh_db(backend).await;
-        desmigratif_db::demo::load(&db, &REGIONS, Cost::TestOnly)
+        desmigratif_db::demo::load(&db, &REGIONS, &KEYS, Cost::TestOnly)
             .await
             .unwrap();
         let config = WebConfig {

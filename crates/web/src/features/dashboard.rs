@@ -34,6 +34,8 @@ struct DashboardPage {
     villages: Vec<VillageLink>,
     users_by_role: Vec<(&'static str, i64)>,
     recent_audit: Vec<AuditLine>,
+    /// (list code, label, count) of the monitoring lists, for registry users.
+    watch: Vec<(&'static str, &'static str, i64)>,
 }
 
 /// "Nasional" or the full name of the region a scope covers.
@@ -107,7 +109,18 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Respon
     } else {
         Vec::new()
     };
+    let watch = if authorize(p, Action::Read(Compartment::Registry), None).is_ok() {
+        desmigratif_db::registry::monitoring_counts(&state.db, p.scope.as_stored(), super::persons::today())
+            .await?
+            .0
+            .into_iter()
+            .map(|(w, n)| (w.code(), lang.t(&format!("monitoring.{}", w.code())), n))
+            .collect()
+    } else {
+        Vec::new()
+    };
     render(DashboardPage {
+        watch,
         page: Page::new(&staff.ctx, "dashboard.title"),
         scope_label: scope_label(&p.scope, &state.regions, lang),
         compartments: p

@@ -6,6 +6,8 @@ mod audit_log;
 mod dashboard;
 mod episodes;
 mod home;
+mod households;
+mod monitoring;
 mod persons;
 mod regions;
 mod session;
@@ -29,6 +31,8 @@ pub fn page_router() -> Router<AppState> {
         .merge(villages::pages())
         .merge(persons::pages())
         .merge(episodes::pages())
+        .merge(households::pages())
+        .merge(monitoring::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
@@ -66,6 +70,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(users::api())
         .merge(persons::api())
         .merge(episodes::api())
+        .merge(households::api())
 }
 
 /// A list of problems with a form, shown beside the fields they concern.

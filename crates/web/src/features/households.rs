@@ -1,0 +1,322 @@
+//! Pillar 1 — households (Kartu Keluarga): members and relationships, and the household page
+//! that gathers the family's migrants (later pillars add children, businesses and membership).
+
+use super::FieldErrors;
+use crate::AppState;
+use crate::auth::{Staff, Target};
+use crate::error::AppError;
+use crate::page::{Page, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json, Router};
+use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::catalog::{self, RELATIONSHIPS};
+use desmigratif_core::id::Id;
+use desmigratif_core::migration::{self, Stage};
+use desmigratif_core::nik::Nik;
+use desmigratif_core::region::Scope;
+use desmigratif_core::text::clean_spaces;
+use desmigratif_db::registry::{self, HouseholdRecord, HouseholdRow, KK_CONTEXT, NIK_CONTEXT};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+const READ: Action = Action::Read(Compartment::Registry);
+const WRITE: Action = Action::Write(Compartment::Registry);
+const PAGE_SIZE: i64 = 50;
+
+async fn household_for(state: &AppState, staff: &Staff, id: &str, action: Action) -> Result<HouseholdRow, AppError> {
+    let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
+    let h = registry::household(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    staff.allow_record(state, action, &h.village_code, "household", &id.to_string()).await?;
+    Ok(h)
+}
+
+/// A KK number has the same 16-digit shape as a NIK (region, date-like middle, serial) but the
+/// middle is the issue date, not a birth date: only the digits and length are checked.
+fn parse_kk(raw: &str) -> Result<String, String> {
+    let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '-').collect();
+    if digits.len() == 16 && digits.chars().all(|c| c.is_ascii_digit()) && !digits.ends_with("0000") {
+        Ok(digits)
+    } else {
+        Err(format!("nomor KK harus 16 angka (ditemukan {} karakter)", digits.chars().count()))
+    }
+}
+
+pub struct Line {
+    pub id: String,
+    pub kk: String,
+    pub head: String,
+    pub dusun: String,
+    pub members: i64,
+}
+
+#[derive(Template)]
+#[template(path = "households.html")]
+struct HouseholdsPage {
+    page: Page,
+    lines: Vec<Line>,
+    total: i64,
+    villages: Vec<(String, String)>,
+    errors: FieldErrors,
+    kk: String,
+    dusun: String,
+    rt: String,
+    rw: String,
+    address: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    halaman: Option<i64>,
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+struct NewForm {
+    desa: String,
+    kk: String,
+    dusun: String,
+    rt: String,
+    rw: String,
+    address: String,
+}
+
+async fn list_page(state: &AppState, staff: &Staff, page_no: i64, form: NewForm, errors: FieldErrors) -> Result<Response, AppError> {
+    let scope = staff.principal().scope.as_stored().to_owned();
+    let (rows, total) = registry::list_households(&state.db, &scope, (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let villages = desmigratif_db::villages::list_within(&state.db, &staff.principal().scope)
+        .await?
+        .into_iter()
+        .filter(|v| v.code.parse().is_ok_and(|c| authorize(staff.principal(), WRITE, Some(&Scope::Region(c))).is_ok()))
+        .map(|v| (v.code, v.name))
+        .collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut r = render(HouseholdsPage {
+        page: Page::new(&staff.ctx, "households.title"),
+        lines: rows
+            .into_iter()
+            .map(|h| Line { id: h.id.to_string(), kk: format!("…{}", h.kk_last4), head: h.head.unwrap_or_default(), dusun: h.dusun, members: h.members })
+            .collect(),
+        total,
+        villages,
+        errors,
+        kk: form.kk,
+        dusun: form.dusun,
+        rt: form.rt,
+        rw: form.rw,
+        address: form.address,
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn list(State(state): State<AppState>, staff: Staff, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    staff.allow(&state, READ, None, Target::Action { name: "household.list" }).await?;
+    list_page(&state, &staff, q.halaman.unwrap_or(1).max(1), NewForm::default(), FieldErrors::default()).await
+}
+
+async fn create(State(state): State<AppState>, staff: Staff, Form(f): Form<NewForm>) -> Result<Response, AppError> {
+    let place = f.desa.parse().map(Scope::Region).map_err(|_| AppError::BadRequest("pilih desa".into()))?;
+    staff.allow(&state, WRITE, Some(&place), Target::Action { name: "household.create" }).await?;
+    let mut errors = FieldErrors::default();
+    let kk = parse_kk(&f.kk).map_err(|m| errors.add("kk", m)).ok();
+    let rt = clean_spaces(&f.rt);
+    let rw = clean_spaces(&f.rw);
+    if !rt.chars().all(|c| c.is_ascii_digit()) || rt.len() > 3 || !rw.chars().all(|c| c.is_ascii_digit()) || rw.len() > 3 {
+        errors.add("rt", "RT dan RW berupa angka 1–999");
+    }
+    let (Some(kk), true) = (kk, errors.is_empty()) else { return list_page(&state, &staff, 1, f, errors).await };
+    let record = HouseholdRecord {
+        village_code: f.desa.clone(),
+        kk_enc: state.keys.encrypt_str(KK_CONTEXT, &kk),
+        kk_index: state.keys.blind_index(KK_CONTEXT, &kk),
+        kk_last4: kk[12..].to_owned(),
+        dusun: clean_spaces(&f.dusun),
+        rt: if rt.is_empty() { rt } else { format!("{:03}", rt.parse::<u16>().unwrap_or(0)) },
+        rw: if rw.is_empty() { rw } else { format!("{:03}", rw.parse::<u16>().unwrap_or(0)) },
+        address: clean_spaces(&f.address),
+    };
+    let mut tx = state.db.begin().await?;
+    match registry::create_household(&mut tx, &staff.actor(), &record).await {
+        Ok(id) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/app/keluarga/{id}")).into_response())
+        }
+        Err(desmigratif_db::DbError::Conflict(m)) => {
+            errors.add("kk", m);
+            list_page(&state, &staff, 1, f, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct Member {
+    pub id: String,
+    pub name: String,
+    pub relationship: String,
+    pub nik: String,
+    pub age: i32,
+}
+
+pub struct Migrant {
+    pub episode_id: String,
+    pub name: String,
+    pub destination: String,
+    pub stage: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+struct HouseholdPage {
+    page: Page,
+    h: HouseholdRow,
+    place: String,
+    members: Vec<Member>,
+    migrants: Vec<Migrant>,
+    can_write: bool,
+    relationships: &'static [catalog::Choice],
+    errors: FieldErrors,
+    member_nik: String,
+}
+
+async fn household_page(state: &AppState, staff: &Staff, h: HouseholdRow, errors: FieldErrors, member_nik: String) -> Result<Response, AppError> {
+    let lang = staff.ctx.lang;
+    let people = registry::members(&state.db, h.id).await?;
+    let mut migrants = Vec::new();
+    for p in &people {
+        for e in registry::episodes_of(&state.db, p.id).await? {
+            migrants.push(Migrant {
+                episode_id: e.id.to_string(),
+                name: p.name.clone(),
+                destination: catalog::country(&e.destination).map(|c| c.id.to_owned()).unwrap_or_default(),
+                stage: Stage::parse(&e.stage).map(if lang == crate::Lang::En { migration::label_en } else { migration::label_id }).unwrap_or("?"),
+            });
+        }
+    }
+    let today = super::persons::today();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut r = render(HouseholdPage {
+        page: Page::new(&staff.ctx, "households.title"),
+        place: super::dashboard::place_of(&h.village_code, &state.regions),
+        members: people
+            .into_iter()
+            .map(|p| Member {
+                id: p.id.to_string(),
+                relationship: catalog::choice(RELATIONSHIPS, &p.relationship).map(|c| c.id.to_owned()).unwrap_or_default(),
+                nik: format!("…{}", p.nik_last4),
+                age: today.years_since(p.birth_date).unwrap_or(0) as i32,
+                name: p.name,
+            })
+            .collect(),
+        migrants,
+        can_write: authorize(staff.principal(), WRITE, Some(&Scope::Region(h.village_code.parse()?))).is_ok(),
+        relationships: RELATIONSHIPS,
+        errors,
+        member_nik,
+        h,
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn show(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Response, AppError> {
+    let h = household_for(&state, &staff, &id, READ).await?;
+    household_page(&state, &staff, h, FieldErrors::default(), String::new()).await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct MemberForm {
+    nik: String,
+    relationship: String,
+}
+
+/// Adds a registered person to the household by NIK. The person must live in the same village.
+async fn add_member(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    let h = household_for(&state, &staff, &id, WRITE).await?;
+    let mut errors = FieldErrors::default();
+    if catalog::choice(RELATIONSHIPS, &f.relationship).is_none() {
+        errors.add("relationship", "pilih hubungan dalam KK");
+    }
+    let person = match Nik::parse(&f.nik) {
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+        Ok(nik) => match registry::person_by_nik_index(&state.db, &state.keys.blind_index(NIK_CONTEXT, nik.as_str())).await? {
+            Some(p) if p.village_code == h.village_code => Some(p),
+            _ => {
+                errors.add("nik", "NIK ini belum terdaftar sebagai penduduk desa ini; daftarkan dulu orangnya");
+                None
+            }
+        },
+    };
+    let (Some(p), true) = (person, errors.is_empty()) else { return household_page(&state, &staff, h, errors, f.nik).await };
+    let mut tx = state.db.begin().await?;
+    registry::set_membership(&mut tx, &staff.actor(), &p, Some(h.id), &f.relationship).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/app/keluarga/{}", h.id)).into_response())
+}
+
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/app/keluarga", axum::routing::get(list).post(create))
+        .route("/app/keluarga/{id}", axum::routing::get(show))
+        .route("/app/keluarga/{id}/anggota", axum::routing::post(add_member))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct HouseholdOut {
+    id: String,
+    village_code: String,
+    /// Last four digits of the KK number.
+    kk_last4: String,
+    dusun: String,
+    rt: String,
+    rw: String,
+    address: String,
+    #[schema(value_type = Vec<Object>)]
+    members: Vec<MemberOut>,
+}
+
+#[derive(serde::Serialize)]
+struct MemberOut {
+    person_id: String,
+    name: String,
+    relationship: String,
+    nik_last4: String,
+}
+
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+struct ApiListQuery {
+    /// Page number from 1 (50 a page).
+    page: Option<i64>,
+}
+
+/// Households in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/households", tag = "registry", security(("bearer" = [])), params(ApiListQuery), responses((status = 200, body = Vec<Object>), (status = 403)))]
+async fn api_list(State(state): State<AppState>, staff: Staff, Query(q): Query<ApiListQuery>) -> Result<Json<Vec<registry::HouseholdListRow>>, AppError> {
+    staff.allow(&state, READ, None, Target::Action { name: "household.list" }).await?;
+    let page = q.page.unwrap_or(1).max(1);
+    Ok(Json(registry::list_households(&state.db, staff.principal().scope.as_stored(), (page - 1) * PAGE_SIZE, PAGE_SIZE).await?.0))
+}
+
+/// One household with its members.
+#[utoipa::path(get, path = "/api/v1/households/{id}", tag = "registry", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = HouseholdOut), (status = 404)))]
+async fn api_one(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<HouseholdOut>, AppError> {
+    let h = household_for(&state, &staff, &id, READ).await?;
+    let members = registry::members(&state.db, h.id)
+        .await?
+        .into_iter()
+        .map(|p| MemberOut { person_id: p.id.to_string(), name: p.name, relationship: p.relationship, nik_last4: p.nik_last4 })
+        .collect();
+    Ok(Json(HouseholdOut { id: h.id.to_string(), village_code: h.village_code, kk_last4: h.kk_last4, dusun: h.dusun, rt: h.rt, rw: h.rw, address: h.address, members }))
+}
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(api_list)).routes(routes!(api_one))
+}
