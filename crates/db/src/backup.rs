@@ -19,6 +19,14 @@ pub const TABLES: &[&str] = &[
     "audit_log",
     "audit_head",
     "change_log",
+    "households",
+    "persons",
+    "episodes",
+    "episode_transitions",
+    "counselling_sessions",
+    "document_requirements",
+    "document_files",
+    "episode_documents",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];
