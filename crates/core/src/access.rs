@@ -82,6 +82,8 @@ pub enum Action {
     ManageUsers,
     /// Read the audit log.
     ReadAudit,
+    /// Change national reference data that has legal meaning (document requirement sets).
+    EditReference,
 }
 
 impl Role {
@@ -123,6 +125,7 @@ impl Role {
             }
             Action::ManageUsers => self == Role::Admin,
             Action::ReadAudit => matches!(self, Role::Admin | Role::Pusat),
+            Action::EditReference => self == Role::Pusat,
         }
     }
 
@@ -378,6 +381,13 @@ mod tests {
             ),
             Ok(())
         );
+    }
+
+    #[test]
+    fn only_national_staff_edit_reference_data() {
+        for role in Role::ALL {
+            assert_eq!(authorize(&principal(*role, ""), Action::EditReference, None).is_ok(), *role == Role::Pusat, "{role}");
+        }
     }
 
     #[test]

@@ -666,6 +666,40 @@ pub async fn requirements(db: &Db) -> Result<Vec<RequirementRow>> {
     ).fetch_all(p).await)?)
 }
 
+/// A new requirement, already checked.
+pub struct RequirementRecord {
+    pub code: String,
+    pub label: String,
+    pub legal_basis: String,
+    pub destination: String,
+    pub occupation: String,
+    pub expires: bool,
+    pub position: i32,
+}
+
+pub async fn add_requirement(tx: &mut Tx, actor: &Actor, r: &RequirementRecord) -> Result<Id> {
+    let id = Id::new();
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO document_requirements (id, code, label, legal_basis, destination, occupation, expires, position, active, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9)",
+    )
+    .bind(id).bind(&r.code).bind(&r.label).bind(&r.legal_basis).bind(&r.destination).bind(&r.occupation).bind(r.expires).bind(r.position).bind(now())
+    .execute(c).await.map(|x| x.rows_affected()))
+    .map_err(|e| conflict_on_duplicate(e, "persyaratan dengan kode, negara dan jabatan yang sama sudah ada"))?;
+    audit::record_change(tx, actor, "document_requirement", id, "create", "", &["code", "label", "legal_basis", "destination", "occupation"]).await?;
+    Ok(id)
+}
+
+/// Switches a requirement on or off; existing checklists keep their rows.
+pub async fn set_requirement_active(tx: &mut Tx, actor: &Actor, id: Id, active: bool) -> Result<()> {
+    let done = on_tx!(tx, c => sqlx::query("UPDATE document_requirements SET active = $1, updated_at = $2 WHERE id = $3")
+        .bind(active).bind(now()).bind(id).execute(c).await.map(|x| x.rows_affected()))?;
+    if done == 0 {
+        return Err(DbError::NotFound);
+    }
+    audit::record_change(tx, actor, "document_requirement", id, "update", "", &["active"]).await
+}
+
 // ---------------------------------------------------------------------------------------------
 // Monitoring
 

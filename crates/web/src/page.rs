@@ -52,6 +52,7 @@ impl Page {
                 item("/app/penduduk", "nav.persons");
                 item("/app/keluarga", "nav.households");
                 item("/app/pemantauan", "nav.monitoring");
+                item("/app/persyaratan", "nav.requirements");
             }
             if can(Action::Read(Compartment::Letters)) {
                 item("/app/desa", "nav.villages");

@@ -237,6 +237,26 @@ both! {
         assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 
+    async fn national_staff_keep_the_requirement_sets(app) {
+        let op = app.login("operator.kenanga", PASSWORD).await;
+        let fields = [("code", "sertifikat_bahasa_mandarin"), ("label", "Sertifikat bahasa Mandarin"), ("legal_basis", "Contoh aturan negara tujuan"),
+                      ("destination", "TW"), ("occupation", ""), ("position", "20")];
+        assert_eq!(app.post("/app/persyaratan", &op, &fields).await.status, StatusCode::FORBIDDEN);
+        let pusat = app.login("pusat", PASSWORD).await;
+        let bad = app.post("/app/persyaratan", &pusat, &[("code", "Bukan Kode"), ("label", ""), ("legal_basis", ""), ("position", "x")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.post("/app/persyaratan", &pusat, &fields).await.status, StatusCode::SEE_OTHER);
+        let person = register(&app, &op, &nik(81), "Rasminah").await;
+        let taiwan = open_episode(&app, &op, &person).await;
+        let checklist = desmigratif_db::registry::checklist(&app.db, taiwan.parse().unwrap()).await.unwrap();
+        assert!(checklist.iter().any(|d| d.requirement_code == "sertifikat_bahasa_mandarin"));
+        let hk = app.post(&format!("/app/penduduk/{person}/migrasi"), &op, &[("destination", "HK"), ("occupation", "pengasuh_bayi"), ("route", "p3mi")]).await;
+        let hk = hk.location().trim_start_matches("/app/migrasi/").to_owned();
+        let checklist = desmigratif_db::registry::checklist(&app.db, hk.parse().unwrap()).await.unwrap();
+        assert!(!checklist.iter().any(|d| d.requirement_code == "sertifikat_bahasa_mandarin"));
+        assert_eq!(checklist.len(), 13, "UU 18/2017 Pasal 13 and the registration documents");
+    }
+
     async fn the_registry_api_applies_the_same_rules(app) {
         let token = app.token_for("operator.kenanga").await;
         let body = serde_json::json!({"village_code": KENANGA, "nik": nik(71), "name": "Api Test", "sex": "P", "birth_date": "1998-07-05"});

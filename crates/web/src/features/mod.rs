@@ -10,6 +10,7 @@ mod households;
 mod monitoring;
 mod persons;
 mod regions;
+mod requirements;
 mod session;
 mod system;
 mod users;
@@ -33,6 +34,7 @@ pub fn page_router() -> Router<AppState> {
         .merge(episodes::pages())
         .merge(households::pages())
         .merge(monitoring::pages())
+        .merge(requirements::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
