@@ -135,7 +135,7 @@ impl PersonInput {
             errors.push(Invalid::new("sex", "jenis kelamin wajib dipilih (L atau P)"));
             None
         } else {
-            Sex::parse(&self.sex).map_err(|e| errors.push(e)).ok()
+            Sex::parse(&self.sex).map_err(|e| errors.push(Invalid::new("sex", e.message))).ok()
         };
         let birth_place = optional("birth_place", &self.birth_place, "tempat lahir", 60, &mut errors);
         let birth_date = if self.birth_date.trim().is_empty() {

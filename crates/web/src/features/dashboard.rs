@@ -49,6 +49,11 @@ pub fn scope_label(scope: &Scope, tree: &RegionTree, lang: crate::Lang) -> Strin
     }
 }
 
+/// The name of a region by its stored code ("" when the code is not in the tree).
+pub fn region_name(code: &str, tree: &RegionTree) -> String {
+    code.parse().ok().and_then(|c| tree.get(&c)).map(|r| r.name.clone()).unwrap_or_default()
+}
+
 /// The parent regions of a village, for display beside its name.
 pub fn place_of(code: &str, tree: &RegionTree) -> String {
     code.parse()

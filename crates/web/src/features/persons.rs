@@ -42,7 +42,7 @@ pub async fn person_for(state: &AppState, staff: &Staff, id: &str, action: Actio
 }
 
 /// The villages served here in which the caller may register people.
-async fn writable_villages(state: &AppState, staff: &Staff) -> Result<Vec<(String, String)>, AppError> {
+pub(crate) async fn writable_villages(state: &AppState, staff: &Staff) -> Result<Vec<(String, String)>, AppError> {
     Ok(desmigratif_db::villages::list_within(&state.db, &staff.principal().scope)
         .await?
         .into_iter()
@@ -71,7 +71,7 @@ pub struct SearchQuery {
 
 impl SearchQuery {
     /// Turns the query into a filter; an unparseable NIK is reported, not silently ignored.
-    fn filter(&self, state: &AppState, scope: &Scope) -> Result<PersonFilter, AppError> {
+    pub(crate) fn filter(&self, state: &AppState, scope: &Scope) -> Result<PersonFilter, AppError> {
         let nik_index = if self.nik.trim().is_empty() {
             String::new()
         } else {
@@ -126,7 +126,7 @@ fn age(born: NaiveDate, today: NaiveDate) -> i32 {
     today.years_since(born).map(|y| y as i32).unwrap_or(0)
 }
 
-fn stage_label(lang: crate::Lang, code: &str) -> String {
+pub(crate) fn stage_label(lang: crate::Lang, code: &str) -> String {
     Stage::parse(code).map(|s| if lang == crate::Lang::En { migration::label_en(s) } else { migration::label_id(s) }).unwrap_or(code).to_owned()
 }
 
@@ -135,7 +135,7 @@ fn line(state: &AppState, lang: crate::Lang, r: PersonListRow) -> ListLine {
         id: r.id.to_string(),
         nik: format!("…{}", r.nik_last4),
         age: age(r.birth_date, today()),
-        village: state.regions.get(&r.village_code.parse().unwrap_or_else(|_| "00".parse().expect("valid"))).map(|v| v.name.clone()).unwrap_or_default(),
+        village: super::dashboard::region_name(&r.village_code, &state.regions),
         stage: r.stage.as_deref().map(|s| stage_label(lang, s)).unwrap_or_else(|| "—".into()),
         destination: r.destination.as_deref().and_then(catalog::country).map(|c| c.id.to_owned()).unwrap_or_default(),
         name: r.name,
