@@ -70,7 +70,10 @@ impl Global {
         if let Some(text) = self.key.as_deref().filter(|k| !k.trim().is_empty()) {
             return Ok(Keys::from_text(text)?);
         }
-        let path = self.key_file.clone().unwrap_or_else(|| self.data_dir.join("desmigratif.key"));
+        let path = self
+            .key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("desmigratif.key"));
         Ok(Keys::load_or_create(&path, true)?)
     }
 }
@@ -91,7 +94,12 @@ enum Command {
         /// Load the demo data and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// Also load this many synthetic people into the two pilot villages (when they have none).
+        #[arg(long, default_value_t = 0)]
+        persons: usize,
     },
+    /// Load synthetic people (households, NIKs, migration episodes) for demos and benchmarks.
+    Synth(SynthArgs),
     /// Villages this deployment serves.
     #[command(subcommand)]
     Village(VillageCommand),
@@ -105,6 +113,37 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Import people (and migration episodes) from an .xlsx or .csv file into one village.
+    Import {
+        file: PathBuf,
+        /// Code of the village the people live in (e.g. 32.12.16.2004); it must be served here.
+        #[arg(long)]
+        village: String,
+        /// dry-run (check only), all-or-nothing, or valid-only.
+        #[arg(long, default_value = "dry-run")]
+        mode: String,
+    },
+}
+
+#[derive(Args, Clone)]
+struct SynthArgs {
+    /// How many people to make.
+    #[arg(long)]
+    persons: usize,
+    /// How many villages to spread them over (drawn with the seed); default: every desa of
+    /// --kabupaten, or the villages served here when neither option is given.
+    #[arg(long)]
+    villages: Option<usize>,
+    /// Region codes (comma-separated, e.g. 32.12 or 32.12,33.07) to draw the villages from;
+    /// with only --villages, the top sending provinces 32, 33, 35 and 52.
+    #[arg(long)]
+    kabupaten: Option<String>,
+    /// Seed: the same seed, villages, count and --as-of give the same people.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The date the data is as of (YYYY-MM-DD); default: today (WIB).
+    #[arg(long)]
+    as_of: Option<chrono::NaiveDate>,
 }
 
 #[derive(Args, Clone)]
@@ -265,6 +304,7 @@ async fn run(cli: Cli) -> Result<()> {
             serve: args,
             allow_public_demo,
             no_serve,
+            persons,
         } => {
             let addr = parse_listen(&g.listen)?;
             if !addr.ip().is_loopback() && !allow_public_demo {
@@ -276,6 +316,9 @@ async fn run(cli: Cli) -> Result<()> {
             let regions = RegionTree::official();
             if !demo::load(&db, &regions, &g.keys()?, Cost::Standard).await? {
                 eprintln!("database sudah berisi akun; data demo tidak dimuat ulang");
+            }
+            if persons > 0 {
+                demo_persons(&g, &db, &regions, persons).await?;
             }
             demo::print_logins();
             if no_serve {
@@ -345,6 +388,12 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Restore { file } => restore(&g, &file).await,
+        Command::Synth(args) => synth(&g, &args).await,
+        Command::Import {
+            file,
+            village,
+            mode,
+        } => import(&g, &file, &village, &mode).await,
         Command::Audit(AuditCommand::Verify) => {
             let db = open(&g, false).await?;
             match desmigratif_db::audit::verify(&db).await? {
@@ -484,8 +533,12 @@ async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<Strin
         password_cost: Cost::Standard,
         demo_password,
     };
-    let state =
-        desmigratif_web::AppState::new(db.clone(), Arc::new(RegionTree::official()), g.keys()?, config);
+    let state = desmigratif_web::AppState::new(
+        db.clone(),
+        Arc::new(RegionTree::official()),
+        g.keys()?,
+        config,
+    );
     tokio::spawn(desmigratif_web::housekeeping(db.clone()));
     let app = desmigratif_web::router(state);
     println!(
@@ -586,5 +639,259 @@ async fn restore(g: &Global, file: &Path) -> Result<()> {
     }
     std::fs::rename(&staging, &target)?;
     println!("dipulihkan ke {}: {} baris", target.display(), summary.rows);
+    Ok(())
+}
+
+/// `desmigratif import`: the same checks and modes as the import page, with a progress counter
+/// on stderr and the report on stdout. Fails (exit 1) when the file has errors and nothing was
+/// written, so scripts notice.
+async fn import(g: &Global, file: &Path, village: &str, mode: &str) -> Result<()> {
+    use desmigratif_db::transfer::{self, Mode};
+    use std::io::{IsTerminal, Write};
+    let mode = Mode::parse(mode).with_context(|| {
+        format!("--mode «{mode}» tidak dikenal; pilih dry-run, all-or-nothing atau valid-only")
+    })?;
+    let regions = RegionTree::official();
+    let code = village::parse_village_code(village, &regions)
+        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("berkas {} tidak dapat dibaca", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let sheet = desmigratif_docs::read(&bytes, &name)?;
+    let db = open(g, false).await?;
+    let Some(served) = villages::by_code(&db, &code).await? else {
+        bail!(
+            "desa {code} tidak dilayani deployment ini; tambahkan dulu dengan: desmigratif village add {code}"
+        );
+    };
+    let keys = g.keys()?;
+    let table = transfer::Table {
+        headers: sheet.headers,
+        rows: sheet.rows,
+        unreadable: sheet
+            .problems
+            .into_iter()
+            .map(|p| (p.row, p.column, p.message))
+            .collect(),
+    };
+    let show_progress = std::io::stderr().is_terminal();
+    let progress = move |phase: &str, done: usize, total: usize| {
+        if show_progress {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r{phase}: {done}/{total} baris   ");
+            if done == total {
+                let _ = writeln!(err);
+            }
+            let _ = err.flush();
+        }
+    };
+    let actor = cli_actor();
+    let target = transfer::Target {
+        village: &code,
+        actor: &actor,
+        keys: &keys,
+        regions: &regions,
+        today: (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive(),
+    };
+    let report = transfer::import(&db, &target, &table, mode, &progress).await?;
+    db.close().await;
+    print_import_report(&name, &served.name, &code.to_string(), &report);
+    if report.has_errors() && !report.wrote() {
+        bail!(
+            "{} baris bermasalah; tidak ada yang disimpan",
+            report.invalid
+        );
+    }
+    Ok(())
+}
+
+fn print_import_report(
+    file: &str,
+    village: &str,
+    code: &str,
+    r: &desmigratif_db::transfer::Report,
+) {
+    println!(
+        "berkas {file} → desa {village} ({code}), cara: {}",
+        r.mode.code()
+    );
+    println!(
+        "baris data: {}, benar: {}, bermasalah: {}, diterima dengan catatan NIK: {}, membuka episode migrasi: {}",
+        r.rows, r.valid, r.invalid, r.warned, r.valid_episodes
+    );
+    for (title, list) in [
+        (
+            "KESALAHAN (baris tidak diimpor)",
+            r.errors().collect::<Vec<_>>(),
+        ),
+        ("CATATAN (tidak menghalangi impor)", r.warnings().collect()),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        println!("{title}:");
+        for p in list {
+            let at = if p.row == 0 {
+                "berkas".to_owned()
+            } else {
+                format!("baris {}", p.row)
+            };
+            let column = if p.column.is_empty() {
+                String::new()
+            } else {
+                format!(", kolom {}", p.column)
+            };
+            println!("  {at}{column}: {}", p.message);
+        }
+    }
+    println!(
+        "tersimpan: {} penduduk, {} episode migrasi",
+        r.persons_written, r.episodes_written
+    );
+}
+
+/// Today in Indonesia (WIB), as the pages count it.
+fn today_wib() -> chrono::NaiveDate {
+    (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive()
+}
+
+/// `demo --persons N`: synthetic people in the two pilot villages, unless people exist already.
+async fn demo_persons(g: &Global, db: &Db, regions: &RegionTree, persons: usize) -> Result<()> {
+    use desmigratif_db::registry::{PersonFilter, search_persons};
+    let (_, existing) = search_persons(
+        db,
+        &PersonFilter {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await?;
+    if existing > 0 {
+        eprintln!(
+            "database sudah berisi {existing} penduduk; data sintetis tidak ditambahkan (pakai `desmigratif synth`)"
+        );
+        return Ok(());
+    }
+    let villages = [demo::KENANGA, demo::KURIPAN]
+        .iter()
+        .map(|c| c.parse())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e: desmigratif_core::Invalid| anyhow::anyhow!("{}", e.message))?;
+    let opts = desmigratif_db::synth::Options {
+        villages,
+        persons,
+        seed: 1,
+        today: today_wib(),
+    };
+    run_synth(db, &g.keys()?, regions, &opts).await
+}
+
+/// `desmigratif synth`: benchmark-scale synthetic people across many villages.
+async fn synth(g: &Global, args: &SynthArgs) -> Result<()> {
+    use desmigratif_db::synth::{SENDING_PROVINCES, pick_villages};
+    if args.persons == 0 {
+        bail!("--persons harus lebih dari 0");
+    }
+    let regions = RegionTree::official();
+    let parse = |list: &[&str]| -> Result<Vec<desmigratif_core::region::RegionCode>> {
+        list.iter()
+            .map(|c| {
+                let code: desmigratif_core::region::RegionCode =
+                    c.trim().parse().map_err(|e: desmigratif_core::Invalid| {
+                        anyhow::anyhow!("--kabupaten {c}: {}", e.message)
+                    })?;
+                if regions.get(&code).is_none() {
+                    bail!("kode wilayah {code} tidak ada dalam daftar Kemendagri");
+                }
+                Ok(code)
+            })
+            .collect()
+    };
+    let db = open(g, false).await?;
+    let villages = match (&args.kabupaten, args.villages) {
+        (Some(list), k) => pick_villages(
+            &regions,
+            &parse(&list.split(',').collect::<Vec<_>>())?,
+            k,
+            args.seed,
+        ),
+        (None, Some(k)) => pick_villages(&regions, &parse(&SENDING_PROVINCES)?, Some(k), args.seed),
+        (None, None) => villages::list(&db)
+            .await?
+            .into_iter()
+            .filter_map(|v| v.code.parse().ok())
+            .collect(),
+    };
+    if villages.is_empty() {
+        bail!(
+            "tidak ada desa untuk diisi: beri --villages K dan/atau --kabupaten KODE, atau tambahkan desa dengan `desmigratif village add`"
+        );
+    }
+    let opts = desmigratif_db::synth::Options {
+        villages,
+        persons: args.persons,
+        seed: args.seed,
+        today: args.as_of.unwrap_or_else(today_wib),
+    };
+    run_synth(&db, &g.keys()?, &regions, &opts).await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn run_synth(
+    db: &Db,
+    keys: &Keys,
+    regions: &RegionTree,
+    opts: &desmigratif_db::synth::Options,
+) -> Result<()> {
+    eprintln!(
+        "membuat {} orang sintetis di {} desa (seed {}, per {})…",
+        opts.persons,
+        opts.villages.len(),
+        opts.seed,
+        opts.today
+    );
+    let started = std::time::Instant::now();
+    let mut shown = std::time::Instant::now();
+    let s = desmigratif_db::synth::load(db, keys, regions, opts, |p| {
+        if shown.elapsed().as_secs_f64() >= 1.0 || p.persons == p.total {
+            shown = std::time::Instant::now();
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            eprintln!(
+                "  {}/{} orang ({:.0}%), {} baris, {:.0} baris/s",
+                p.persons,
+                p.total,
+                100.0 * p.persons as f64 / p.total.max(1) as f64,
+                p.rows,
+                p.rows as f64 / secs
+            );
+        }
+    })
+    .await?;
+    let secs = s.elapsed.as_secs_f64().max(1e-9);
+    println!(
+        "synth: {} orang, {} keluarga, {} episode, {} transisi, {} dokumen = {} baris; {} desa ({} baru); {} nomor diganti karena sudah terdaftar",
+        s.persons,
+        s.households,
+        s.episodes,
+        s.transitions,
+        s.documents,
+        s.rows(),
+        s.villages,
+        s.villages_added,
+        s.renumbered
+    );
+    println!(
+        "synth: {:.1} s; {:.0} orang/s; {:.0} baris/s; pembuatan {:.1} s, di antaranya enkripsi+indeks {:.1} s ({:.1} µs/orang)",
+        secs,
+        s.persons as f64 / secs,
+        s.rows() as f64 / secs,
+        s.generating.as_secs_f64(),
+        s.sealing.as_secs_f64(),
+        s.sealing.as_secs_f64() * 1e6 / s.persons.max(1) as f64
+    );
     Ok(())
 }

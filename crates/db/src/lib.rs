@@ -11,7 +11,9 @@ pub mod registry;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
+pub mod synth;
 pub mod tokens;
+pub mod transfer;
 pub mod users;
 pub mod villages;
 

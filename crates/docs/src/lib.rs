@@ -1,1 +1,680 @@
-pub fn x() {}
+//! Spreadsheets in and out: reads the CSV and XLSX files village offices keep their lists in,
+//! and writes exports people open in Excel or LibreOffice. Kept apart from the rest because its
+//! dependencies (a ZIP and XML stack) are heavy, and because it knows nothing of the domain: a
+//! sheet is headers and rows of text; what the text means is the importer's business.
+//!
+//! Everything comes back as text. A number that Excel has already damaged (a 16-digit NIK typed
+//! as a number keeps only 15 significant digits; a CSV saved by Excel may hold `3.21216E+15`) is
+//! not guessed at: the cell is listed in [`Sheet::problems`] so the importer can say so.
+
+use std::io::Cursor;
+
+/// The most data rows one file may hold.
+pub const MAX_ROWS: usize = 200_000;
+
+/// A sheet read from a file: the header row and the data rows under it, as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sheet {
+    /// The cells of the first non-empty row, trimmed.
+    pub headers: Vec<String>,
+    /// `(row number as the file shows it, header row = 1, cells)`; blank rows are left out.
+    /// Every row has exactly `headers.len()` cells.
+    pub rows: Vec<(usize, Vec<String>)>,
+    /// Cells whose value cannot be trusted (see the module documentation).
+    pub problems: Vec<CellProblem>,
+}
+
+/// One cell the reader could not turn into trustworthy text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellProblem {
+    /// Row number as the file shows it.
+    pub row: usize,
+    /// 0-based column; may be `>= headers.len()` for data beside the last titled column.
+    pub column: usize,
+    /// What is wrong, in Indonesian.
+    pub message: String,
+}
+
+/// Why a file could not be read at all. Messages are Indonesian: they reach people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SheetError {
+    #[error(
+        "berkas «{0}» bukan lembar kerja yang dikenal; unggah berkas .xlsx atau .csv (Excel: Simpan Sebagai → Buku Kerja Excel atau CSV UTF-8)"
+    )]
+    NotSpreadsheet(String),
+    #[error("berkas «{0}» kosong: tidak ada baris judul kolom")]
+    Empty(String),
+    #[error("berkas «{0}» hanya berisi judul kolom, tanpa baris data")]
+    NoData(String),
+    #[error("berkas berisi lebih dari {limit} baris data; bagi menjadi beberapa berkas", limit = format_thousands(MAX_ROWS))]
+    TooManyRows,
+    #[error(
+        "baris {row} bukan teks UTF-8; di Excel simpan ulang sebagai «CSV UTF-8 (dibatasi koma)»"
+    )]
+    Encoding { row: usize },
+    #[error("berkas «{name}» rusak atau tidak dapat dibaca: {reason}")]
+    Unreadable { name: String, reason: String },
+}
+
+fn format_thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+/// Old binary Excel (.xls) and other OLE compound files.
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads a spreadsheet. The format is judged from the content: a ZIP container is a workbook
+/// (XLSX, or ODS), an OLE container an old `.xls`; anything else must be CSV text with `,`, `;`
+/// or tab between cells (Indonesian Excel writes `;`), UTF-8 with or without a BOM.
+/// `file_name` is only used in messages.
+pub fn read(bytes: &[u8], file_name: &str) -> Result<Sheet, SheetError> {
+    let name = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(file_name)
+        .to_owned();
+    let grid = if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC) {
+        read_workbook(bytes, &name)?
+    } else {
+        read_csv(bytes, &name)?
+    };
+    into_sheet(grid, &name)
+}
+
+/// Cells by row before the header is picked: `(row number, cells)` plus problems.
+struct Grid {
+    rows: Vec<(usize, Vec<String>)>,
+    problems: Vec<CellProblem>,
+}
+
+fn into_sheet(grid: Grid, name: &str) -> Result<Sheet, SheetError> {
+    let mut rows = grid
+        .rows
+        .into_iter()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    let (header_row, mut headers) = rows
+        .next()
+        .ok_or_else(|| SheetError::Empty(name.to_owned()))?;
+    headers.iter_mut().for_each(|h| *h = h.trim().to_owned());
+    while headers.last().is_some_and(String::is_empty) {
+        headers.pop();
+    }
+    let width = headers.len();
+    let mut problems: Vec<CellProblem> = grid
+        .problems
+        .into_iter()
+        .filter(|p| p.row != header_row)
+        .collect();
+    let mut data = Vec::new();
+    for (row, mut cells) in rows {
+        if data.len() == MAX_ROWS {
+            return Err(SheetError::TooManyRows);
+        }
+        for (column, extra) in cells.iter().enumerate().skip(width) {
+            if !extra.trim().is_empty() {
+                problems.push(CellProblem {
+                    row,
+                    column,
+                    message: "ada isi di kolom tanpa judul; beri judul kolomnya atau hapus isinya"
+                        .into(),
+                });
+            }
+        }
+        cells.resize(width, String::new());
+        data.push((row, cells));
+    }
+    if data.is_empty() {
+        return Err(SheetError::NoData(name.to_owned()));
+    }
+    problems.sort_by_key(|p| (p.row, p.column));
+    Ok(Sheet {
+        headers,
+        rows: data,
+        problems,
+    })
+}
+
+/// `3.21216E+15`, the way Excel shows a long number it has rounded: the digits are gone.
+fn looks_scientific(s: &str) -> bool {
+    let s = s.trim();
+    let Some((mantissa, exponent)) = s.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    !mantissa.is_empty()
+        && mantissa
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && mantissa.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && !exponent.is_empty()
+        && exponent.chars().all(|c| c.is_ascii_digit())
+}
+
+const SCIENTIFIC: &str = "angka tertulis sebagai «{v}»: Excel sudah membulatkannya dan digit aslinya hilang; \
+                          format kolom ini sebagai Teks lalu ketik ulang angkanya";
+const ROUNDED: &str = "angka {v} lebih dari 15 digit dan disimpan Excel sebagai bilangan, sehingga digit terakhirnya \
+                       dibulatkan; format kolom ini sebagai Teks lalu ketik ulang angkanya";
+
+fn read_csv(bytes: &[u8], name: &str) -> Result<Grid, SheetError> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    if bytes.iter().take(8192).any(|b| *b == 0) {
+        return Err(SheetError::NotSpreadsheet(name.to_owned()));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator(bytes))
+        .from_reader(bytes);
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    let mut seen = 0usize;
+    // Line numbers are counted here: the csv crate skips blank lines and reports positions
+    // before the terminator of the previous record is consumed.
+    let (mut line, mut counted) = (1usize, 0usize);
+    loop {
+        let start = reader.position().byte() as usize;
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                return Err(SheetError::Unreadable {
+                    name: name.to_owned(),
+                    reason: e.to_string(),
+                });
+            }
+        }
+        let first = start
+            + bytes
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+        line += bytes
+            .get(counted..first)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        counted = counted.max(first);
+        let row = line;
+        let mut cells = Vec::with_capacity(record.len());
+        for (column, field) in record.iter().enumerate() {
+            let text = std::str::from_utf8(field).map_err(|_| SheetError::Encoding { row })?;
+            // A leading apostrophe is how people (and our exports) keep Excel from reading a cell
+            // as a number or formula; it is not part of the value.
+            let text = match text.strip_prefix('\'') {
+                Some(rest)
+                    if rest.starts_with(|c: char| c.is_ascii_digit() || "=+-@".contains(c)) =>
+                {
+                    rest
+                }
+                _ => text,
+            };
+            if looks_scientific(text) {
+                problems.push(CellProblem {
+                    row,
+                    column,
+                    message: SCIENTIFIC.replace("{v}", text.trim()),
+                });
+            }
+            cells.push(text.to_owned());
+        }
+        if cells.iter().any(|c| !c.trim().is_empty()) {
+            seen += 1;
+            // Header + MAX_ROWS data rows; one more is too many, without reading the rest.
+            if seen > MAX_ROWS + 1 {
+                return Err(SheetError::TooManyRows);
+            }
+        }
+        rows.push((row, cells));
+    }
+    Ok(Grid { rows, problems })
+}
+
+/// `;` or tab when the first non-blank line has more of them than commas (outside quotes), else `,`.
+fn separator(bytes: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    let first_line = bytes
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| **b != b'\n' && **b != b'\r');
+    for &b in first_line {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3)
+        .max_by_key(|i| (counts[*i], std::cmp::Reverse(*i)))
+        .unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        [b',', b';', b'\t'][best]
+    }
+}
+
+fn read_workbook(bytes: &[u8], name: &str) -> Result<Grid, SheetError> {
+    use calamine::{Data, Reader};
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|_| SheetError::NotSpreadsheet(name.to_owned()))?;
+    let range = match book.worksheet_range_at(0) {
+        None => return Err(SheetError::Empty(name.to_owned())),
+        Some(r) => r.map_err(|e| SheetError::Unreadable {
+            name: name.to_owned(),
+            reason: e.to_string(),
+        })?,
+    };
+    let Some((first_row, first_col)) = range.start() else {
+        return Err(SheetError::Empty(name.to_owned()));
+    };
+    if range.height() > MAX_ROWS + 1
+        && range
+            .rows()
+            .filter(|r| r.iter().any(|c| !cell_is_blank(c)))
+            .count()
+            > MAX_ROWS + 1
+    {
+        return Err(SheetError::TooManyRows);
+    }
+    // Cells left of the used range are empty; keep columns aligned with what the user sees.
+    let pad = first_col as usize;
+    let mut rows = Vec::with_capacity(range.height());
+    let mut problems = Vec::new();
+    for (i, cells) in range.rows().enumerate() {
+        let row = first_row as usize + i + 1;
+        let mut out = vec![String::new(); pad];
+        for (j, cell) in cells.iter().enumerate() {
+            let column = pad + j;
+            let text = match cell {
+                Data::Empty => String::new(),
+                Data::String(s) => {
+                    if looks_scientific(s) {
+                        problems.push(CellProblem {
+                            row,
+                            column,
+                            message: SCIENTIFIC.replace("{v}", s.trim()),
+                        });
+                    }
+                    s.clone()
+                }
+                Data::Int(n) => n.to_string(),
+                Data::Float(f) => {
+                    let (text, trusted) = number_text(*f);
+                    if !trusted {
+                        problems.push(CellProblem {
+                            row,
+                            column,
+                            message: ROUNDED.replace("{v}", &text),
+                        });
+                    }
+                    text
+                }
+                Data::Bool(b) => if *b { "ya" } else { "tidak" }.to_owned(),
+                Data::DateTime(d) if d.is_duration() => number_text(d.as_f64()).0,
+                Data::DateTime(d) => {
+                    let (y, m, day, ..) = d.to_ymd_hms_milli();
+                    format!("{y:04}-{m:02}-{day:02}")
+                }
+                Data::DateTimeIso(s) => s
+                    .get(..10)
+                    .filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok())
+                    .unwrap_or(s)
+                    .to_owned(),
+                Data::DurationIso(s) => s.clone(),
+                Data::Error(e) => {
+                    problems.push(CellProblem {
+                        row,
+                        column,
+                        message: format!(
+                            "sel berisi galat Excel ({e}); perbaiki rumusnya atau ketik nilainya"
+                        ),
+                    });
+                    String::new()
+                }
+            };
+            out.push(text);
+        }
+        rows.push((row, out));
+    }
+    Ok(Grid { rows, problems })
+}
+
+fn cell_is_blank(c: &calamine::Data) -> bool {
+    match c {
+        calamine::Data::Empty => true,
+        calamine::Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// A spreadsheet number as people typed it: integers without `.0` or an exponent. The second
+/// value is false when the number has more than 15 significant digits, which Excel cannot keep.
+fn number_text(f: f64) -> (String, bool) {
+    if f.is_finite() && f.fract() == 0.0 {
+        let trusted = f.abs() < 1e15;
+        // Display of f64 never uses an exponent and drops the ".0" of whole numbers.
+        (format!("{f}"), trusted)
+    } else {
+        (format!("{f}"), true)
+    }
+}
+
+/// Writes a CSV file: UTF-8 with a BOM (so Excel recognises the encoding), comma-separated, every
+/// field quoted where needed. A cell starting with `=`, `@`, or `+`/`-` followed by more than a
+/// phone number gets a leading apostrophe, so Excel shows it instead of running it as a formula.
+pub fn write_csv(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut out = BOM.to_vec();
+    {
+        let mut w = csv::WriterBuilder::new().from_writer(&mut out);
+        w.write_record(headers).expect("writing to memory");
+        for row in rows {
+            w.write_record(row.iter().map(|c| neutralise(c).into_owned().into_bytes()))
+                .expect("writing to memory");
+        }
+        w.flush().expect("writing to memory");
+    }
+    out
+}
+
+/// Keeps a cell from being read as a formula by a spreadsheet (CSV injection).
+fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = match cell.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => !cell[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '-'),
+        _ => false,
+    };
+    if risky {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Writes an XLSX workbook with one sheet: a bold, frozen header row, then the rows as text.
+/// The `text_columns` (0-based: NIK, KK, phone…) are formatted as Text for the whole column, so
+/// Excel neither rounds the numbers written here nor the ones people type in later.
+pub fn write_xlsx(
+    sheet_name: &str,
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    text_columns: &[usize],
+) -> Vec<u8> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    let sheet = book.add_worksheet();
+    // A name Excel refuses ([]:*?/\ or over 31 characters) falls back to the default.
+    let _ = sheet.set_name(sheet_name);
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for (c, h) in headers.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .expect("header within limits");
+    }
+    for &c in text_columns {
+        sheet
+            .set_column_format(c as u16, &text)
+            .expect("column within limits");
+    }
+    for (r, row) in rows.enumerate() {
+        let r = (r + 1) as u32;
+        for (c, value) in row.iter().enumerate() {
+            if value.is_empty() {
+                continue;
+            }
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(value.chars().count());
+            }
+            let col = c as u16;
+            let written = if text_columns.contains(&c) {
+                sheet.write_string_with_format(r, col, value, &text)
+            } else {
+                sheet.write_string(r, col, value)
+            };
+            written.expect("cell within limits");
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        sheet
+            .set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))
+            .expect("column within limits");
+    }
+    sheet.set_freeze_panes(1, 0).expect("valid pane");
+    book.save_to_buffer().expect("writing a workbook to memory")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(rows: &[(usize, Vec<String>)]) -> Vec<(usize, Vec<&str>)> {
+        rows.iter()
+            .map(|(n, c)| (*n, c.iter().map(String::as_str).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn semicolon_csv_with_a_bom_as_indonesian_excel_writes_it() {
+        let file = "\u{feff}NIK;Nama;Alamat\r\n3212164507980001;Siti Aminah;\"Jl. Mawar; RT 2\"\r\n\r\n3212160101900002;Darto;\r\n;;\r\n";
+        let s = read(file.as_bytes(), "data.csv").unwrap();
+        assert_eq!(s.headers, ["NIK", "Nama", "Alamat"]);
+        assert_eq!(
+            texts(&s.rows),
+            [
+                (
+                    2,
+                    vec!["3212164507980001", "Siti Aminah", "Jl. Mawar; RT 2"]
+                ),
+                (4, vec!["3212160101900002", "Darto", ""])
+            ],
+            "the blank line keeps its row number; trailing blank rows are dropped"
+        );
+        assert!(s.problems.is_empty());
+    }
+
+    #[test]
+    fn comma_csv_without_bom_and_short_rows_padded() {
+        let s = read(b"nik,nama,telepon\n3212164507980001,Siti\n", "x.csv").unwrap();
+        assert_eq!(texts(&s.rows), [(2, vec!["3212164507980001", "Siti", ""])]);
+    }
+
+    #[test]
+    fn numbers_excel_has_rounded_are_reported_not_guessed() {
+        let s = read(
+            b"nik;nama\n3,21216E+15;Siti\n'3212164507980001;Darto\n",
+            "x.csv",
+        )
+        .unwrap();
+        assert_eq!(
+            s.rows[1].1[0], "3212164507980001",
+            "the apostrophe only kept Excel off the number"
+        );
+        assert_eq!(s.problems.len(), 1);
+        assert_eq!((s.problems[0].row, s.problems[0].column), (2, 0));
+        assert!(
+            s.problems[0].message.contains("Teks"),
+            "{}",
+            s.problems[0].message
+        );
+    }
+
+    #[test]
+    fn data_beside_the_last_titled_column_is_reported() {
+        let s = read(b"nik,nama\n1,Siti,lupa\n", "x.csv").unwrap();
+        assert_eq!(s.rows[0].1.len(), 2);
+        assert_eq!((s.problems[0].row, s.problems[0].column), (2, 2));
+    }
+
+    #[test]
+    fn empty_files_and_other_formats_are_refused_clearly() {
+        assert_eq!(
+            read(b"", "kosong.csv").unwrap_err(),
+            SheetError::Empty("kosong.csv".into())
+        );
+        assert_eq!(
+            read(b"\n;;\n", "kosong.csv").unwrap_err(),
+            SheetError::Empty("kosong.csv".into())
+        );
+        assert_eq!(
+            read(b"nik;nama\n", "judul.csv").unwrap_err(),
+            SheetError::NoData("judul.csv".into())
+        );
+        let pdf = b"%PDF-1.7\n\x00\x01binary";
+        assert_eq!(
+            read(pdf, "C:\\Dokumen\\scan.pdf").unwrap_err(),
+            SheetError::NotSpreadsheet("scan.pdf".into())
+        );
+        assert!(matches!(
+            read(b"PK\x03\x04not really a zip", "palsu.xlsx").unwrap_err(),
+            SheetError::NotSpreadsheet(_)
+        ));
+        let latin1 = b"nama\nJos\xe9\n";
+        assert_eq!(
+            read(latin1, "x.csv").unwrap_err(),
+            SheetError::Encoding { row: 2 }
+        );
+        assert!(SheetError::TooManyRows.to_string().contains("200.000"));
+    }
+
+    #[test]
+    fn more_than_the_limit_is_refused() {
+        let mut file = String::from("nik\n");
+        for i in 0..=MAX_ROWS {
+            file.push_str(&format!("{i}\n"));
+        }
+        assert_eq!(
+            read(file.as_bytes(), "besar.csv").unwrap_err(),
+            SheetError::TooManyRows
+        );
+        // Exactly the limit is fine.
+        let at_limit = &file[..file.len() - format!("{MAX_ROWS}\n").len()];
+        assert_eq!(
+            read(at_limit.as_bytes(), "pas.csv").unwrap().rows.len(),
+            MAX_ROWS
+        );
+    }
+
+    #[test]
+    fn xlsx_round_trip_keeps_long_numbers_as_text() {
+        let headers = ["nik", "nama", "rt", "telepon"];
+        let rows = vec![
+            vec![
+                "3212164507980001".to_owned(),
+                "Siti Aminah".to_owned(),
+                "002".to_owned(),
+                "081234567890".to_owned(),
+            ],
+            vec![
+                "3212160101900002".to_owned(),
+                "=1+1".to_owned(),
+                String::new(),
+                String::new(),
+            ],
+        ];
+        let bytes = write_xlsx("Penduduk", &headers, rows.clone().into_iter(), &[0, 3]);
+        assert!(bytes.starts_with(ZIP_MAGIC));
+        let s = read(&bytes, "ekspor.xlsx").unwrap();
+        assert_eq!(s.headers, headers);
+        assert_eq!(s.rows, vec![(2, rows[0].clone()), (3, rows[1].clone())]);
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+    }
+
+    #[test]
+    fn xlsx_numbers_and_dates_come_back_as_people_typed_them() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in ["nik", "rt", "tanggal_lahir", "tinggi", "prosedural"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(2, c as u16 + 1, *h).unwrap();
+        }
+        // A NIK typed as a number: Excel keeps 15 significant digits.
+        sheet.write_number(3, 1, 3212164507980001.0).unwrap();
+        sheet.write_number(3, 2, 7.0).unwrap();
+        let date = ExcelDateTime::from_ymd(1998, 7, 5).unwrap();
+        sheet
+            .write_datetime_with_format(3, 3, &date, &Format::new().set_num_format("dd/mm/yyyy"))
+            .unwrap();
+        sheet.write_number(3, 4, 152.5).unwrap();
+        sheet.write_boolean(3, 5, true).unwrap();
+        sheet.write_number(4, 1, 321216450798001.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let s = read(&bytes, "angka.xlsx").unwrap();
+        assert_eq!(
+            s.headers,
+            ["", "nik", "rt", "tanggal_lahir", "tinggi", "prosedural"],
+            "column A stays column A"
+        );
+        assert_eq!(
+            texts(&s.rows)[0],
+            (
+                4,
+                vec!["", "3212164507980001", "7", "1998-07-05", "152.5", "ya"]
+            )
+        );
+        assert_eq!(
+            texts(&s.rows)[1].1[1],
+            "321216450798001",
+            "15 digits are exact; no .0, no exponent"
+        );
+        assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+        assert_eq!((s.problems[0].row, s.problems[0].column), (4, 1));
+        assert!(s.problems[0].message.contains("15 digit"));
+    }
+
+    #[test]
+    fn csv_export_is_excel_friendly_and_reads_back() {
+        let bytes = write_csv(
+            &["nik", "nama", "telepon"],
+            vec![vec![
+                "…0001".to_owned(),
+                "=HYPERLINK(\"x\")".to_owned(),
+                "+62 812-3456-7890".to_owned(),
+            ]]
+            .into_iter(),
+        );
+        assert!(bytes.starts_with(BOM));
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{text}");
+        assert!(
+            text.contains(",+62 812-3456-7890"),
+            "phone numbers are left alone: {text}"
+        );
+        let s = read(&bytes, "ekspor.csv").unwrap();
+        assert_eq!(
+            texts(&s.rows),
+            [(2, vec!["…0001", "=HYPERLINK(\"x\")", "+62 812-3456-7890"])]
+        );
+    }
+
+    #[test]
+    fn the_separator_is_guessed_from_the_header_line() {
+        assert_eq!(separator(b"a;b;c\n1,5;2;3"), b';');
+        assert_eq!(separator(b"a,b,c\n1;2"), b',');
+        assert_eq!(separator(b"\"a;b\",c\n"), b',');
+        assert_eq!(separator(b"a\tb\n"), b'\t');
+        assert_eq!(separator(b"nik\n"), b',');
+    }
+}

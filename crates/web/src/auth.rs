@@ -97,9 +97,21 @@ impl Staff {
     }
 
     /// [`Staff::allow`] for a record that belongs to a village (its `village_code`).
-    pub async fn allow_record(&self, state: &AppState, action: Action, village_code: &str, entity: &str, id: &str) -> Result<(), AppError> {
-        let place = Scope::Region(village_code.parse().map_err(|_| AppError::Internal(format!("{entity} {id}: kode desa rusak")))?);
-        self.allow(state, action, Some(&place), Target::Object { entity, id }).await
+    pub async fn allow_record(
+        &self,
+        state: &AppState,
+        action: Action,
+        village_code: &str,
+        entity: &str,
+        id: &str,
+    ) -> Result<(), AppError> {
+        let place = Scope::Region(
+            village_code
+                .parse()
+                .map_err(|_| AppError::Internal(format!("{entity} {id}: kode desa rusak")))?,
+        );
+        self.allow(state, action, Some(&place), Target::Object { entity, id })
+            .await
     }
 
     /// The one enforcement point: asks `access::authorize`, and on refusal writes an audit entry

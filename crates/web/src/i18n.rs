@@ -139,6 +139,7 @@ mod tests {
             include_str!("../templates/households.html"),
             include_str!("../templates/household.html"),
             include_str!("../templates/requirements.html"),
+            include_str!("../templates/transfer.html"),
             include_str!("../templates/base.html"),
             include_str!("../templates/home.html"),
             include_str!("../templates/login.html"),

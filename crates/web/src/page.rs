@@ -97,7 +97,10 @@ impl Page {
 
     /// The logged-in person's name, to prefill "who did this" fields.
     pub fn user_name(&self) -> &str {
-        self.user.as_ref().map(|u| u.display_name.as_str()).unwrap_or_default()
+        self.user
+            .as_ref()
+            .map(|u| u.display_name.as_str())
+            .unwrap_or_default()
     }
 
     pub fn css(&self) -> &'static str {

@@ -8,3 +8,4 @@ mod browser;
 mod cli;
 mod foundation;
 mod registry;
+mod transfer;

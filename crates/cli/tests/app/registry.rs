@@ -16,28 +16,60 @@ fn nik(serial: u32) -> String {
 
 fn person_fields<'a>(nik: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
-        ("desa", KENANGA), ("nik", nik), ("name", name), ("sex", "P"), ("birth_place", "Indramayu"), ("birth_date", "1998-07-05"),
-        ("dusun", "Blok Mekar"), ("rt", "4"), ("rw", "1"), ("phone", "0812 1111 2222"), ("education", "sma"), ("marital_status", "belum_kawin"),
+        ("desa", KENANGA),
+        ("nik", nik),
+        ("name", name),
+        ("sex", "P"),
+        ("birth_place", "Indramayu"),
+        ("birth_date", "1998-07-05"),
+        ("dusun", "Blok Mekar"),
+        ("rt", "4"),
+        ("rw", "1"),
+        ("phone", "0812 1111 2222"),
+        ("education", "sma"),
+        ("marital_status", "belum_kawin"),
     ]
 }
 
 async fn register(app: &TestApp, who: &Session, nik: &str, name: &str) -> String {
-    let r = app.post("/app/penduduk", who, &person_fields(nik, name)).await;
+    let r = app
+        .post("/app/penduduk", who, &person_fields(nik, name))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    r.location().trim_start_matches("/app/penduduk/").split('?').next().unwrap().to_owned()
+    r.location()
+        .trim_start_matches("/app/penduduk/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 async fn open_episode(app: &TestApp, who: &Session, person: &str) -> String {
-    let r = app.post(&format!("/app/penduduk/{person}/migrasi"), who, &[
-        ("destination", "TW"), ("occupation", "pengasuh_lansia"), ("route", "p3mi"), ("procedural", "ya"),
-        ("contract_start", "2026-01-01"), ("contract_end", "2028-12-31"),
-    ]).await;
+    let r = app
+        .post(
+            &format!("/app/penduduk/{person}/migrasi"),
+            who,
+            &[
+                ("destination", "TW"),
+                ("occupation", "pengasuh_lansia"),
+                ("route", "p3mi"),
+                ("procedural", "ya"),
+                ("contract_start", "2026-01-01"),
+                ("contract_end", "2028-12-31"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     r.location().trim_start_matches("/app/migrasi/").to_owned()
 }
 
 async fn move_to(app: &TestApp, who: &Session, episode: &str, to: &str) -> Resp {
-    app.post(&format!("/app/migrasi/{episode}/tahap"), who, &[("to", to), ("on", ""), ("note", "")]).await
+    app.post(
+        &format!("/app/migrasi/{episode}/tahap"),
+        who,
+        &[("to", to), ("on", ""), ("note", "")],
+    )
+    .await
 }
 
 fn multipart(file: &[u8]) -> (String, Vec<u8>) {
@@ -51,9 +83,18 @@ fn multipart(file: &[u8]) -> (String, Vec<u8>) {
 
 async fn upload(app: &TestApp, who: &Session, episode: &str, doc: &str, file: &[u8]) -> Resp {
     let (ctype, body) = multipart(file);
-    app.send(Request::post(format!("/app/migrasi/{episode}/dokumen/{doc}/berkas?_csrf={}", who.csrf))
-        .header(header::HOST, "localhost").header(header::COOKIE, who.cookie()).header(header::CONTENT_TYPE, ctype)
-        .body(Body::from(body)).unwrap()).await
+    app.send(
+        Request::post(format!(
+            "/app/migrasi/{episode}/dokumen/{doc}/berkas?_csrf={}",
+            who.csrf
+        ))
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, who.cookie())
+        .header(header::CONTENT_TYPE, ctype)
+        .body(Body::from(body))
+        .unwrap(),
+    )
+    .await
 }
 
 both! {
@@ -145,6 +186,18 @@ both! {
         let fake = upload(&app, &op, &episode, &passport.id.to_string(), b"MZ this is a program renamed to .pdf").await;
         assert_eq!(fake.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(fake.body.contains("bukan PDF, JPEG atau PNG"));
+        // Too big: more than 10 MB is refused with a clear message, nothing stored.
+        let mut big = b"%PDF-1.4\n".to_vec();
+        big.resize(10 * 1024 * 1024 + 1, b' ');
+        let too_big = upload(&app, &op, &episode, &passport.id.to_string(), &big).await;
+        assert_eq!(too_big.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(too_big.body.contains("lebih dari 10 MB"));
+        assert!(desmigratif_db::registry::document(&app.db, passport.id).await.unwrap().unwrap().file_id.is_none());
+        // A real-size scan (3 MB) is accepted.
+        let mut scan = b"%PDF-1.4\n".to_vec();
+        scan.resize(3 * 1024 * 1024, b'x');
+        let other = docs.iter().find(|d| d.requirement_code == "visa_kerja").unwrap();
+        assert_eq!(upload(&app, &op, &episode, &other.id.to_string(), &scan).await.status, StatusCode::SEE_OTHER);
         let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
         let ok = upload(&app, &op, &episode, &passport.id.to_string(), pdf).await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
@@ -287,10 +340,19 @@ both! {
 
 async fn register_in(app: &TestApp, kuripan: &Session) -> String {
     let mut fields = vec![
-        ("desa", "33.07.10.2004"), ("nik", "3307101708960099"), ("name", "Wahyu Kuripan"), ("sex", "L"), ("birth_date", "1996-08-17"),
+        ("desa", "33.07.10.2004"),
+        ("nik", "3307101708960099"),
+        ("name", "Wahyu Kuripan"),
+        ("sex", "L"),
+        ("birth_date", "1996-08-17"),
     ];
     fields.push(("dusun", "Krajan"));
     let r = app.post("/app/penduduk", kuripan, &fields).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    r.location().trim_start_matches("/app/penduduk/").split('?').next().unwrap().to_owned()
+    r.location()
+        .trim_start_matches("/app/penduduk/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
 }

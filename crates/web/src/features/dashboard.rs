@@ -51,7 +51,11 @@ pub fn scope_label(scope: &Scope, tree: &RegionTree, lang: crate::Lang) -> Strin
 
 /// The name of a region by its stored code ("" when the code is not in the tree).
 pub fn region_name(code: &str, tree: &RegionTree) -> String {
-    code.parse().ok().and_then(|c| tree.get(&c)).map(|r| r.name.clone()).unwrap_or_default()
+    code.parse()
+        .ok()
+        .and_then(|c| tree.get(&c))
+        .map(|r| r.name.clone())
+        .unwrap_or_default()
 }
 
 /// The parent regions of a village, for display beside its name.
@@ -115,12 +119,16 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Respon
         Vec::new()
     };
     let watch = if authorize(p, Action::Read(Compartment::Registry), None).is_ok() {
-        desmigratif_db::registry::monitoring_counts(&state.db, p.scope.as_stored(), super::persons::today())
-            .await?
-            .0
-            .into_iter()
-            .map(|(w, n)| (w.code(), lang.t(&format!("monitoring.{}", w.code())), n))
-            .collect()
+        desmigratif_db::registry::monitoring_counts(
+            &state.db,
+            p.scope.as_stored(),
+            super::persons::today(),
+        )
+        .await?
+        .0
+        .into_iter()
+        .map(|(w, n)| (w.code(), lang.t(&format!("monitoring.{}", w.code())), n))
+        .collect()
     } else {
         Vec::new()
     };

@@ -19,7 +19,9 @@ use desmigratif_core::migration::{self, Stage};
 use desmigratif_core::region::Scope;
 use desmigratif_core::registry::{EpisodeInput, ValidEpisode, parse_optional_date, sniff_scan};
 use desmigratif_db::audit::{self, Event};
-use desmigratif_db::registry::{self, DocumentUpdate, EpisodeDetails, EpisodeRow, FILE_CONTEXT, PersonRow};
+use desmigratif_db::registry::{
+    self, DocumentUpdate, EpisodeDetails, EpisodeRow, FILE_CONTEXT, PersonRow,
+};
 use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -28,10 +30,19 @@ const READ: Action = Action::Read(Compartment::Registry);
 const WRITE: Action = Action::Write(Compartment::Registry);
 
 /// An episode the caller may see or change (404 and an audit entry otherwise).
-async fn episode_for(state: &AppState, staff: &Staff, id: &str, action: Action) -> Result<EpisodeRow, AppError> {
+async fn episode_for(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    action: Action,
+) -> Result<EpisodeRow, AppError> {
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
-    let e = registry::episode(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    staff.allow_record(state, action, &e.village_code, "episode", &id.to_string()).await?;
+    let e = registry::episode(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff
+        .allow_record(state, action, &e.village_code, "episode", &id.to_string())
+        .await?;
     Ok(e)
 }
 
@@ -60,7 +71,11 @@ fn input_of(e: &EpisodeRow) -> EpisodeInput {
         employer: e.employer.clone(),
         agency: e.agency.clone(),
         route: e.route.clone(),
-        procedural: if e.procedural { "ya".into() } else { String::new() },
+        procedural: if e.procedural {
+            "ya".into()
+        } else {
+            String::new()
+        },
         siapkerja_id: e.siapkerja_id.clone(),
         contract_start: d(e.contract_start),
         contract_end: d(e.contract_end),
@@ -91,8 +106,18 @@ struct EpisodeFormPage {
     routes: &'static [catalog::Choice],
 }
 
-fn episode_form(staff: &Staff, action: String, person: &PersonRow, input: EpisodeInput, errors: FieldErrors) -> Result<Response, AppError> {
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+fn episode_form(
+    staff: &Staff,
+    action: String,
+    person: &PersonRow,
+    input: EpisodeInput,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut r = render(EpisodeFormPage {
         page: Page::new(&staff.ctx, "episodes.form"),
         action,
@@ -107,16 +132,41 @@ fn episode_form(staff: &Staff, action: String, person: &PersonRow, input: Episod
     Ok(r)
 }
 
-async fn new_form(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn new_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let p = person_for(&state, &staff, &id, WRITE).await?;
-    let input = EpisodeInput { procedural: "ya".into(), route: "p3mi".into(), ..Default::default() };
-    episode_form(&staff, format!("/app/penduduk/{}/migrasi", p.id), &p, input, FieldErrors::default())
+    let input = EpisodeInput {
+        procedural: "ya".into(),
+        route: "p3mi".into(),
+        ..Default::default()
+    };
+    episode_form(
+        &staff,
+        format!("/app/penduduk/{}/migrasi", p.id),
+        &p,
+        input,
+        FieldErrors::default(),
+    )
 }
 
-async fn create(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Form(input): Form<EpisodeInput>) -> Result<Response, AppError> {
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(input): Form<EpisodeInput>,
+) -> Result<Response, AppError> {
     let p = person_for(&state, &staff, &id, WRITE).await?;
     match input.check() {
-        Err(errs) => episode_form(&staff, format!("/app/penduduk/{}/migrasi", p.id), &p, input, errors_of(errs)),
+        Err(errs) => episode_form(
+            &staff,
+            format!("/app/penduduk/{}/migrasi", p.id),
+            &p,
+            input,
+            errors_of(errs),
+        ),
         Ok(v) => {
             let mut tx = state.db.begin().await?;
             let eid = registry::create_episode(&mut tx, &staff.actor(), &p, &details(v)).await?;
@@ -165,22 +215,45 @@ struct EpisodePage {
     doc_statuses: &'static [(&'static str, &'static str)],
 }
 
-const DOC_STATUSES: &[(&str, &str)] = &[("missing", "Belum ada"), ("submitted", "Diserahkan"), ("verified", "Diperiksa sah"), ("expired", "Kedaluwarsa")];
+const DOC_STATUSES: &[(&str, &str)] = &[
+    ("missing", "Belum ada"),
+    ("submitted", "Diserahkan"),
+    ("verified", "Diperiksa sah"),
+    ("expired", "Kedaluwarsa"),
+];
 
 fn label(lang: crate::Lang, s: Stage) -> &'static str {
-    if lang == crate::Lang::En { migration::label_en(s) } else { migration::label_id(s) }
+    if lang == crate::Lang::En {
+        migration::label_en(s)
+    } else {
+        migration::label_id(s)
+    }
 }
 
-async fn episode_page(state: &AppState, staff: &Staff, e: EpisodeRow, input: Option<EpisodeInput>, errors: FieldErrors) -> Result<Response, AppError> {
+async fn episode_page(
+    state: &AppState,
+    staff: &Staff,
+    e: EpisodeRow,
+    input: Option<EpisodeInput>,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
     let lang = staff.ctx.lang;
-    let person = registry::person(&state.db, e.person_id).await?.ok_or(AppError::NotFound)?;
+    let person = registry::person(&state.db, e.person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let stage = Stage::parse(&e.stage).map_err(|err| AppError::Internal(err.message))?;
     let history = registry::transitions_of(&state.db, e.id)
         .await?
         .into_iter()
         .map(|t| {
             let name = |s: &str| Stage::parse(s).map(|s| label(lang, s)).unwrap_or("—");
-            (when(&t.at), name(&t.from_stage).to_owned(), name(&t.to_stage).to_owned(), t.actor, t.note)
+            (
+                when(&t.at),
+                name(&t.from_stage).to_owned(),
+                name(&t.to_stage).to_owned(),
+                t.actor,
+                t.note,
+            )
         })
         .collect();
     let docs = registry::checklist(&state.db, e.id)
@@ -190,7 +263,11 @@ async fn episode_page(state: &AppState, staff: &Staff, e: EpisodeRow, input: Opt
             let date = |x: Option<chrono::NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
             DocLine {
                 id: d.id.to_string(),
-                status_label: DOC_STATUSES.iter().find(|(c, _)| *c == d.status).map(|(_, l)| *l).unwrap_or("?"),
+                status_label: DOC_STATUSES
+                    .iter()
+                    .find(|(c, _)| *c == d.status)
+                    .map(|(_, l)| *l)
+                    .unwrap_or("?"),
                 submitted_on: date(d.submitted_on),
                 verified_on: date(d.verified_on),
                 expires_on: date(d.expires_on),
@@ -202,17 +279,34 @@ async fn episode_page(state: &AppState, staff: &Staff, e: EpisodeRow, input: Opt
             }
         })
         .collect();
-    let can_write = authorize(staff.principal(), WRITE, Some(&Scope::Region(e.village_code.parse()?))).is_ok();
+    let can_write = authorize(
+        staff.principal(),
+        WRITE,
+        Some(&Scope::Region(e.village_code.parse()?)),
+    )
+    .is_ok();
     let occupation = catalog::occupation(&e.occupation);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut r = render(EpisodePage {
         page: Page::new(&staff.ctx, "episodes.title"),
         stage: label(lang, stage),
-        destination: catalog::country(&e.destination).map(|c| c.id.to_owned()).unwrap_or_default(),
+        destination: catalog::country(&e.destination)
+            .map(|c| c.id.to_owned())
+            .unwrap_or_default(),
         occupation: occupation.map(|o| o.id.to_owned()).unwrap_or_default(),
         zero_cost: occupation.is_some_and(|o| o.zero_cost),
-        route: catalog::choice(ROUTES, &e.route).map(|r| r.id.to_owned()).unwrap_or_default(),
-        next: stage.next().into_iter().map(|s| (s.as_str(), label(lang, s))).collect(),
+        route: catalog::choice(ROUTES, &e.route)
+            .map(|r| r.id.to_owned())
+            .unwrap_or_default(),
+        next: stage
+            .next()
+            .into_iter()
+            .map(|s| (s.as_str(), label(lang, s)))
+            .collect(),
         input: input.unwrap_or_else(|| input_of(&e)),
         history,
         docs,
@@ -230,12 +324,21 @@ async fn episode_page(state: &AppState, staff: &Staff, e: EpisodeRow, input: Opt
     Ok(r)
 }
 
-async fn show(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let e = episode_for(&state, &staff, &id, READ).await?;
     episode_page(&state, &staff, e, None, FieldErrors::default()).await
 }
 
-async fn update(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Form(input): Form<EpisodeInput>) -> Result<Response, AppError> {
+async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(input): Form<EpisodeInput>,
+) -> Result<Response, AppError> {
     let e = episode_for(&state, &staff, &id, WRITE).await?;
     match input.check() {
         Err(errs) => episode_page(&state, &staff, e, Some(input), errors_of(errs)).await,
@@ -249,9 +352,15 @@ async fn update(State(state): State<AppState>, staff: Staff, Path(id): Path<Stri
                     ("agency", o.agency != v.agency),
                     ("route", o.route != v.route || o.procedural != v.procedural),
                     ("siapkerja_id", o.siapkerja_id != v.siapkerja_id),
-                    ("contract", o.contract_start != v.contract_start || o.contract_end != v.contract_end),
+                    (
+                        "contract",
+                        o.contract_start != v.contract_start || o.contract_end != v.contract_end,
+                    ),
                     ("last_contact_on", o.last_contact_on != v.last_contact_on),
-                    ("handover", o.handover_on != v.handover_on || o.handover_note != v.handover_note),
+                    (
+                        "handover",
+                        o.handover_on != v.handover_on || o.handover_note != v.handover_note,
+                    ),
                 ]
                 .into_iter()
                 .filter_map(|(f, c)| c.then_some(f))
@@ -277,7 +386,12 @@ pub struct TransitionForm {
 }
 
 /// Checks and records a transition; shared by the page and the API.
-async fn move_episode(state: &AppState, staff: &Staff, e: &EpisodeRow, f: &TransitionForm) -> Result<Result<(), FieldErrors>, AppError> {
+async fn move_episode(
+    state: &AppState,
+    staff: &Staff,
+    e: &EpisodeRow,
+    f: &TransitionForm,
+) -> Result<Result<(), FieldErrors>, AppError> {
     let mut errors = FieldErrors::default();
     let from = Stage::parse(&e.stage).map_err(|err| AppError::Internal(err.message))?;
     let to = Stage::parse(&f.to).map_err(|err| errors.push(err)).ok();
@@ -286,7 +400,11 @@ async fn move_episode(state: &AppState, staff: &Staff, e: &EpisodeRow, f: &Trans
     {
         errors.push(err);
     }
-    let on = parse_optional_date("on", &f.on).map_err(|err| errors.push(err)).ok().flatten().unwrap_or_else(today);
+    let on = parse_optional_date("on", &f.on)
+        .map_err(|err| errors.push(err))
+        .ok()
+        .flatten()
+        .unwrap_or_else(today);
     if on > today() {
         errors.add("on", "tanggal tidak boleh di masa depan");
     }
@@ -294,14 +412,21 @@ async fn move_episode(state: &AppState, staff: &Staff, e: &EpisodeRow, f: &Trans
     if note.chars().count() > 500 {
         errors.add("note", "catatan paling banyak 500 karakter");
     }
-    let (Some(to), true) = (to, errors.is_empty()) else { return Ok(Err(errors)) };
+    let (Some(to), true) = (to, errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
     let mut tx = state.db.begin().await?;
     registry::transition(&mut tx, &staff.actor(), e, to, on, &note).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }
 
-async fn transition(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Form(f): Form<TransitionForm>) -> Result<Response, AppError> {
+async fn transition(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<TransitionForm>,
+) -> Result<Response, AppError> {
     let e = episode_for(&state, &staff, &id, WRITE).await?;
     match move_episode(&state, &staff, &e, &f).await? {
         Ok(()) => Ok(Redirect::to(&format!("/app/migrasi/{}", e.id)).into_response()),
@@ -311,9 +436,16 @@ async fn transition(State(state): State<AppState>, staff: Staff, Path(id): Path<
 
 // --- documents ---------------------------------------------------------------------------------
 
-async fn document_of(state: &AppState, e: &EpisodeRow, doc: &str) -> Result<registry::DocumentRow, AppError> {
+async fn document_of(
+    state: &AppState,
+    e: &EpisodeRow,
+    doc: &str,
+) -> Result<registry::DocumentRow, AppError> {
     let doc: Id = doc.parse().map_err(|_| AppError::NotFound)?;
-    registry::document(&state.db, doc).await?.filter(|d| d.episode_id == e.id).ok_or(AppError::NotFound)
+    registry::document(&state.db, doc)
+        .await?
+        .filter(|d| d.episode_id == e.id)
+        .ok_or(AppError::NotFound)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -326,14 +458,27 @@ struct DocumentForm {
     note: String,
 }
 
-async fn update_document(State(state): State<AppState>, staff: Staff, Path((id, doc)): Path<(String, String)>, Form(f): Form<DocumentForm>) -> Result<Response, AppError> {
+async fn update_document(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, doc)): Path<(String, String)>,
+    Form(f): Form<DocumentForm>,
+) -> Result<Response, AppError> {
     let e = episode_for(&state, &staff, &id, WRITE).await?;
     let d = document_of(&state, &e, &doc).await?;
     let mut errors = FieldErrors::default();
     if !DOC_STATUSES.iter().any(|(c, _)| *c == f.status) {
-        errors.add("status", "status dokumen harus: missing, submitted, verified atau expired");
+        errors.add(
+            "status",
+            "status dokumen harus: missing, submitted, verified atau expired",
+        );
     }
-    let mut date = |field: &'static str, raw: &str| parse_optional_date(field, raw).map_err(|err| errors.push(err)).ok().flatten();
+    let mut date = |field: &'static str, raw: &str| {
+        parse_optional_date(field, raw)
+            .map_err(|err| errors.push(err))
+            .ok()
+            .flatten()
+    };
     let u = DocumentUpdate {
         submitted_on: date("submitted_on", &f.submitted_on),
         verified_on: date("verified_on", &f.verified_on),
@@ -342,10 +487,16 @@ async fn update_document(State(state): State<AppState>, staff: Staff, Path((id, 
         note: desmigratif_core::text::clean_spaces(&f.note),
     };
     if u.status == "verified" && u.verified_on.is_none() {
-        errors.add("verified_on", "isi tanggal pemeriksaan untuk dokumen yang dinyatakan sah");
+        errors.add(
+            "verified_on",
+            "isi tanggal pemeriksaan untuk dokumen yang dinyatakan sah",
+        );
     }
     if d.expires && u.status == "verified" && u.expires_on.is_none() {
-        errors.add("expires_on", "dokumen ini punya masa berlaku: isi tanggal kedaluwarsanya");
+        errors.add(
+            "expires_on",
+            "dokumen ini punya masa berlaku: isi tanggal kedaluwarsanya",
+        );
     }
     if !errors.is_empty() {
         return episode_page(&state, &staff, e, None, errors).await;
@@ -357,13 +508,22 @@ async fn update_document(State(state): State<AppState>, staff: Staff, Path((id, 
 }
 
 /// Receives one scan (PDF, JPEG or PNG by content, ≤ 10 MB), encrypts it and attaches it.
-async fn upload(State(state): State<AppState>, staff: Staff, Path((id, doc)): Path<(String, String)>, mut multipart: Multipart) -> Result<Response, AppError> {
+async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, doc)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
     let e = episode_for(&state, &staff, &id, WRITE).await?;
     let d = document_of(&state, &e, &doc).await?;
     let mut bytes = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::BadRequest("unggahan terputus atau terlalu besar (maksimal 10 MB)".into()))? {
+    while let Some(field) = multipart.next_field().await.map_err(|_| {
+        AppError::BadRequest("unggahan terputus atau terlalu besar (maksimal 10 MB)".into())
+    })? {
         if field.name() == Some("berkas") {
-            let data = field.bytes().await.map_err(|_| AppError::BadRequest("unggahan terputus atau terlalu besar (maksimal 10 MB)".into()))?;
+            let data = field.bytes().await.map_err(|_| {
+                AppError::BadRequest("unggahan terputus atau terlalu besar (maksimal 10 MB)".into())
+            })?;
             bytes = Some(data);
         }
     }
@@ -374,28 +534,67 @@ async fn upload(State(state): State<AppState>, staff: Staff, Path((id, doc)): Pa
         return episode_page(&state, &staff, e, None, errors).await;
     };
     if data.len() > crate::UPLOAD_LIMIT {
-        errors.add("berkas", "berkas lebih dari 10 MB; perkecil atau pindai ulang dengan resolusi lebih rendah");
+        errors.add(
+            "berkas",
+            "berkas lebih dari 10 MB; perkecil atau pindai ulang dengan resolusi lebih rendah",
+        );
         return episode_page(&state, &staff, e, None, errors).await;
     }
     let Some(content_type) = sniff_scan(&data) else {
-        errors.add("berkas", "isi berkas bukan PDF, JPEG atau PNG (jenis dilihat dari isinya, bukan dari namanya)");
+        errors.add(
+            "berkas",
+            "isi berkas bukan PDF, JPEG atau PNG (jenis dilihat dari isinya, bukan dari namanya)",
+        );
         return episode_page(&state, &staff, e, None, errors).await;
     };
     let sha = hex::encode(Sha256::digest(&data));
     let sealed = state.keys.encrypt(FILE_CONTEXT, &data);
     let mut tx = state.db.begin().await?;
-    registry::attach_file(&mut tx, &staff.actor(), &e, &d, content_type, data.len() as i64, &sha, &sealed, today()).await?;
+    registry::attach_file(
+        &mut tx,
+        &staff.actor(),
+        &e,
+        &d,
+        content_type,
+        data.len() as i64,
+        &sha,
+        &sealed,
+        today(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/app/migrasi/{}#dokumen", e.id)).into_response())
 }
 
 /// Sends a decrypted scan; every download is audited.
-async fn download(State(state): State<AppState>, staff: Staff, Path(file): Path<String>) -> Result<Response, AppError> {
+async fn download(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
     let file_id: Id = file.parse().map_err(|_| AppError::NotFound)?;
-    let f = registry::file(&state.db, file_id).await?.ok_or(AppError::NotFound)?;
-    staff.allow_record(&state, READ, &f.village_code, "document_file", &file_id.to_string()).await?;
-    let data = state.keys.decrypt(FILE_CONTEXT, &f.data_enc).map_err(|e| AppError::Internal(e.to_string()))?;
-    audit::log(&state.db, &staff.actor(), &Event::new("document.download", "document_file", f.id, &f.village_code)).await?;
+    let f = registry::file(&state.db, file_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff
+        .allow_record(
+            &state,
+            READ,
+            &f.village_code,
+            "document_file",
+            &file_id.to_string(),
+        )
+        .await?;
+    let data = state
+        .keys
+        .decrypt(FILE_CONTEXT, &f.data_enc)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    audit::log(
+        &state.db,
+        &staff.actor(),
+        &Event::new("document.download", "document_file", f.id, &f.village_code),
+    )
+    .await?;
     let ext = match f.content_type.as_str() {
         "application/pdf" => "pdf",
         "image/png" => "png",
@@ -404,7 +603,10 @@ async fn download(State(state): State<AppState>, staff: Staff, Path(file): Path<
     Ok((
         [
             (header::CONTENT_TYPE, f.content_type.clone()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"dokumen-{}.{ext}\"", f.id)),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"dokumen-{}.{ext}\"", f.id),
+            ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         data,
@@ -415,11 +617,21 @@ async fn download(State(state): State<AppState>, staff: Staff, Path(file): Path<
 pub fn pages() -> Router<AppState> {
     Router::new()
         .route("/app/penduduk/{id}/migrasi", axum::routing::post(create))
-        .route("/app/penduduk/{id}/migrasi/baru", axum::routing::get(new_form))
+        .route(
+            "/app/penduduk/{id}/migrasi/baru",
+            axum::routing::get(new_form),
+        )
         .route("/app/migrasi/{id}", axum::routing::get(show).post(update))
         .route("/app/migrasi/{id}/tahap", axum::routing::post(transition))
-        .route("/app/migrasi/{id}/dokumen/{doc}", axum::routing::post(update_document))
-        .route("/app/migrasi/{id}/dokumen/{doc}/berkas", axum::routing::post(upload))
+        .route(
+            "/app/migrasi/{id}/dokumen/{doc}",
+            axum::routing::post(update_document),
+        )
+        .route(
+            "/app/migrasi/{id}/dokumen/{doc}/berkas",
+            // Scans may be up to 10 MB; every other route keeps axum's 2 MB default.
+            axum::routing::post(upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT + 64 * 1024)),
+        )
         .route("/app/berkas/{file}", axum::routing::get(download))
 }
 
@@ -453,10 +665,29 @@ struct ListQuery {
 
 /// Migration episodes in the caller's scope, newest first, with transitions and documents.
 #[utoipa::path(get, path = "/api/v1/migrations", tag = "registry", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Vec<EpisodeOut>), (status = 403)))]
-async fn api_list(State(state): State<AppState>, staff: Staff, axum::extract::Query(q): axum::extract::Query<ListQuery>) -> Result<Json<Vec<EpisodeOut>>, AppError> {
-    staff.allow(&state, READ, None, Target::Action { name: "episode.list" }).await?;
+async fn api_list(
+    State(state): State<AppState>,
+    staff: Staff,
+    axum::extract::Query(q): axum::extract::Query<ListQuery>,
+) -> Result<Json<Vec<EpisodeOut>>, AppError> {
+    staff
+        .allow(
+            &state,
+            READ,
+            None,
+            Target::Action {
+                name: "episode.list",
+            },
+        )
+        .await?;
     let page = q.page.unwrap_or(1).max(1);
-    let rows = registry::list_episodes(&state.db, staff.principal().scope.as_stored(), (page - 1) * 100, 100).await?;
+    let rows = registry::list_episodes(
+        &state.db,
+        staff.principal().scope.as_stored(),
+        (page - 1) * 100,
+        100,
+    )
+    .await?;
     let mut out_rows = Vec::with_capacity(rows.len());
     for e in rows {
         out_rows.push(out(&state, e).await?);
@@ -466,7 +697,11 @@ async fn api_list(State(state): State<AppState>, staff: Staff, axum::extract::Qu
 
 /// One episode.
 #[utoipa::path(get, path = "/api/v1/migrations/{id}", tag = "registry", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = EpisodeOut), (status = 404)))]
-async fn api_one(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<EpisodeOut>, AppError> {
+async fn api_one(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Json<EpisodeOut>, AppError> {
     let e = episode_for(&state, &staff, &id, READ).await?;
     Ok(Json(out(&state, e).await?))
 }
@@ -481,26 +716,47 @@ struct EpisodeIn {
 
 /// Opens an episode for a person (stage `interested`, checklist from the requirement sets).
 #[utoipa::path(post, path = "/api/v1/migrations", tag = "registry", security(("bearer" = [])), request_body = EpisodeIn, responses((status = 201, body = EpisodeOut), (status = 404), (status = 422)))]
-async fn api_create(State(state): State<AppState>, staff: Staff, Json(body): Json<EpisodeIn>) -> Result<Response, AppError> {
+async fn api_create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Json(body): Json<EpisodeIn>,
+) -> Result<Response, AppError> {
     let p = person_for(&state, &staff, &body.person_id, WRITE).await?;
-    let v = body.input.check().map_err(|errs| AppError::Invalid(errors_of(errs).0))?;
+    let v = body
+        .input
+        .check()
+        .map_err(|errs| AppError::Invalid(errors_of(errs).0))?;
     let mut tx = state.db.begin().await?;
     let id = registry::create_episode(&mut tx, &staff.actor(), &p, &details(v)).await?;
     tx.commit().await?;
-    let e = registry::episode(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let e = registry::episode(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(out(&state, e).await?)).into_response())
 }
 
 /// Moves an episode to another stage (only transitions the state machine allows).
 #[utoipa::path(post, path = "/api/v1/migrations/{id}/transitions", tag = "registry", security(("bearer" = [])), params(("id" = String, Path)), request_body = TransitionForm,
     responses((status = 200, body = EpisodeOut), (status = 404), (status = 409), (status = 422)))]
-async fn api_transition(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Json(f): Json<TransitionForm>) -> Result<Json<EpisodeOut>, AppError> {
+async fn api_transition(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Json(f): Json<TransitionForm>,
+) -> Result<Json<EpisodeOut>, AppError> {
     let e = episode_for(&state, &staff, &id, WRITE).await?;
-    move_episode(&state, &staff, &e, &f).await?.map_err(|errs| AppError::Invalid(errs.0))?;
-    let e = registry::episode(&state.db, e.id).await?.ok_or(AppError::NotFound)?;
+    move_episode(&state, &staff, &e, &f)
+        .await?
+        .map_err(|errs| AppError::Invalid(errs.0))?;
+    let e = registry::episode(&state.db, e.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(Json(out(&state, e).await?))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api_list, api_create)).routes(routes!(api_one)).routes(routes!(api_transition))
+    OpenApiRouter::new()
+        .routes(routes!(api_list, api_create))
+        .routes(routes!(api_one))
+        .routes(routes!(api_transition))
 }

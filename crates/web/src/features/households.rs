@@ -26,21 +26,37 @@ const READ: Action = Action::Read(Compartment::Registry);
 const WRITE: Action = Action::Write(Compartment::Registry);
 const PAGE_SIZE: i64 = 50;
 
-async fn household_for(state: &AppState, staff: &Staff, id: &str, action: Action) -> Result<HouseholdRow, AppError> {
+async fn household_for(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    action: Action,
+) -> Result<HouseholdRow, AppError> {
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
-    let h = registry::household(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    staff.allow_record(state, action, &h.village_code, "household", &id.to_string()).await?;
+    let h = registry::household(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff
+        .allow_record(state, action, &h.village_code, "household", &id.to_string())
+        .await?;
     Ok(h)
 }
 
 /// A KK number has the same 16-digit shape as a NIK (region, date-like middle, serial) but the
 /// middle is the issue date, not a birth date: only the digits and length are checked.
 fn parse_kk(raw: &str) -> Result<String, String> {
-    let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '-').collect();
-    if digits.len() == 16 && digits.chars().all(|c| c.is_ascii_digit()) && !digits.ends_with("0000") {
+    let digits: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
+        .collect();
+    if digits.len() == 16 && digits.chars().all(|c| c.is_ascii_digit()) && !digits.ends_with("0000")
+    {
         Ok(digits)
     } else {
-        Err(format!("nomor KK harus 16 angka (ditemukan {} karakter)", digits.chars().count()))
+        Err(format!(
+            "nomor KK harus 16 angka (ditemukan {} karakter)",
+            digits.chars().count()
+        ))
     }
 }
 
@@ -84,21 +100,42 @@ struct NewForm {
     address: String,
 }
 
-async fn list_page(state: &AppState, staff: &Staff, page_no: i64, form: NewForm, errors: FieldErrors) -> Result<Response, AppError> {
+async fn list_page(
+    state: &AppState,
+    staff: &Staff,
+    page_no: i64,
+    form: NewForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
     let scope = staff.principal().scope.as_stored().to_owned();
-    let (rows, total) = registry::list_households(&state.db, &scope, (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let (rows, total) =
+        registry::list_households(&state.db, &scope, (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     let villages = desmigratif_db::villages::list_within(&state.db, &staff.principal().scope)
         .await?
         .into_iter()
-        .filter(|v| v.code.parse().is_ok_and(|c| authorize(staff.principal(), WRITE, Some(&Scope::Region(c))).is_ok()))
+        .filter(|v| {
+            v.code
+                .parse()
+                .is_ok_and(|c| authorize(staff.principal(), WRITE, Some(&Scope::Region(c))).is_ok())
+        })
         .map(|v| (v.code, v.name))
         .collect();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut r = render(HouseholdsPage {
         page: Page::new(&staff.ctx, "households.title"),
         lines: rows
             .into_iter()
-            .map(|h| Line { id: h.id.to_string(), kk: format!("…{}", h.kk_last4), head: h.head.unwrap_or_default(), dusun: h.dusun, members: h.members })
+            .map(|h| Line {
+                id: h.id.to_string(),
+                kk: format!("…{}", h.kk_last4),
+                head: h.head.unwrap_or_default(),
+                dusun: h.dusun,
+                members: h.members,
+            })
             .collect(),
         total,
         villages,
@@ -113,30 +150,81 @@ async fn list_page(state: &AppState, staff: &Staff, page_no: i64, form: NewForm,
     Ok(r)
 }
 
-async fn list(State(state): State<AppState>, staff: Staff, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    staff.allow(&state, READ, None, Target::Action { name: "household.list" }).await?;
-    list_page(&state, &staff, q.halaman.unwrap_or(1).max(1), NewForm::default(), FieldErrors::default()).await
+async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    staff
+        .allow(
+            &state,
+            READ,
+            None,
+            Target::Action {
+                name: "household.list",
+            },
+        )
+        .await?;
+    list_page(
+        &state,
+        &staff,
+        q.halaman.unwrap_or(1).max(1),
+        NewForm::default(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
-async fn create(State(state): State<AppState>, staff: Staff, Form(f): Form<NewForm>) -> Result<Response, AppError> {
-    let place = f.desa.parse().map(Scope::Region).map_err(|_| AppError::BadRequest("pilih desa".into()))?;
-    staff.allow(&state, WRITE, Some(&place), Target::Action { name: "household.create" }).await?;
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<NewForm>,
+) -> Result<Response, AppError> {
+    let place = f
+        .desa
+        .parse()
+        .map(Scope::Region)
+        .map_err(|_| AppError::BadRequest("pilih desa".into()))?;
+    staff
+        .allow(
+            &state,
+            WRITE,
+            Some(&place),
+            Target::Action {
+                name: "household.create",
+            },
+        )
+        .await?;
     let mut errors = FieldErrors::default();
     let kk = parse_kk(&f.kk).map_err(|m| errors.add("kk", m)).ok();
     let rt = clean_spaces(&f.rt);
     let rw = clean_spaces(&f.rw);
-    if !rt.chars().all(|c| c.is_ascii_digit()) || rt.len() > 3 || !rw.chars().all(|c| c.is_ascii_digit()) || rw.len() > 3 {
+    if !rt.chars().all(|c| c.is_ascii_digit())
+        || rt.len() > 3
+        || !rw.chars().all(|c| c.is_ascii_digit())
+        || rw.len() > 3
+    {
         errors.add("rt", "RT dan RW berupa angka 1–999");
     }
-    let (Some(kk), true) = (kk, errors.is_empty()) else { return list_page(&state, &staff, 1, f, errors).await };
+    let (Some(kk), true) = (kk, errors.is_empty()) else {
+        return list_page(&state, &staff, 1, f, errors).await;
+    };
     let record = HouseholdRecord {
         village_code: f.desa.clone(),
         kk_enc: state.keys.encrypt_str(KK_CONTEXT, &kk),
         kk_index: state.keys.blind_index(KK_CONTEXT, &kk),
         kk_last4: kk[12..].to_owned(),
         dusun: clean_spaces(&f.dusun),
-        rt: if rt.is_empty() { rt } else { format!("{:03}", rt.parse::<u16>().unwrap_or(0)) },
-        rw: if rw.is_empty() { rw } else { format!("{:03}", rw.parse::<u16>().unwrap_or(0)) },
+        rt: if rt.is_empty() {
+            rt
+        } else {
+            format!("{:03}", rt.parse::<u16>().unwrap_or(0))
+        },
+        rw: if rw.is_empty() {
+            rw
+        } else {
+            format!("{:03}", rw.parse::<u16>().unwrap_or(0))
+        },
         address: clean_spaces(&f.address),
     };
     let mut tx = state.db.begin().await?;
@@ -182,7 +270,13 @@ struct HouseholdPage {
     member_nik: String,
 }
 
-async fn household_page(state: &AppState, staff: &Staff, h: HouseholdRow, errors: FieldErrors, member_nik: String) -> Result<Response, AppError> {
+async fn household_page(
+    state: &AppState,
+    staff: &Staff,
+    h: HouseholdRow,
+    errors: FieldErrors,
+    member_nik: String,
+) -> Result<Response, AppError> {
     let lang = staff.ctx.lang;
     let people = registry::members(&state.db, h.id).await?;
     let mut migrants = Vec::new();
@@ -191,13 +285,25 @@ async fn household_page(state: &AppState, staff: &Staff, h: HouseholdRow, errors
             migrants.push(Migrant {
                 episode_id: e.id.to_string(),
                 name: p.name.clone(),
-                destination: catalog::country(&e.destination).map(|c| c.id.to_owned()).unwrap_or_default(),
-                stage: Stage::parse(&e.stage).map(if lang == crate::Lang::En { migration::label_en } else { migration::label_id }).unwrap_or("?"),
+                destination: catalog::country(&e.destination)
+                    .map(|c| c.id.to_owned())
+                    .unwrap_or_default(),
+                stage: Stage::parse(&e.stage)
+                    .map(if lang == crate::Lang::En {
+                        migration::label_en
+                    } else {
+                        migration::label_id
+                    })
+                    .unwrap_or("?"),
             });
         }
     }
     let today = super::persons::today();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut r = render(HouseholdPage {
         page: Page::new(&staff.ctx, "households.title"),
         place: super::dashboard::place_of(&h.village_code, &state.regions),
@@ -205,14 +311,21 @@ async fn household_page(state: &AppState, staff: &Staff, h: HouseholdRow, errors
             .into_iter()
             .map(|p| Member {
                 id: p.id.to_string(),
-                relationship: catalog::choice(RELATIONSHIPS, &p.relationship).map(|c| c.id.to_owned()).unwrap_or_default(),
+                relationship: catalog::choice(RELATIONSHIPS, &p.relationship)
+                    .map(|c| c.id.to_owned())
+                    .unwrap_or_default(),
                 nik: format!("…{}", p.nik_last4),
                 age: today.years_since(p.birth_date).unwrap_or(0) as i32,
                 name: p.name,
             })
             .collect(),
         migrants,
-        can_write: authorize(staff.principal(), WRITE, Some(&Scope::Region(h.village_code.parse()?))).is_ok(),
+        can_write: authorize(
+            staff.principal(),
+            WRITE,
+            Some(&Scope::Region(h.village_code.parse()?)),
+        )
+        .is_ok(),
         relationships: RELATIONSHIPS,
         errors,
         member_nik,
@@ -222,7 +335,11 @@ async fn household_page(state: &AppState, staff: &Staff, h: HouseholdRow, errors
     Ok(r)
 }
 
-async fn show(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let h = household_for(&state, &staff, &id, READ).await?;
     household_page(&state, &staff, h, FieldErrors::default(), String::new()).await
 }
@@ -235,7 +352,12 @@ struct MemberForm {
 }
 
 /// Adds a registered person to the household by NIK. The person must live in the same village.
-async fn add_member(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+async fn add_member(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<MemberForm>,
+) -> Result<Response, AppError> {
     let h = household_for(&state, &staff, &id, WRITE).await?;
     let mut errors = FieldErrors::default();
     if catalog::choice(RELATIONSHIPS, &f.relationship).is_none() {
@@ -246,15 +368,24 @@ async fn add_member(State(state): State<AppState>, staff: Staff, Path(id): Path<
             errors.push(e);
             None
         }
-        Ok(nik) => match registry::person_by_nik_index(&state.db, &state.keys.blind_index(NIK_CONTEXT, nik.as_str())).await? {
-            Some(p) if p.village_code == h.village_code => Some(p),
-            _ => {
-                errors.add("nik", "NIK ini belum terdaftar sebagai penduduk desa ini; daftarkan dulu orangnya");
-                None
+        Ok(nik) => {
+            match registry::person_by_nik_index(
+                &state.db,
+                &state.keys.blind_index(NIK_CONTEXT, nik.as_str()),
+            )
+            .await?
+            {
+                Some(p) if p.village_code == h.village_code => Some(p),
+                _ => {
+                    errors.add("nik", "NIK ini belum terdaftar sebagai penduduk desa ini; daftarkan dulu orangnya");
+                    None
+                }
             }
-        },
+        }
     };
-    let (Some(p), true) = (person, errors.is_empty()) else { return household_page(&state, &staff, h, errors, f.nik).await };
+    let (Some(p), true) = (person, errors.is_empty()) else {
+        return household_page(&state, &staff, h, errors, f.nik).await;
+    };
     let mut tx = state.db.begin().await?;
     registry::set_membership(&mut tx, &staff.actor(), &p, Some(h.id), &f.relationship).await?;
     tx.commit().await?;
@@ -265,7 +396,10 @@ pub fn pages() -> Router<AppState> {
     Router::new()
         .route("/app/keluarga", axum::routing::get(list).post(create))
         .route("/app/keluarga/{id}", axum::routing::get(show))
-        .route("/app/keluarga/{id}/anggota", axum::routing::post(add_member))
+        .route(
+            "/app/keluarga/{id}/anggota",
+            axum::routing::post(add_member),
+        )
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -299,24 +433,66 @@ struct ApiListQuery {
 
 /// Households in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/households", tag = "registry", security(("bearer" = [])), params(ApiListQuery), responses((status = 200, body = Vec<Object>), (status = 403)))]
-async fn api_list(State(state): State<AppState>, staff: Staff, Query(q): Query<ApiListQuery>) -> Result<Json<Vec<registry::HouseholdListRow>>, AppError> {
-    staff.allow(&state, READ, None, Target::Action { name: "household.list" }).await?;
+async fn api_list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ApiListQuery>,
+) -> Result<Json<Vec<registry::HouseholdListRow>>, AppError> {
+    staff
+        .allow(
+            &state,
+            READ,
+            None,
+            Target::Action {
+                name: "household.list",
+            },
+        )
+        .await?;
     let page = q.page.unwrap_or(1).max(1);
-    Ok(Json(registry::list_households(&state.db, staff.principal().scope.as_stored(), (page - 1) * PAGE_SIZE, PAGE_SIZE).await?.0))
+    Ok(Json(
+        registry::list_households(
+            &state.db,
+            staff.principal().scope.as_stored(),
+            (page - 1) * PAGE_SIZE,
+            PAGE_SIZE,
+        )
+        .await?
+        .0,
+    ))
 }
 
 /// One household with its members.
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "registry", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = HouseholdOut), (status = 404)))]
-async fn api_one(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<HouseholdOut>, AppError> {
+async fn api_one(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Json<HouseholdOut>, AppError> {
     let h = household_for(&state, &staff, &id, READ).await?;
     let members = registry::members(&state.db, h.id)
         .await?
         .into_iter()
-        .map(|p| MemberOut { person_id: p.id.to_string(), name: p.name, relationship: p.relationship, nik_last4: p.nik_last4 })
+        .map(|p| MemberOut {
+            person_id: p.id.to_string(),
+            name: p.name,
+            relationship: p.relationship,
+            nik_last4: p.nik_last4,
+        })
         .collect();
-    Ok(Json(HouseholdOut { id: h.id.to_string(), village_code: h.village_code, kk_last4: h.kk_last4, dusun: h.dusun, rt: h.rt, rw: h.rw, address: h.address, members }))
+    Ok(Json(HouseholdOut {
+        id: h.id.to_string(),
+        village_code: h.village_code,
+        kk_last4: h.kk_last4,
+        dusun: h.dusun,
+        rt: h.rt,
+        rw: h.rw,
+        address: h.address,
+        members,
+    }))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api_list)).routes(routes!(api_one))
+    OpenApiRouter::new()
+        .routes(routes!(api_list))
+        .routes(routes!(api_one))
 }

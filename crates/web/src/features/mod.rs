@@ -13,6 +13,7 @@ mod regions;
 mod requirements;
 mod session;
 mod system;
+mod transfer;
 mod users;
 mod villages;
 
@@ -31,6 +32,7 @@ pub fn page_router() -> Router<AppState> {
         .merge(users::pages())
         .merge(villages::pages())
         .merge(persons::pages())
+        .merge(transfer::pages())
         .merge(episodes::pages())
         .merge(households::pages())
         .merge(monitoring::pages())

@@ -44,30 +44,88 @@ struct MonitoringQuery {
     halaman: Option<i64>,
 }
 
-async fn monitoring(State(state): State<AppState>, staff: Staff, Query(q): Query<MonitoringQuery>) -> Result<Response, AppError> {
-    staff.allow(&state, Action::Read(Compartment::Registry), None, Target::Action { name: "monitoring.read" }).await?;
+async fn monitoring(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<MonitoringQuery>,
+) -> Result<Response, AppError> {
+    staff
+        .allow(
+            &state,
+            Action::Read(Compartment::Registry),
+            None,
+            Target::Action {
+                name: "monitoring.read",
+            },
+        )
+        .await?;
     let lang = staff.ctx.lang;
     let scope = staff.principal().scope.as_stored().to_owned();
     let watch = Watch::parse(&q.daftar).unwrap_or(Watch::ContractEnding);
     let (counts, by_country) = registry::monitoring_counts(&state.db, &scope, today()).await?;
     let page_no = q.halaman.unwrap_or(1).max(1);
-    let (rows, total) = registry::watch_list(&state.db, &scope, watch, today(), (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let (rows, total) = registry::watch_list(
+        &state.db,
+        &scope,
+        watch,
+        today(),
+        (page_no - 1) * PAGE_SIZE,
+        PAGE_SIZE,
+    )
+    .await?;
     render(MonitoringPage {
         page: Page::new(&staff.ctx, "monitoring.title"),
-        counts: counts.into_iter().map(|(w, n)| (w.code(), lang.t(&format!("monitoring.{}", w.code())), n, w == watch)).collect(),
-        by_country: by_country.into_iter().map(|(iso, n)| (catalog::country(&iso).map(|c| c.id.to_owned()).unwrap_or(iso), n)).collect(),
+        counts: counts
+            .into_iter()
+            .map(|(w, n)| {
+                (
+                    w.code(),
+                    lang.t(&format!("monitoring.{}", w.code())),
+                    n,
+                    w == watch,
+                )
+            })
+            .collect(),
+        by_country: by_country
+            .into_iter()
+            .map(|(iso, n)| {
+                (
+                    catalog::country(&iso)
+                        .map(|c| c.id.to_owned())
+                        .unwrap_or(iso),
+                    n,
+                )
+            })
+            .collect(),
         list_label: lang.t(&format!("monitoring.{}", watch.code())),
         rows: rows
             .into_iter()
             .map(|r| Row {
                 person_id: r.person_id.to_string(),
-                destination: catalog::country(&r.destination).map(|c| c.id.to_owned()).unwrap_or(r.destination),
-                stage: Stage::parse(&r.stage).map(if lang == crate::Lang::En { migration::label_en } else { migration::label_id }).unwrap_or("?"),
-                due: r.due.map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or_else(|| "—".into()),
+                destination: catalog::country(&r.destination)
+                    .map(|c| c.id.to_owned())
+                    .unwrap_or(r.destination),
+                stage: Stage::parse(&r.stage)
+                    .map(if lang == crate::Lang::En {
+                        migration::label_en
+                    } else {
+                        migration::label_id
+                    })
+                    .unwrap_or("?"),
+                due: r
+                    .due
+                    .map(|d| d.format("%d-%m-%Y").to_string())
+                    .unwrap_or_else(|| "—".into()),
                 name: r.name,
             })
             .collect(),
-        more: (page_no * PAGE_SIZE < total).then(|| format!("/app/pemantauan?daftar={}&halaman={}", watch.code(), page_no + 1)),
+        more: (page_no * PAGE_SIZE < total).then(|| {
+            format!(
+                "/app/pemantauan?daftar={}&halaman={}",
+                watch.code(),
+                page_no + 1
+            )
+        }),
         total,
     })
 }

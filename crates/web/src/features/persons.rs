@@ -21,7 +21,9 @@ use desmigratif_core::region::Scope;
 use desmigratif_core::registry::{PersonInput, parse_date};
 use desmigratif_core::text::name_key;
 use desmigratif_db::audit::{self, Event};
-use desmigratif_db::registry::{self, NIK_CONTEXT, PersonFilter, PersonListRow, PersonRecord, PersonRow};
+use desmigratif_db::registry::{
+    self, NIK_CONTEXT, PersonFilter, PersonListRow, PersonRecord, PersonRow,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,21 +36,39 @@ pub fn today() -> NaiveDate {
 }
 
 /// A person the caller may see (404 and an audit entry otherwise).
-pub async fn person_for(state: &AppState, staff: &Staff, id: &str, action: Action) -> Result<PersonRow, AppError> {
+pub async fn person_for(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    action: Action,
+) -> Result<PersonRow, AppError> {
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
-    let p = registry::person(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    staff.allow_record(state, action, &p.village_code, "person", &id.to_string()).await?;
+    let p = registry::person(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff
+        .allow_record(state, action, &p.village_code, "person", &id.to_string())
+        .await?;
     Ok(p)
 }
 
 /// The villages served here in which the caller may register people.
-pub(crate) async fn writable_villages(state: &AppState, staff: &Staff) -> Result<Vec<(String, String)>, AppError> {
-    Ok(desmigratif_db::villages::list_within(&state.db, &staff.principal().scope)
-        .await?
-        .into_iter()
-        .filter(|v| v.code.parse().is_ok_and(|c| authorize(staff.principal(), WRITE, Some(&Scope::Region(c))).is_ok()))
-        .map(|v| (v.code, v.name))
-        .collect())
+pub(crate) async fn writable_villages(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(
+        desmigratif_db::villages::list_within(&state.db, &staff.principal().scope)
+            .await?
+            .into_iter()
+            .filter(|v| {
+                v.code.parse().is_ok_and(|c| {
+                    authorize(staff.principal(), WRITE, Some(&Scope::Region(c))).is_ok()
+                })
+            })
+            .map(|v| (v.code, v.name))
+            .collect(),
+    )
 }
 
 // --- list and search ---------------------------------------------------------------------------
@@ -127,7 +147,16 @@ fn age(born: NaiveDate, today: NaiveDate) -> i32 {
 }
 
 pub(crate) fn stage_label(lang: crate::Lang, code: &str) -> String {
-    Stage::parse(code).map(|s| if lang == crate::Lang::En { migration::label_en(s) } else { migration::label_id(s) }).unwrap_or(code).to_owned()
+    Stage::parse(code)
+        .map(|s| {
+            if lang == crate::Lang::En {
+                migration::label_en(s)
+            } else {
+                migration::label_id(s)
+            }
+        })
+        .unwrap_or(code)
+        .to_owned()
 }
 
 fn line(state: &AppState, lang: crate::Lang, r: PersonListRow) -> ListLine {
@@ -136,22 +165,48 @@ fn line(state: &AppState, lang: crate::Lang, r: PersonListRow) -> ListLine {
         nik: format!("…{}", r.nik_last4),
         age: age(r.birth_date, today()),
         village: super::dashboard::region_name(&r.village_code, &state.regions),
-        stage: r.stage.as_deref().map(|s| stage_label(lang, s)).unwrap_or_else(|| "—".into()),
-        destination: r.destination.as_deref().and_then(catalog::country).map(|c| c.id.to_owned()).unwrap_or_default(),
+        stage: r
+            .stage
+            .as_deref()
+            .map(|s| stage_label(lang, s))
+            .unwrap_or_else(|| "—".into()),
+        destination: r
+            .destination
+            .as_deref()
+            .and_then(catalog::country)
+            .map(|c| c.id.to_owned())
+            .unwrap_or_default(),
         name: r.name,
         sex: r.sex,
         dusun: r.dusun,
     }
 }
 
-async fn list(State(state): State<AppState>, staff: Staff, Query(q): Query<SearchQuery>) -> Result<Response, AppError> {
-    staff.allow(&state, READ, None, Target::Action { name: "person.list" }).await?;
+async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<SearchQuery>,
+) -> Result<Response, AppError> {
+    staff
+        .allow(
+            &state,
+            READ,
+            None,
+            Target::Action {
+                name: "person.list",
+            },
+        )
+        .await?;
     let scope = staff.principal().scope.clone();
     let lang = staff.ctx.lang;
     let (lines, total, error) = match q.filter(&state, &scope) {
         Ok(f) => {
             let (rows, total) = registry::search_persons(&state.db, &f).await?;
-            (rows.into_iter().map(|r| line(&state, lang, r)).collect(), total, None)
+            (
+                rows.into_iter().map(|r| line(&state, lang, r)).collect(),
+                total,
+                None,
+            )
         }
         Err(AppError::BadRequest(m)) => (Vec::new(), 0, Some(m)),
         Err(e) => return Err(e),
@@ -162,15 +217,34 @@ async fn list(State(state): State<AppState>, staff: Staff, Query(q): Query<Searc
         q2.halaman = Some(n);
         format!(
             "/app/penduduk?{}",
-            serde_urlencoded::to_string([("q", &q2.q), ("nik", &q2.nik), ("tahap", &q2.tahap), ("negara", &q2.negara), ("dusun", &q2.dusun), ("halaman", &n.to_string())])
-                .unwrap_or_default()
+            serde_urlencoded::to_string([
+                ("q", &q2.q),
+                ("nik", &q2.nik),
+                ("tahap", &q2.tahap),
+                ("negara", &q2.negara),
+                ("dusun", &q2.dusun),
+                ("halaman", &n.to_string())
+            ])
+            .unwrap_or_default()
         )
     };
     render(PersonsPage {
         page: Page::new(&staff.ctx, "persons.title"),
         can_add: !writable_villages(&state, &staff).await?.is_empty(),
         dusuns: registry::dusuns(&state.db, scope.as_stored()).await?,
-        stages: Stage::ALL.iter().map(|s| (s.as_str(), if lang == crate::Lang::En { migration::label_en(*s) } else { migration::label_id(*s) })).collect(),
+        stages: Stage::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.as_str(),
+                    if lang == crate::Lang::En {
+                        migration::label_en(*s)
+                    } else {
+                        migration::label_id(*s)
+                    },
+                )
+            })
+            .collect(),
         countries: catalog::COUNTRIES.iter().map(|c| (c.iso2, c.id)).collect(),
         next_href: href(page_no + 1),
         prev_href: href(page_no - 1),
@@ -213,12 +287,34 @@ struct PersonForm {
     input: PersonInput,
 }
 
-fn form_page(staff: &Staff, action: String, input: PersonInput, village: String, villages: Vec<(String, String)>, errors: FieldErrors, warnings: Vec<String>) -> Result<Response, AppError> {
-    let status = if errors.is_empty() && warnings.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+fn form_page(
+    staff: &Staff,
+    action: String,
+    input: PersonInput,
+    village: String,
+    villages: Vec<(String, String)>,
+    errors: FieldErrors,
+    warnings: Vec<String>,
+) -> Result<Response, AppError> {
+    let status = if errors.is_empty() && warnings.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut r = render(PersonFormPage {
-        page: Page::new(&staff.ctx, if action.ends_with("/penduduk") { "persons.new" } else { "persons.edit" }),
+        page: Page::new(
+            &staff.ctx,
+            if action.ends_with("/penduduk") {
+                "persons.new"
+            } else {
+                "persons.edit"
+            },
+        ),
         action,
-        input: PersonInput { confirm_warnings: String::new(), ..input },
+        input: PersonInput {
+            confirm_warnings: String::new(),
+            ..input
+        },
         village,
         villages,
         errors,
@@ -230,36 +326,93 @@ fn form_page(staff: &Staff, action: String, input: PersonInput, village: String,
     Ok(r)
 }
 
-async fn new_form(State(state): State<AppState>, staff: Staff, Query(q): Query<NewQuery>) -> Result<Response, AppError> {
+async fn new_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, AppError> {
     let villages = writable_villages(&state, &staff).await?;
     if villages.is_empty() {
-        staff.allow(&state, WRITE, None, Target::Action { name: "person.create" }).await?;
+        staff
+            .allow(
+                &state,
+                WRITE,
+                None,
+                Target::Action {
+                    name: "person.create",
+                },
+            )
+            .await?;
         return Err(AppError::Forbidden);
     }
-    let village = if q.desa.is_empty() { villages[0].0.clone() } else { q.desa };
-    form_page(&staff, "/app/penduduk".into(), PersonInput::default(), village, villages, FieldErrors::default(), Vec::new())
+    let village = if q.desa.is_empty() {
+        villages[0].0.clone()
+    } else {
+        q.desa
+    };
+    form_page(
+        &staff,
+        "/app/penduduk".into(),
+        PersonInput::default(),
+        village,
+        villages,
+        FieldErrors::default(),
+        Vec::new(),
+    )
 }
 
 /// Checks the input; `Ok(None)` means the page was re-rendered (errors or warnings to confirm).
-fn checked(state: &AppState, input: &PersonInput) -> Result<desmigratif_core::registry::ValidPerson, (FieldErrors, Vec<String>)> {
+fn checked(
+    state: &AppState,
+    input: &PersonInput,
+) -> Result<desmigratif_core::registry::ValidPerson, (FieldErrors, Vec<String>)> {
     match input.check(&state.regions, today()) {
         Err(errs) => {
             let mut fe = FieldErrors::default();
             errs.into_iter().for_each(|e| fe.push(e));
             Err((fe, Vec::new()))
         }
-        Ok(v) if !v.warnings.is_empty() && !input.confirmed() => Err((FieldErrors::default(), v.warnings)),
+        Ok(v) if !v.warnings.is_empty() && !input.confirmed() => {
+            Err((FieldErrors::default(), v.warnings))
+        }
         Ok(v) => Ok(v),
     }
 }
 
-async fn create(State(state): State<AppState>, staff: Staff, Form(f): Form<PersonForm>) -> Result<Response, AppError> {
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<PersonForm>,
+) -> Result<Response, AppError> {
     let villages = writable_villages(&state, &staff).await?;
-    let place = f.desa.parse().map(Scope::Region).map_err(|_| AppError::BadRequest("pilih desa".into()))?;
-    staff.allow(&state, WRITE, Some(&place), Target::Action { name: "person.create" }).await?;
+    let place = f
+        .desa
+        .parse()
+        .map(Scope::Region)
+        .map_err(|_| AppError::BadRequest("pilih desa".into()))?;
+    staff
+        .allow(
+            &state,
+            WRITE,
+            Some(&place),
+            Target::Action {
+                name: "person.create",
+            },
+        )
+        .await?;
     let v = match checked(&state, &f.input) {
         Ok(v) => v,
-        Err((errors, warnings)) => return form_page(&staff, "/app/penduduk".into(), f.input, f.desa, villages, errors, warnings),
+        Err((errors, warnings)) => {
+            return form_page(
+                &staff,
+                "/app/penduduk".into(),
+                f.input,
+                f.desa,
+                villages,
+                errors,
+                warnings,
+            );
+        }
     };
     let record = PersonRecord::seal(&f.desa, &v, &state.keys);
     let mut tx = state.db.begin().await?;
@@ -271,7 +424,15 @@ async fn create(State(state): State<AppState>, staff: Staff, Form(f): Form<Perso
         Err(desmigratif_db::DbError::Conflict(m)) => {
             let mut errors = FieldErrors::default();
             errors.add("nik", m);
-            form_page(&staff, "/app/penduduk".into(), f.input, f.desa, villages, errors, Vec::new())
+            form_page(
+                &staff,
+                "/app/penduduk".into(),
+                f.input,
+                f.desa,
+                villages,
+                errors,
+                Vec::new(),
+            )
         }
         Err(e) => Err(e.into()),
     }
@@ -279,7 +440,12 @@ async fn create(State(state): State<AppState>, staff: Staff, Form(f): Form<Perso
 
 /// The stored person as form input (the NIK decrypted for the edit form only).
 fn as_input(state: &AppState, p: &PersonRow) -> Result<PersonInput, AppError> {
-    let open = |ctx: &str, s: &str| state.keys.decrypt_str(ctx, s).map_err(|e| AppError::Internal(e.to_string()));
+    let open = |ctx: &str, s: &str| {
+        state
+            .keys
+            .decrypt_str(ctx, s)
+            .map_err(|e| AppError::Internal(e.to_string()))
+    };
     Ok(PersonInput {
         nik: open(NIK_CONTEXT, &p.nik_enc)?,
         name: p.name.clone(),
@@ -294,36 +460,86 @@ fn as_input(state: &AppState, p: &PersonRow) -> Result<PersonInput, AppError> {
         education: p.education.clone(),
         marital_status: p.marital_status.clone(),
         skills: p.skills.clone(),
-        passport_number: p.passport_enc.as_deref().map(|s| open(registry::PASSPORT_CONTEXT, s)).transpose()?.unwrap_or_default(),
+        passport_number: p
+            .passport_enc
+            .as_deref()
+            .map(|s| open(registry::PASSPORT_CONTEXT, s))
+            .transpose()?
+            .unwrap_or_default(),
         passport_expiry: p.passport_expiry.map(|d| d.to_string()).unwrap_or_default(),
         confirm_warnings: String::new(),
     })
 }
 
-async fn edit_form(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn edit_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let p = person_for(&state, &staff, &id, WRITE).await?;
-    let event = Event::new("person.open_for_edit", "person", p.id, &p.village_code).detail("nik,passport decrypted for the form");
+    let event = Event::new("person.open_for_edit", "person", p.id, &p.village_code)
+        .detail("nik,passport decrypted for the form");
     audit::log(&state.db, &staff.actor(), &event).await?;
-    form_page(&staff, format!("/app/penduduk/{}", p.id), as_input(&state, &p)?, p.village_code.clone(), Vec::new(), FieldErrors::default(), Vec::new())
+    form_page(
+        &staff,
+        format!("/app/penduduk/{}", p.id),
+        as_input(&state, &p)?,
+        p.village_code.clone(),
+        Vec::new(),
+        FieldErrors::default(),
+        Vec::new(),
+    )
 }
 
-async fn update(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Form(f): Form<PersonForm>) -> Result<Response, AppError> {
+async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<PersonForm>,
+) -> Result<Response, AppError> {
     let p = person_for(&state, &staff, &id, WRITE).await?;
     let action = format!("/app/penduduk/{}", p.id);
     let v = match checked(&state, &f.input) {
         Ok(v) => v,
-        Err((errors, warnings)) => return form_page(&staff, action, f.input, p.village_code.clone(), Vec::new(), errors, warnings),
+        Err((errors, warnings)) => {
+            return form_page(
+                &staff,
+                action,
+                f.input,
+                p.village_code.clone(),
+                Vec::new(),
+                errors,
+                warnings,
+            );
+        }
     };
     let before = as_input(&state, &p)?;
     let after = &f.input;
     let changed: Vec<&str> = [
-        ("nik", Nik::parse(&before.nik).ok().map(|n| n.as_str().to_owned()) != Some(v.nik.as_str().to_owned())),
+        (
+            "nik",
+            Nik::parse(&before.nik).ok().map(|n| n.as_str().to_owned())
+                != Some(v.nik.as_str().to_owned()),
+        ),
         ("name", before.name != v.name),
         ("birth_date", p.birth_date != v.birth_date),
-        ("address", before.address != v.address || before.dusun != v.dusun || p.rt != v.rt || p.rw != v.rw),
+        (
+            "address",
+            before.address != v.address || before.dusun != v.dusun || p.rt != v.rt || p.rw != v.rw,
+        ),
         ("phone", before.phone != v.phone),
-        ("passport", before.passport_number != after.passport_number.trim().to_uppercase() || p.passport_expiry != v.passport_expiry),
-        ("other", before.education != v.education || before.marital_status != v.marital_status || before.skills != v.skills || before.sex != v.sex.as_str()),
+        (
+            "passport",
+            before.passport_number != after.passport_number.trim().to_uppercase()
+                || p.passport_expiry != v.passport_expiry,
+        ),
+        (
+            "other",
+            before.education != v.education
+                || before.marital_status != v.marital_status
+                || before.skills != v.skills
+                || before.sex != v.sex.as_str(),
+        ),
     ]
     .into_iter()
     .filter_map(|(f, c)| c.then_some(f))
@@ -338,7 +554,15 @@ async fn update(State(state): State<AppState>, staff: Staff, Path(id): Path<Stri
         Err(desmigratif_db::DbError::Conflict(m)) => {
             let mut errors = FieldErrors::default();
             errors.add("nik", m);
-            form_page(&staff, action, f.input, p.village_code.clone(), Vec::new(), errors, Vec::new())
+            form_page(
+                &staff,
+                action,
+                f.input,
+                p.village_code.clone(),
+                Vec::new(),
+                errors,
+                Vec::new(),
+            )
         }
         Err(e) => Err(e.into()),
     }
@@ -382,7 +606,14 @@ struct Notice {
     ok: String,
 }
 
-async fn person_page(state: &AppState, staff: &Staff, p: PersonRow, full_nik: Option<String>, notice: Option<&'static str>, errors: FieldErrors) -> Result<Response, AppError> {
+async fn person_page(
+    state: &AppState,
+    staff: &Staff,
+    p: PersonRow,
+    full_nik: Option<String>,
+    notice: Option<&'static str>,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
     let lang = staff.ctx.lang;
     let episodes = registry::episodes_of(&state.db, p.id)
         .await?
@@ -390,8 +621,12 @@ async fn person_page(state: &AppState, staff: &Staff, p: PersonRow, full_nik: Op
         .map(|e| EpisodeLine {
             id: e.id.to_string(),
             stage: stage_label(lang, &e.stage),
-            destination: catalog::country(&e.destination).map(|c| c.id.to_owned()).unwrap_or(e.destination.clone()),
-            occupation: catalog::occupation(&e.occupation).map(|o| o.id.to_owned()).unwrap_or(e.occupation.clone()),
+            destination: catalog::country(&e.destination)
+                .map(|c| c.id.to_owned())
+                .unwrap_or(e.destination.clone()),
+            occupation: catalog::occupation(&e.occupation)
+                .map(|o| o.id.to_owned())
+                .unwrap_or(e.occupation.clone()),
             since: crate::page::when(&e.updated_at),
         })
         .collect();
@@ -399,20 +634,49 @@ async fn person_page(state: &AppState, staff: &Staff, p: PersonRow, full_nik: Op
         .await?
         .into_iter()
         .map(|c| {
-            let topics = c.topics.split(',').filter_map(|t| catalog::choice(COUNSELLING_TOPICS, t)).map(|t| t.id).collect::<Vec<_>>().join(", ");
-            (c.held_on.format("%d-%m-%Y").to_string(), topics, c.counsellor, c.notes)
+            let topics = c
+                .topics
+                .split(',')
+                .filter_map(|t| catalog::choice(COUNSELLING_TOPICS, t))
+                .map(|t| t.id)
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                c.held_on.format("%d-%m-%Y").to_string(),
+                topics,
+                c.counsellor,
+                c.notes,
+            )
         })
         .collect();
-    let can_write = authorize(staff.principal(), WRITE, Some(&Scope::Region(p.village_code.parse()?))).is_ok();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let can_write = authorize(
+        staff.principal(),
+        WRITE,
+        Some(&Scope::Region(p.village_code.parse()?)),
+    )
+    .is_ok();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut r = render(PersonPage {
         page: Page::new(&staff.ctx, "persons.detail"),
         nik_masked: format!("••••••••••••{}", p.nik_last4),
         village: super::dashboard::place_of(&p.village_code, &state.regions),
         age: age(p.birth_date, today()),
-        education: catalog::choice(EDUCATION, &p.education).map(|c| c.id.to_owned()).unwrap_or_default(),
-        marital: catalog::choice(MARITAL, &p.marital_status).map(|c| c.id.to_owned()).unwrap_or_default(),
-        warnings: p.nik_warnings.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+        education: catalog::choice(EDUCATION, &p.education)
+            .map(|c| c.id.to_owned())
+            .unwrap_or_default(),
+        marital: catalog::choice(MARITAL, &p.marital_status)
+            .map(|c| c.id.to_owned())
+            .unwrap_or_default(),
+        warnings: p
+            .nik_warnings
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
         household: p.household_id.map(|h| h.to_string()),
         full_nik,
         episodes,
@@ -428,7 +692,12 @@ async fn person_page(state: &AppState, staff: &Staff, p: PersonRow, full_nik: Op
     Ok(r)
 }
 
-async fn show(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Query(n): Query<Notice>) -> Result<Response, AppError> {
+async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(n): Query<Notice>,
+) -> Result<Response, AppError> {
     let p = person_for(&state, &staff, &id, READ).await?;
     let notice = match n.ok.as_str() {
         "dibuat" => Some("persons.created"),
@@ -440,10 +709,22 @@ async fn show(State(state): State<AppState>, staff: Staff, Path(id): Path<String
 }
 
 /// Shows the full NIK once, on purpose, and leaves an audit entry saying who looked.
-async fn reveal_nik(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn reveal_nik(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let p = person_for(&state, &staff, &id, READ).await?;
-    let nik = state.keys.decrypt_str(NIK_CONTEXT, &p.nik_enc).map_err(|e| AppError::Internal(e.to_string()))?;
-    audit::log(&state.db, &staff.actor(), &Event::new("person.reveal_nik", "person", p.id, &p.village_code)).await?;
+    let nik = state
+        .keys
+        .decrypt_str(NIK_CONTEXT, &p.nik_enc)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    audit::log(
+        &state.db,
+        &staff.actor(),
+        &Event::new("person.reveal_nik", "person", p.id, &p.village_code),
+    )
+    .await?;
     person_page(&state, &staff, p, Some(nik), None, FieldErrors::default()).await
 }
 
@@ -455,7 +736,12 @@ struct CounsellingForm {
     notes: String,
 }
 
-async fn add_counselling(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+async fn add_counselling(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
     let p = person_for(&state, &staff, &id, WRITE).await?;
     let mut f = CounsellingForm::default();
     let mut topics = Vec::new();
@@ -469,7 +755,9 @@ async fn add_counselling(State(state): State<AppState>, staff: Staff, Path(id): 
         }
     }
     let mut errors = FieldErrors::default();
-    let held_on = parse_date("held_on", &f.held_on).map_err(|e| errors.push(e)).ok();
+    let held_on = parse_date("held_on", &f.held_on)
+        .map_err(|e| errors.push(e))
+        .ok();
     if held_on.is_some_and(|d| d > today()) {
         errors.add("held_on", "tanggal bimbingan tidak boleh di masa depan");
     }
@@ -483,7 +771,16 @@ async fn add_counselling(State(state): State<AppState>, staff: Staff, Path(id): 
     match (held_on, errors.is_empty()) {
         (Some(held_on), true) => {
             let mut tx = state.db.begin().await?;
-            registry::add_counselling(&mut tx, &staff.actor(), &p, held_on, &topics.join(","), &counsellor, f.notes.trim()).await?;
+            registry::add_counselling(
+                &mut tx,
+                &staff.actor(),
+                &p,
+                held_on,
+                &topics.join(","),
+                &counsellor,
+                f.notes.trim(),
+            )
+            .await?;
             tx.commit().await?;
             Ok(Redirect::to(&format!("/app/penduduk/{}?ok=bimbingan", p.id)).into_response())
         }
@@ -498,7 +795,10 @@ pub fn pages() -> Router<AppState> {
         .route("/app/penduduk/{id}", axum::routing::get(show).post(update))
         .route("/app/penduduk/{id}/ubah", axum::routing::get(edit_form))
         .route("/app/penduduk/{id}/nik", axum::routing::post(reveal_nik))
-        .route("/app/penduduk/{id}/bimbingan", axum::routing::post(add_counselling))
+        .route(
+            "/app/penduduk/{id}/bimbingan",
+            axum::routing::post(add_counselling),
+        )
 }
 
 // --- API ---------------------------------------------------------------------------------------
@@ -562,8 +862,21 @@ struct PersonPage_ {
 
 /// People in the caller's scope, filtered like the search page.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "registry", security(("bearer" = [])), params(SearchQuery), responses((status = 200, body = PersonPage_), (status = 400), (status = 403)))]
-async fn api_list(State(state): State<AppState>, staff: Staff, Query(q): Query<SearchQuery>) -> Result<Json<PersonPage_>, AppError> {
-    staff.allow(&state, READ, None, Target::Action { name: "person.list" }).await?;
+async fn api_list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<SearchQuery>,
+) -> Result<Json<PersonPage_>, AppError> {
+    staff
+        .allow(
+            &state,
+            READ,
+            None,
+            Target::Action {
+                name: "person.list",
+            },
+        )
+        .await?;
     let f = q.filter(&state, &staff.principal().scope)?;
     let (items, total) = registry::search_persons(&state.db, &f).await?;
     Ok(Json(PersonPage_ { total, items }))
@@ -571,7 +884,11 @@ async fn api_list(State(state): State<AppState>, staff: Staff, Query(q): Query<S
 
 /// One person.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "registry", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = PersonOut), (status = 404)))]
-async fn api_one(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<PersonOut>, AppError> {
+async fn api_one(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Json<PersonOut>, AppError> {
     Ok(Json(person_for(&state, &staff, &id, READ).await?.into()))
 }
 
@@ -587,17 +904,45 @@ pub struct PersonIn {
 /// Registers a person. NIK warnings must be confirmed with `"confirm_warnings": "ya"`, otherwise
 /// the answer is 422 listing them.
 #[utoipa::path(post, path = "/api/v1/persons", tag = "registry", security(("bearer" = [])), request_body = PersonIn, responses((status = 201, body = PersonOut), (status = 403), (status = 409), (status = 422)))]
-async fn api_create(State(state): State<AppState>, staff: Staff, Json(body): Json<PersonIn>) -> Result<Response, AppError> {
-    let place = body.village_code.parse().map(Scope::Region).map_err(|_| AppError::Invalid(vec![("village_code".into(), "kode desa tidak valid".into())]))?;
-    staff.allow(&state, WRITE, Some(&place), Target::Action { name: "person.create" }).await?;
-    if desmigratif_db::villages::by_code(&state.db, &body.village_code.parse()?).await?.is_none() {
-        return Err(AppError::Invalid(vec![("village_code".into(), "desa ini tidak dilayani deployment ini".into())]));
+async fn api_create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Json(body): Json<PersonIn>,
+) -> Result<Response, AppError> {
+    let place = body.village_code.parse().map(Scope::Region).map_err(|_| {
+        AppError::Invalid(vec![(
+            "village_code".into(),
+            "kode desa tidak valid".into(),
+        )])
+    })?;
+    staff
+        .allow(
+            &state,
+            WRITE,
+            Some(&place),
+            Target::Action {
+                name: "person.create",
+            },
+        )
+        .await?;
+    if desmigratif_db::villages::by_code(&state.db, &body.village_code.parse()?)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::Invalid(vec![(
+            "village_code".into(),
+            "desa ini tidak dilayani deployment ini".into(),
+        )]));
     }
     let v = match checked(&state, &body.input) {
         Ok(v) => v,
         Err((errors, warnings)) => {
             let mut all = errors.0;
-            all.extend(warnings.into_iter().map(|w| ("confirm_warnings".to_owned(), w)));
+            all.extend(
+                warnings
+                    .into_iter()
+                    .map(|w| ("confirm_warnings".to_owned(), w)),
+            );
             return Err(AppError::Invalid(all));
         }
     };
@@ -605,10 +950,14 @@ async fn api_create(State(state): State<AppState>, staff: Staff, Json(body): Jso
     let mut tx = state.db.begin().await?;
     let id = registry::create_person(&mut tx, &staff.actor(), &record).await?;
     tx.commit().await?;
-    let p = registry::person(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let p = registry::person(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(PersonOut::from(p))).into_response())
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api_list, api_create)).routes(routes!(api_one))
+    OpenApiRouter::new()
+        .routes(routes!(api_list, api_create))
+        .routes(routes!(api_one))
 }

@@ -42,8 +42,17 @@ struct NewRequirement {
     position: String,
 }
 
-async fn page(state: &AppState, staff: &Staff, form: NewRequirement, errors: FieldErrors) -> Result<Response, AppError> {
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    form: NewRequirement,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut r = render(RequirementsPage {
         page: Page::new(&staff.ctx, "requirements.title"),
         rows: registry::requirements(&state.db).await?,
@@ -58,24 +67,69 @@ async fn page(state: &AppState, staff: &Staff, form: NewRequirement, errors: Fie
 }
 
 async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.allow(&state, Action::Read(Compartment::Registry), None, Target::Action { name: "requirement.list" }).await?;
-    page(&state, &staff, NewRequirement { position: "100".into(), ..Default::default() }, FieldErrors::default()).await
+    staff
+        .allow(
+            &state,
+            Action::Read(Compartment::Registry),
+            None,
+            Target::Action {
+                name: "requirement.list",
+            },
+        )
+        .await?;
+    page(
+        &state,
+        &staff,
+        NewRequirement {
+            position: "100".into(),
+            ..Default::default()
+        },
+        FieldErrors::default(),
+    )
+    .await
 }
 
-async fn add(State(state): State<AppState>, staff: Staff, Form(f): Form<NewRequirement>) -> Result<Response, AppError> {
-    staff.allow(&state, Action::EditReference, None, Target::Action { name: "requirement.create" }).await?;
+async fn add(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<NewRequirement>,
+) -> Result<Response, AppError> {
+    staff
+        .allow(
+            &state,
+            Action::EditReference,
+            None,
+            Target::Action {
+                name: "requirement.create",
+            },
+        )
+        .await?;
     let mut errors = FieldErrors::default();
     let code = f.code.trim().to_lowercase();
-    if code.is_empty() || code.len() > 40 || !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
-        errors.add("code", "kode 1–40 karakter: huruf kecil, angka, garis bawah (mis. surat_keterangan_polisi)");
+    if code.is_empty()
+        || code.len() > 40
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        errors.add(
+            "code",
+            "kode 1–40 karakter: huruf kecil, angka, garis bawah (mis. surat_keterangan_polisi)",
+        );
     }
     let label = clean_spaces(&f.label);
     if label.is_empty() || label.chars().count() > 200 {
-        errors.add("label", "nama dokumen wajib diisi, paling banyak 200 karakter");
+        errors.add(
+            "label",
+            "nama dokumen wajib diisi, paling banyak 200 karakter",
+        );
     }
     let legal_basis = clean_spaces(&f.legal_basis);
     if legal_basis.is_empty() {
-        errors.add("legal_basis", "dasar hukum wajib diisi (mis. UU 18/2017 Pasal 13)");
+        errors.add(
+            "legal_basis",
+            "dasar hukum wajib diisi (mis. UU 18/2017 Pasal 13)",
+        );
     }
     let destination = f.destination.trim().to_uppercase();
     if !destination.is_empty() && catalog::country(&destination).is_none() {
@@ -85,12 +139,27 @@ async fn add(State(state): State<AppState>, staff: Staff, Form(f): Form<NewRequi
     if !occupation.is_empty() && catalog::occupation(&occupation).is_none() {
         errors.add("occupation", "jabatan tidak dikenal");
     }
-    let position = f.position.trim().parse::<i32>().ok().filter(|p| (1..=999).contains(p));
+    let position = f
+        .position
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|p| (1..=999).contains(p));
     if position.is_none() {
         errors.add("position", "urutan berupa angka 1–999");
     }
-    let (Some(position), true) = (position, errors.is_empty()) else { return page(&state, &staff, f, errors).await };
-    let record = RequirementRecord { code, label, legal_basis, destination, occupation, expires: f.expires == "ya", position };
+    let (Some(position), true) = (position, errors.is_empty()) else {
+        return page(&state, &staff, f, errors).await;
+    };
+    let record = RequirementRecord {
+        code,
+        label,
+        legal_basis,
+        destination,
+        occupation,
+        expires: f.expires == "ya",
+        position,
+    };
     let mut tx = state.db.begin().await?;
     match registry::add_requirement(&mut tx, &staff.actor(), &record).await {
         Ok(_) => {
@@ -111,8 +180,22 @@ struct Toggle {
     aktif: String,
 }
 
-async fn toggle(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Form(f): Form<Toggle>) -> Result<Response, AppError> {
-    staff.allow(&state, Action::EditReference, None, Target::Action { name: "requirement.update" }).await?;
+async fn toggle(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<Toggle>,
+) -> Result<Response, AppError> {
+    staff
+        .allow(
+            &state,
+            Action::EditReference,
+            None,
+            Target::Action {
+                name: "requirement.update",
+            },
+        )
+        .await?;
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
     registry::set_requirement_active(&mut tx, &staff.actor(), id, f.aktif == "ya").await?;

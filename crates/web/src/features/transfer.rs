@@ -17,7 +17,9 @@ use desmigratif_core::id::Id;
 use desmigratif_core::region::{RegionCode, Scope};
 use desmigratif_db::audit::{self, Event};
 use desmigratif_db::registry::{self, NIK_CONTEXT, PASSPORT_CONTEXT, PersonRow};
-use desmigratif_db::transfer::{self, EPISODE_COLUMNS, MAX_ROWS, Mode, PERSON_COLUMNS, Problem, Report, Table};
+use desmigratif_db::transfer::{
+    self, EPISODE_COLUMNS, MAX_ROWS, Mode, PERSON_COLUMNS, Problem, Report, Table,
+};
 use std::collections::HashMap;
 
 const READ: Action = Action::Read(Compartment::Registry);
@@ -52,7 +54,10 @@ fn download(format: Format, stem: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.{}\"", format.ext())),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.{}\"", format.ext()),
+            ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         bytes,
@@ -60,18 +65,37 @@ fn download(format: Format, stem: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-fn sheet_file(format: Format, sheet: &str, headers: &[&str], rows: Vec<Vec<String>>, text_columns: &[&str]) -> Vec<u8> {
+fn sheet_file(
+    format: Format,
+    sheet: &str,
+    headers: &[&str],
+    rows: Vec<Vec<String>>,
+    text_columns: &[&str],
+) -> Vec<u8> {
     match format {
         Format::Csv => desmigratif_docs::write_csv(headers, rows.into_iter()),
         Format::Xlsx => {
-            let text: Vec<usize> = headers.iter().enumerate().filter(|(_, h)| text_columns.contains(h)).map(|(i, _)| i).collect();
+            let text: Vec<usize> = headers
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| text_columns.contains(h))
+                .map(|(i, _)| i)
+                .collect();
             desmigratif_docs::write_xlsx(sheet, headers, rows.into_iter(), &text)
         }
     }
 }
 
 /// Columns Excel must keep as typed: long numbers and numbers with leading zeros.
-const TEXT_COLUMNS: &[&str] = &["nik", "telepon", "nomor_paspor", "nomor_siapkerja", "rt", "rw", "kode_desa"];
+const TEXT_COLUMNS: &[&str] = &[
+    "nik",
+    "telepon",
+    "nomor_paspor",
+    "nomor_siapkerja",
+    "rt",
+    "rw",
+    "kode_desa",
+];
 
 // --- the page ----------------------------------------------------------------------------------
 
@@ -82,7 +106,15 @@ pub struct ProblemLine {
 }
 
 fn line(p: &Problem) -> ProblemLine {
-    ProblemLine { row: if p.row == 0 { "—".into() } else { p.row.to_string() }, column: p.column.clone(), message: p.message.clone() }
+    ProblemLine {
+        row: if p.row == 0 {
+            "—".into()
+        } else {
+            p.row.to_string()
+        },
+        column: p.column.clone(),
+        message: p.message.clone(),
+    }
 }
 
 pub struct ReportView {
@@ -136,14 +168,28 @@ struct TransferPage {
     report: Option<ReportView>,
 }
 
-fn transfer_page(staff: &Staff, villages: Vec<(String, String)>, village: String, mode: Mode, error: Option<String>, report: Option<ReportView>) -> Result<Response, AppError> {
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+fn transfer_page(
+    staff: &Staff,
+    villages: Vec<(String, String)>,
+    village: String,
+    mode: Mode,
+    error: Option<String>,
+    report: Option<ReportView>,
+) -> Result<Response, AppError> {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let mut r = render(TransferPage {
         page: Page::new(&staff.ctx, "transfer.title"),
         villages,
         village,
         mode: mode.code(),
-        modes: Mode::ALL.iter().map(|m| (m.code(), format!("transfer.mode.{}", m.code()))).collect(),
+        modes: Mode::ALL
+            .iter()
+            .map(|m| (m.code(), format!("transfer.mode.{}", m.code())))
+            .collect(),
         error,
         report,
     })?;
@@ -152,7 +198,16 @@ fn transfer_page(staff: &Staff, villages: Vec<(String, String)>, village: String
 }
 
 async fn show(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.allow(&state, READ, None, Target::Action { name: "person.transfer" }).await?;
+    staff
+        .allow(
+            &state,
+            READ,
+            None,
+            Target::Action {
+                name: "person.transfer",
+            },
+        )
+        .await?;
     let villages = writable_villages(&state, &staff).await?;
     let village = villages.first().map(|v| v.0.clone()).unwrap_or_default();
     transfer_page(&staff, villages, village, Mode::DryRun, None, None)
@@ -171,13 +226,31 @@ const CUT_OFF: &str = "unggahan terputus atau terlalu besar (maksimal 10 MB); un
 
 async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
     let mut u = Upload::default();
-    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::BadRequest(CUT_OFF.into()))? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest(CUT_OFF.into()))?
+    {
         match field.name() {
-            Some("desa") => u.village = field.text().await.map_err(|_| AppError::BadRequest(CUT_OFF.into()))?,
-            Some("mode") => u.mode = field.text().await.map_err(|_| AppError::BadRequest(CUT_OFF.into()))?,
+            Some("desa") => {
+                u.village = field
+                    .text()
+                    .await
+                    .map_err(|_| AppError::BadRequest(CUT_OFF.into()))?
+            }
+            Some("mode") => {
+                u.mode = field
+                    .text()
+                    .await
+                    .map_err(|_| AppError::BadRequest(CUT_OFF.into()))?
+            }
             Some("berkas") => {
                 u.file_name = field.file_name().unwrap_or("berkas").to_owned();
-                u.bytes = field.bytes().await.map_err(|_| AppError::BadRequest(CUT_OFF.into()))?.to_vec();
+                u.bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::BadRequest(CUT_OFF.into()))?
+                    .to_vec();
             }
             _ => {}
         }
@@ -186,14 +259,44 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
 }
 
 /// Receives a spreadsheet and imports it into one village the caller may write to.
-async fn import(State(state): State<AppState>, staff: Staff, multipart: Multipart) -> Result<Response, AppError> {
+async fn import(
+    State(state): State<AppState>,
+    staff: Staff,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
     let u = read_upload(multipart).await?;
-    let code: RegionCode = u.village.trim().parse().map_err(|_| AppError::BadRequest("pilih desa tujuan impor".into()))?;
-    staff.allow(&state, WRITE, Some(&Scope::Region(code.clone())), Target::Action { name: "person.import" }).await?;
+    let code: RegionCode = u
+        .village
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("pilih desa tujuan impor".into()))?;
+    staff
+        .allow(
+            &state,
+            WRITE,
+            Some(&Scope::Region(code.clone())),
+            Target::Action {
+                name: "person.import",
+            },
+        )
+        .await?;
     let villages = writable_villages(&state, &staff).await?;
     let mode = Mode::parse(&u.mode).unwrap_or(Mode::DryRun);
-    let again = |error: String| transfer_page(&staff, villages.clone(), u.village.clone(), mode, Some(error), None);
-    let Some(village_name) = villages.iter().find(|(c, _)| *c == code.as_str()).map(|(_, n)| n.clone()) else {
+    let again = |error: String| {
+        transfer_page(
+            &staff,
+            villages.clone(),
+            u.village.clone(),
+            mode,
+            Some(error),
+            None,
+        )
+    };
+    let Some(village_name) = villages
+        .iter()
+        .find(|(c, _)| *c == code.as_str())
+        .map(|(_, n)| n.clone())
+    else {
         return again(format!("desa {code} tidak dilayani deployment ini"));
     };
     if u.bytes.is_empty() {
@@ -206,20 +309,46 @@ async fn import(State(state): State<AppState>, staff: Staff, multipart: Multipar
     let table = Table {
         headers: sheet.headers,
         rows: sheet.rows,
-        unreadable: sheet.problems.into_iter().map(|p| (p.row, p.column, p.message)).collect(),
+        unreadable: sheet
+            .problems
+            .into_iter()
+            .map(|p| (p.row, p.column, p.message))
+            .collect(),
     };
-    let target = transfer::Target { village: &code, actor: &staff.actor(), keys: &state.keys, regions: &state.regions, today: today() };
+    let target = transfer::Target {
+        village: &code,
+        actor: &staff.actor(),
+        keys: &state.keys,
+        regions: &state.regions,
+        today: today(),
+    };
     let report = transfer::import(&state.db, &target, &table, mode, &|_, _, _| {}).await?;
-    let file = u.file_name.rsplit(['/', '\\']).next().unwrap_or_default().to_owned();
+    let file = u
+        .file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let view = ReportView::new(file, village_name, report);
-    transfer_page(&staff, villages.clone(), u.village.clone(), mode, None, Some(view))
+    transfer_page(
+        &staff,
+        villages.clone(),
+        u.village.clone(),
+        mode,
+        None,
+        Some(view),
+    )
 }
 
 // --- templates ---------------------------------------------------------------------------------
 
 /// The import columns and one fictional person of Kenanga who is about to leave for Taiwan.
 fn template_rows() -> (Vec<&'static str>, Vec<Vec<String>>) {
-    let headers: Vec<&str> = PERSON_COLUMNS.iter().chain(EPISODE_COLUMNS.iter()).copied().collect();
+    let headers: Vec<&str> = PERSON_COLUMNS
+        .iter()
+        .chain(EPISODE_COLUMNS.iter())
+        .copied()
+        .collect();
     let example = [
         "3212164507980001",
         "Siti Aminah",
@@ -246,13 +375,33 @@ fn template_rows() -> (Vec<&'static str>, Vec<Vec<String>>) {
         "",
         "",
     ];
-    (headers, vec![example.iter().map(|s| (*s).to_owned()).collect()])
+    (
+        headers,
+        vec![example.iter().map(|s| (*s).to_owned()).collect()],
+    )
 }
 
-async fn import_template(state: &AppState, staff: &Staff, format: Format) -> Result<Response, AppError> {
-    staff.allow(state, READ, None, Target::Action { name: "person.transfer" }).await?;
+async fn import_template(
+    state: &AppState,
+    staff: &Staff,
+    format: Format,
+) -> Result<Response, AppError> {
+    staff
+        .allow(
+            state,
+            READ,
+            None,
+            Target::Action {
+                name: "person.transfer",
+            },
+        )
+        .await?;
     let (headers, rows) = template_rows();
-    Ok(download(format, "templat-impor-penduduk", sheet_file(format, "Penduduk", &headers, rows, TEXT_COLUMNS)))
+    Ok(download(
+        format,
+        "templat-impor-penduduk",
+        sheet_file(format, "Penduduk", &headers, rows, TEXT_COLUMNS),
+    ))
 }
 
 async fn template_xlsx(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
@@ -276,22 +425,43 @@ fn take_full_flag(nik: &mut String) -> bool {
 }
 
 /// The NIK or passport number as the export shows it: whole only when asked for.
-fn personal(state: &AppState, context: &str, sealed: &str, last4: Option<&str>, full: bool) -> Result<String, AppError> {
+fn personal(
+    state: &AppState,
+    context: &str,
+    sealed: &str,
+    last4: Option<&str>,
+    full: bool,
+) -> Result<String, AppError> {
     if !full {
         let tail = match last4 {
             Some(l) => l.to_owned(),
             None => {
-                let plain = state.keys.decrypt_str(context, sealed).map_err(|e| AppError::Internal(e.to_string()))?;
-                plain.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect()
+                let plain = state
+                    .keys
+                    .decrypt_str(context, sealed)
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                plain
+                    .chars()
+                    .rev()
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect()
             }
         };
         return Ok(format!("…{tail}"));
     }
-    state.keys.decrypt_str(context, sealed).map_err(|e| AppError::Internal(e.to_string()))
+    state
+        .keys
+        .decrypt_str(context, sealed)
+        .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 fn too_many() -> AppError {
-    AppError::BadRequest(format!("lebih dari {MAX_ROWS} baris; persempit dengan filter (dusun, tahap, negara) lalu ekspor lagi"))
+    AppError::BadRequest(format!(
+        "lebih dari {MAX_ROWS} baris; persempit dengan filter (dusun, tahap, negara) lalu ekspor lagi"
+    ))
 }
 
 fn scope_stem(scope: &Scope) -> String {
@@ -303,8 +473,22 @@ fn scope_stem(scope: &Scope) -> String {
 
 const PERSON_EXPORT_EXTRA: [&str; 2] = ["tahap_terakhir", "negara_terakhir"];
 
-async fn export_persons(state: &AppState, staff: &Staff, mut q: SearchQuery, format: Format) -> Result<Response, AppError> {
-    staff.allow(state, READ, None, Target::Action { name: "person.export" }).await?;
+async fn export_persons(
+    state: &AppState,
+    staff: &Staff,
+    mut q: SearchQuery,
+    format: Format,
+) -> Result<Response, AppError> {
+    staff
+        .allow(
+            state,
+            READ,
+            None,
+            Target::Action {
+                name: "person.export",
+            },
+        )
+        .await?;
     let full = take_full_flag(&mut q.nik);
     let scope = staff.principal().scope.clone();
     let mut filter = q.filter(state, &scope)?;
@@ -315,10 +499,16 @@ async fn export_persons(state: &AppState, staff: &Staff, mut q: SearchQuery, for
         return Err(too_many());
     }
     let ids: Vec<Id> = list.iter().map(|r| r.id).collect();
-    let mut people: HashMap<Id, PersonRow> = transfer::persons_by_ids(&state.db, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    let mut people: HashMap<Id, PersonRow> = transfer::persons_by_ids(&state.db, &ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     let mut rows = Vec::with_capacity(list.len());
     for l in &list {
-        let Some(p) = people.remove(&l.id) else { continue };
+        let Some(p) = people.remove(&l.id) else {
+            continue;
+        };
         let passport = match &p.passport_enc {
             Some(sealed) => personal(state, PASSPORT_CONTEXT, sealed, None, full)?,
             None => String::new(),
@@ -348,22 +538,51 @@ async fn export_persons(state: &AppState, staff: &Staff, mut q: SearchQuery, for
     let mut headers: Vec<&str> = vec!["kode_desa", "desa"];
     headers.extend(PERSON_COLUMNS);
     headers.extend(PERSON_EXPORT_EXTRA);
-    let filters: Vec<&str> = [("q", &q.q), ("nik", &q.nik), ("tahap", &q.tahap), ("negara", &q.negara), ("dusun", &q.dusun)]
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, _)| k)
-        .collect();
-    let detail = format!("format={} nik={} rows={} filters={}", format.ext(), if full { "lengkap" } else { "tersamar" }, rows.len(), filters.join(","));
-    audit::log(&state.db, &staff.actor(), &Event::new("person.export", "person", "", scope.as_stored()).detail(detail)).await?;
+    let filters: Vec<&str> = [
+        ("q", &q.q),
+        ("nik", &q.nik),
+        ("tahap", &q.tahap),
+        ("negara", &q.negara),
+        ("dusun", &q.dusun),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(k, _)| k)
+    .collect();
+    let detail = format!(
+        "format={} nik={} rows={} filters={}",
+        format.ext(),
+        if full { "lengkap" } else { "tersamar" },
+        rows.len(),
+        filters.join(",")
+    );
+    audit::log(
+        &state.db,
+        &staff.actor(),
+        &Event::new("person.export", "person", "", scope.as_stored()).detail(detail),
+    )
+    .await?;
     let stem = format!("penduduk-{}-{}", scope_stem(&scope), today());
-    Ok(download(format, &stem, sheet_file(format, "Penduduk", &headers, rows, TEXT_COLUMNS)))
+    Ok(download(
+        format,
+        &stem,
+        sheet_file(format, "Penduduk", &headers, rows, TEXT_COLUMNS),
+    ))
 }
 
-async fn persons_csv(State(state): State<AppState>, staff: Staff, Query(q): Query<SearchQuery>) -> Result<Response, AppError> {
+async fn persons_csv(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<SearchQuery>,
+) -> Result<Response, AppError> {
     export_persons(&state, &staff, q, Format::Csv).await
 }
 
-async fn persons_xlsx(State(state): State<AppState>, staff: Staff, Query(q): Query<SearchQuery>) -> Result<Response, AppError> {
+async fn persons_xlsx(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<SearchQuery>,
+) -> Result<Response, AppError> {
     export_persons(&state, &staff, q, Format::Xlsx).await
 }
 
@@ -395,24 +614,45 @@ const EPISODE_EXPORT_COLUMNS: [&str; 18] = [
     "serah_terima",
 ];
 
-async fn export_episodes(state: &AppState, staff: &Staff, mut q: EpisodeExportQuery, format: Format) -> Result<Response, AppError> {
-    staff.allow(state, READ, None, Target::Action { name: "episode.export" }).await?;
+async fn export_episodes(
+    state: &AppState,
+    staff: &Staff,
+    mut q: EpisodeExportQuery,
+    format: Format,
+) -> Result<Response, AppError> {
+    staff
+        .allow(
+            state,
+            READ,
+            None,
+            Target::Action {
+                name: "episode.export",
+            },
+        )
+        .await?;
     let full = take_full_flag(&mut q.nik);
     let scope = staff.principal().scope.clone();
-    let episodes = registry::list_episodes(&state.db, scope.as_stored(), 0, MAX_ROWS as i64 + 1).await?;
+    let episodes =
+        registry::list_episodes(&state.db, scope.as_stored(), 0, MAX_ROWS as i64 + 1).await?;
     if episodes.len() > MAX_ROWS {
         return Err(too_many());
     }
     let mut ids: Vec<Id> = episodes.iter().map(|e| e.person_id).collect();
     ids.sort_by_key(|i| i.to_string());
     ids.dedup();
-    let people: HashMap<Id, PersonRow> = transfer::persons_by_ids(&state.db, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    let people: HashMap<Id, PersonRow> = transfer::persons_by_ids(&state.db, &ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let lang = staff.ctx.lang;
     let mut rows = Vec::with_capacity(episodes.len());
     for e in episodes {
-        let Some(p) = people.get(&e.person_id) else { continue };
-        let stage_name = stage_label(lang, &e.stage).to_owned();
+        let Some(p) = people.get(&e.person_id) else {
+            continue;
+        };
+        let stage_name = stage_label(lang, &e.stage);
         rows.push(vec![
             e.village_code.clone(),
             personal(state, NIK_CONTEXT, &p.nik_enc, Some(&p.nik_last4), full)?,
@@ -434,24 +674,57 @@ async fn export_episodes(state: &AppState, staff: &Staff, mut q: EpisodeExportQu
             date(e.handover_on),
         ]);
     }
-    let detail = format!("format={} nik={} rows={}", format.ext(), if full { "lengkap" } else { "tersamar" }, rows.len());
-    audit::log(&state.db, &staff.actor(), &Event::new("episode.export", "episode", "", scope.as_stored()).detail(detail)).await?;
+    let detail = format!(
+        "format={} nik={} rows={}",
+        format.ext(),
+        if full { "lengkap" } else { "tersamar" },
+        rows.len()
+    );
+    audit::log(
+        &state.db,
+        &staff.actor(),
+        &Event::new("episode.export", "episode", "", scope.as_stored()).detail(detail),
+    )
+    .await?;
     let stem = format!("migrasi-{}-{}", scope_stem(&scope), today());
-    Ok(download(format, &stem, sheet_file(format, "Migrasi", &EPISODE_EXPORT_COLUMNS, rows, TEXT_COLUMNS)))
+    Ok(download(
+        format,
+        &stem,
+        sheet_file(
+            format,
+            "Migrasi",
+            &EPISODE_EXPORT_COLUMNS,
+            rows,
+            TEXT_COLUMNS,
+        ),
+    ))
 }
 
-async fn episodes_csv(State(state): State<AppState>, staff: Staff, Query(q): Query<EpisodeExportQuery>) -> Result<Response, AppError> {
+async fn episodes_csv(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<EpisodeExportQuery>,
+) -> Result<Response, AppError> {
     export_episodes(&state, &staff, q, Format::Csv).await
 }
 
-async fn episodes_xlsx(State(state): State<AppState>, staff: Staff, Query(q): Query<EpisodeExportQuery>) -> Result<Response, AppError> {
+async fn episodes_xlsx(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<EpisodeExportQuery>,
+) -> Result<Response, AppError> {
     export_episodes(&state, &staff, q, Format::Xlsx).await
 }
 
 pub fn pages() -> Router<AppState> {
     use axum::routing::get;
     Router::new()
-        .route("/app/impor", get(show).post(import).layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT)))
+        .route(
+            "/app/impor",
+            get(show)
+                .post(import)
+                .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
         .route("/app/impor/templat.xlsx", get(template_xlsx))
         .route("/app/impor/templat.csv", get(template_csv))
         .route("/app/ekspor/penduduk.csv", get(persons_csv))
@@ -466,16 +739,25 @@ mod tests {
 
     #[test]
     fn every_key_of_the_page_exists() {
-        let sources = [include_str!("../../templates/transfer.html"), include_str!("../../templates/persons.html")];
+        let sources = [
+            include_str!("../../templates/transfer.html"),
+            include_str!("../../templates/persons.html"),
+        ];
         let mut keys: Vec<String> = Vec::new();
         for src in sources {
             for part in src.split("page.t(\"").skip(1) {
                 keys.push(part[..part.find('"').unwrap()].to_owned());
             }
         }
-        keys.extend(Mode::ALL.iter().map(|m| format!("transfer.mode.{}", m.code())));
         keys.extend(
-            ["dry_ok", "dry_errors", "refused", "written", "nothing"].iter().map(|o| format!("transfer.outcome.{o}")),
+            Mode::ALL
+                .iter()
+                .map(|m| format!("transfer.mode.{}", m.code())),
+        );
+        keys.extend(
+            ["dry_ok", "dry_errors", "refused", "written", "nothing"]
+                .iter()
+                .map(|o| format!("transfer.outcome.{o}")),
         );
         for k in keys {
             assert_ne!(crate::Lang::Id.t(&k), k, "{k} missing from the locales");
@@ -497,7 +779,12 @@ mod tests {
             ..Default::default()
         };
         let tree = desmigratif_core::region::RegionTree::official();
-        let v = p.check(&tree, chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()).unwrap();
+        let v = p
+            .check(
+                &tree,
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+            )
+            .unwrap();
         assert!(v.warnings.is_empty(), "{:?}", v.warnings);
     }
 
