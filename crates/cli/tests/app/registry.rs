@@ -333,6 +333,17 @@ both! {
         assert_eq!(good.json()["transitions"].as_array().unwrap().len(), 2);
         let list = app.api("GET", "/api/v1/persons?q=api+test", Some(&token), None).await.json();
         assert_eq!(list["total"], 1);
+        let renamed = serde_json::json!({"nik": nik(71), "name": "Api Test Diubah", "sex": "P", "birth_date": "1998-07-05", "phone": "12"});
+        let bad_phone = app.api("PUT", &format!("/api/v1/persons/{person}"), Some(&token), Some(renamed.clone())).await;
+        assert_eq!(bad_phone.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad_phone.json()["error"]["fields"][0]["field"], "phone");
+        let mut renamed = renamed;
+        renamed["phone"] = "0812 3456 7890".into();
+        let updated = app.api("PUT", &format!("/api/v1/persons/{person}"), Some(&token), Some(renamed)).await;
+        assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
+        assert_eq!(updated.json()["name"], "Api Test Diubah");
+        let changes = desmigratif_db::audit::changes_of(&app.db, "person", &person).await.unwrap();
+        assert_eq!(changes.last().unwrap().1, "name,phone");
         let households = app.api("GET", "/api/v1/households", Some(&token), None).await;
         assert_eq!(households.status, StatusCode::OK);
     }
