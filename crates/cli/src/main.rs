@@ -314,11 +314,16 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let db = open(&g, false).await?;
             let regions = RegionTree::official();
-            if !demo::load(&db, &regions, &g.keys()?, Cost::Standard).await? {
+            let fresh = demo::load(&db, &regions, &g.keys()?, Cost::Standard).await?;
+            if !fresh {
                 eprintln!("database sudah berisi akun; data demo tidak dimuat ulang");
             }
-            if persons > 0 {
+            if persons > 0 && fresh {
                 demo_persons(&g, &db, &regions, persons).await?;
+            } else if persons > 0 {
+                eprintln!(
+                    "data sintetis hanya dimuat bersama demo yang baru; untuk menambah orang pakai `desmigratif synth`"
+                );
             }
             demo::print_logins();
             if no_serve {
@@ -758,23 +763,8 @@ fn today_wib() -> chrono::NaiveDate {
     (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive()
 }
 
-/// `demo --persons N`: synthetic people in the two pilot villages, unless people exist already.
+/// `demo --persons N`: synthetic people in the two pilot villages (beside the demo's own five).
 async fn demo_persons(g: &Global, db: &Db, regions: &RegionTree, persons: usize) -> Result<()> {
-    use desmigratif_db::registry::{PersonFilter, search_persons};
-    let (_, existing) = search_persons(
-        db,
-        &PersonFilter {
-            limit: 1,
-            ..Default::default()
-        },
-    )
-    .await?;
-    if existing > 0 {
-        eprintln!(
-            "database sudah berisi {existing} penduduk; data sintetis tidak ditambahkan (pakai `desmigratif synth`)"
-        );
-        return Ok(());
-    }
     let villages = [demo::KENANGA, demo::KURIPAN]
         .iter()
         .map(|c| c.parse())

@@ -386,7 +386,11 @@ mod tests {
     #[test]
     fn only_national_staff_edit_reference_data() {
         for role in Role::ALL {
-            assert_eq!(authorize(&principal(*role, ""), Action::EditReference, None).is_ok(), *role == Role::Pusat, "{role}");
+            assert_eq!(
+                authorize(&principal(*role, ""), Action::EditReference, None).is_ok(),
+                *role == Role::Pusat,
+                "{role}"
+            );
         }
     }
 

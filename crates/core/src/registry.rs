@@ -16,28 +16,55 @@ pub fn parse_date(field: &'static str, raw: &str) -> Result<NaiveDate, Invalid> 
     ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
         .iter()
         .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
-        .ok_or_else(|| Invalid::new(field, format!("tanggal «{s}» tidak dikenali; tulis seperti 2026-08-17 atau 17-08-2026")))
+        .ok_or_else(|| {
+            Invalid::new(
+                field,
+                format!("tanggal «{s}» tidak dikenali; tulis seperti 2026-08-17 atau 17-08-2026"),
+            )
+        })
 }
 
 /// An optional date: empty is `None`.
 pub fn parse_optional_date(field: &'static str, raw: &str) -> Result<Option<NaiveDate>, Invalid> {
-    if raw.trim().is_empty() { Ok(None) } else { parse_date(field, raw).map(Some) }
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_date(field, raw).map(Some)
+    }
 }
 
-fn required(field: &'static str, raw: &str, label: &str, max: usize, errors: &mut Vec<Invalid>) -> String {
+fn required(
+    field: &'static str,
+    raw: &str,
+    label: &str,
+    max: usize,
+    errors: &mut Vec<Invalid>,
+) -> String {
     let v = clean_spaces(raw);
     if v.is_empty() {
         errors.push(Invalid::new(field, format!("{label} wajib diisi")));
     } else if v.chars().count() > max {
-        errors.push(Invalid::new(field, format!("{label} paling banyak {max} karakter")));
+        errors.push(Invalid::new(
+            field,
+            format!("{label} paling banyak {max} karakter"),
+        ));
     }
     v
 }
 
-fn optional(field: &'static str, raw: &str, label: &str, max: usize, errors: &mut Vec<Invalid>) -> String {
+fn optional(
+    field: &'static str,
+    raw: &str,
+    label: &str,
+    max: usize,
+    errors: &mut Vec<Invalid>,
+) -> String {
     let v = clean_spaces(raw);
     if v.chars().count() > max {
-        errors.push(Invalid::new(field, format!("{label} paling banyak {max} karakter")));
+        errors.push(Invalid::new(
+            field,
+            format!("{label} paling banyak {max} karakter"),
+        ));
     }
     v
 }
@@ -51,19 +78,31 @@ fn rt_rw(field: &'static str, raw: &str, errors: &mut Vec<Invalid>) -> String {
     match v.parse::<u16>() {
         Ok(n) if (1..=999).contains(&n) && v.len() <= 3 => format!("{n:03}"),
         _ => {
-            errors.push(Invalid::new(field, format!("{} berupa angka 1–999", field.to_uppercase())));
+            errors.push(Invalid::new(
+                field,
+                format!("{} berupa angka 1–999", field.to_uppercase()),
+            ));
             String::new()
         }
     }
 }
 
-fn code_in(field: &'static str, raw: &str, list: &'static [catalog::Choice], label: &str, errors: &mut Vec<Invalid>) -> String {
+fn code_in(
+    field: &'static str,
+    raw: &str,
+    list: &'static [catalog::Choice],
+    label: &str,
+    errors: &mut Vec<Invalid>,
+) -> String {
     let v = raw.trim();
     if v.is_empty() || catalog::choice(list, v).is_some() {
         v.to_owned()
     } else {
         let allowed = list.iter().map(|c| c.code).collect::<Vec<_>>().join(", ");
-        errors.push(Invalid::new(field, format!("{label} «{v}» tidak dikenal; pilih salah satu: {allowed}")));
+        errors.push(Invalid::new(
+            field,
+            format!("{label} «{v}» tidak dikenal; pilih salah satu: {allowed}"),
+        ));
         String::new()
     }
 }
@@ -75,9 +114,15 @@ fn phone(raw: &str, errors: &mut Vec<Invalid>) -> String {
         return v;
     }
     let digits = v.chars().filter(char::is_ascii_digit).count();
-    let ok = v.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (i == 0 && c == '+'));
+    let ok = v
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (i == 0 && c == '+'));
     if !ok || !(8..=15).contains(&digits) {
-        errors.push(Invalid::new("phone", "nomor telepon 8–15 angka, boleh diawali + (mis. 0812 3456 7890)"));
+        errors.push(Invalid::new(
+            "phone",
+            "nomor telepon 8–15 angka, boleh diawali + (mis. 0812 3456 7890)",
+        ));
     }
     v
 }
@@ -132,23 +177,40 @@ impl PersonInput {
         let nik = Nik::parse(&self.nik).map_err(|e| errors.push(e)).ok();
         let name = required("name", &self.name, "nama", 100, &mut errors);
         let sex = if self.sex.trim().is_empty() {
-            errors.push(Invalid::new("sex", "jenis kelamin wajib dipilih (L atau P)"));
+            errors.push(Invalid::new(
+                "sex",
+                "jenis kelamin wajib dipilih (L atau P)",
+            ));
             None
         } else {
-            Sex::parse(&self.sex).map_err(|e| errors.push(Invalid::new("sex", e.message))).ok()
+            Sex::parse(&self.sex)
+                .map_err(|e| errors.push(Invalid::new("sex", e.message)))
+                .ok()
         };
-        let birth_place = optional("birth_place", &self.birth_place, "tempat lahir", 60, &mut errors);
+        let birth_place = optional(
+            "birth_place",
+            &self.birth_place,
+            "tempat lahir",
+            60,
+            &mut errors,
+        );
         let birth_date = if self.birth_date.trim().is_empty() {
             errors.push(Invalid::new("birth_date", "tanggal lahir wajib diisi"));
             None
         } else {
             match parse_date("birth_date", &self.birth_date) {
                 Ok(d) if d > today => {
-                    errors.push(Invalid::new("birth_date", "tanggal lahir tidak boleh di masa depan"));
+                    errors.push(Invalid::new(
+                        "birth_date",
+                        "tanggal lahir tidak boleh di masa depan",
+                    ));
                     None
                 }
                 Ok(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date") => {
-                    errors.push(Invalid::new("birth_date", "tanggal lahir sebelum tahun 1900 tidak mungkin"));
+                    errors.push(Invalid::new(
+                        "birth_date",
+                        "tanggal lahir sebelum tahun 1900 tidak mungkin",
+                    ));
                     None
                 }
                 Ok(d) => Some(d),
@@ -163,21 +225,50 @@ impl PersonInput {
         let rw = rt_rw("rw", &self.rw, &mut errors);
         let address = optional("address", &self.address, "alamat", 200, &mut errors);
         let phone = phone(&self.phone, &mut errors);
-        let education = code_in("education", &self.education, EDUCATION, "pendidikan", &mut errors);
-        let marital_status = code_in("marital_status", &self.marital_status, MARITAL, "status perkawinan", &mut errors);
+        let education = code_in(
+            "education",
+            &self.education,
+            EDUCATION,
+            "pendidikan",
+            &mut errors,
+        );
+        let marital_status = code_in(
+            "marital_status",
+            &self.marital_status,
+            MARITAL,
+            "status perkawinan",
+            &mut errors,
+        );
         let skills = optional("skills", &self.skills, "keterampilan", 300, &mut errors);
-        let passport = clean_spaces(&self.passport_number).to_uppercase().replace(' ', "");
+        let passport = clean_spaces(&self.passport_number)
+            .to_uppercase()
+            .replace(' ', "");
         let passport = if passport.is_empty() {
             None
-        } else if passport.len() < 6 || passport.len() > 12 || !passport.chars().all(|c| c.is_ascii_alphanumeric()) {
-            errors.push(Invalid::new("passport_number", "nomor paspor 6–12 huruf/angka (mis. E1234567)"));
+        } else if passport.len() < 6
+            || passport.len() > 12
+            || !passport.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            errors.push(Invalid::new(
+                "passport_number",
+                "nomor paspor 6–12 huruf/angka (mis. E1234567)",
+            ));
             None
         } else {
             Some(passport)
         };
-        let passport_expiry = parse_optional_date("passport_expiry", &self.passport_expiry).map_err(|e| errors.push(e)).ok().flatten();
-        if passport_expiry.is_some() && passport.is_none() && errors.iter().all(|e| e.field != "passport_number") {
-            errors.push(Invalid::new("passport_number", "isi nomor paspor bila masa berlakunya diisi"));
+        let passport_expiry = parse_optional_date("passport_expiry", &self.passport_expiry)
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
+        if passport_expiry.is_some()
+            && passport.is_none()
+            && errors.iter().all(|e| e.field != "passport_number")
+        {
+            errors.push(Invalid::new(
+                "passport_number",
+                "isi nomor paspor bila masa berlakunya diisi",
+            ));
         }
         match (nik, sex, birth_date, errors.is_empty()) {
             (Some(nik), Some(sex), Some(birth_date), true) => {
@@ -252,25 +343,61 @@ impl EpisodeInput {
         if destination.is_empty() {
             errors.push(Invalid::new("destination", "negara tujuan wajib dipilih"));
         } else if catalog::country(&destination).is_none() {
-            let known = COUNTRIES.iter().map(|c| c.iso2).collect::<Vec<_>>().join(", ");
-            errors.push(Invalid::new("destination", format!("negara «{destination}» tidak dikenal; pakai kode ISO 2 huruf: {known}")));
+            let known = COUNTRIES
+                .iter()
+                .map(|c| c.iso2)
+                .collect::<Vec<_>>()
+                .join(", ");
+            errors.push(Invalid::new(
+                "destination",
+                format!("negara «{destination}» tidak dikenal; pakai kode ISO 2 huruf: {known}"),
+            ));
         }
         let occupation = self.occupation.trim().to_owned();
         if occupation.is_empty() {
-            errors.push(Invalid::new("occupation", "jabatan/pekerjaan wajib dipilih"));
+            errors.push(Invalid::new(
+                "occupation",
+                "jabatan/pekerjaan wajib dipilih",
+            ));
         } else if catalog::occupation(&occupation).is_none() {
-            errors.push(Invalid::new("occupation", format!("jabatan «{occupation}» tidak ada dalam daftar")));
+            errors.push(Invalid::new(
+                "occupation",
+                format!("jabatan «{occupation}» tidak ada dalam daftar"),
+            ));
         }
-        let employer = optional("employer", &self.employer, "pemberi kerja", 150, &mut errors);
+        let employer = optional(
+            "employer",
+            &self.employer,
+            "pemberi kerja",
+            150,
+            &mut errors,
+        );
         let agency = optional("agency", &self.agency, "P3MI/agensi", 150, &mut errors);
         let route = if self.route.trim().is_empty() {
             errors.push(Invalid::new("route", "jalur penempatan wajib dipilih"));
             String::new()
         } else {
-            code_in("route", &self.route, ROUTES, "jalur penempatan", &mut errors)
+            code_in(
+                "route",
+                &self.route,
+                ROUTES,
+                "jalur penempatan",
+                &mut errors,
+            )
         };
-        let siapkerja_id = optional("siapkerja_id", &self.siapkerja_id, "nomor SIAPkerja/ID PMI", 40, &mut errors);
-        let mut date = |field: &'static str, raw: &str| parse_optional_date(field, raw).map_err(|e| errors.push(e)).ok().flatten();
+        let siapkerja_id = optional(
+            "siapkerja_id",
+            &self.siapkerja_id,
+            "nomor SIAPkerja/ID PMI",
+            40,
+            &mut errors,
+        );
+        let mut date = |field: &'static str, raw: &str| {
+            parse_optional_date(field, raw)
+                .map_err(|e| errors.push(e))
+                .ok()
+                .flatten()
+        };
         let contract_start = date("contract_start", &self.contract_start);
         let contract_end = date("contract_end", &self.contract_end);
         let last_contact_on = date("last_contact_on", &self.last_contact_on);
@@ -278,9 +405,18 @@ impl EpisodeInput {
         if let (Some(s), Some(e)) = (contract_start, contract_end)
             && e < s
         {
-            errors.push(Invalid::new("contract_end", "akhir kontrak tidak boleh sebelum awal kontrak"));
+            errors.push(Invalid::new(
+                "contract_end",
+                "akhir kontrak tidak boleh sebelum awal kontrak",
+            ));
         }
-        let handover_note = optional("handover_note", &self.handover_note, "berita acara serah terima", 500, &mut errors);
+        let handover_note = optional(
+            "handover_note",
+            &self.handover_note,
+            "berita acara serah terima",
+            500,
+            &mut errors,
+        );
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -353,7 +489,12 @@ mod tests {
 
     #[test]
     fn a_birth_date_that_disagrees_with_the_nik_is_a_warning() {
-        let p = PersonInput { birth_date: "06-07-1998".into(), ..siti() }.check(&TREE, today()).unwrap();
+        let p = PersonInput {
+            birth_date: "06-07-1998".into(),
+            ..siti()
+        }
+        .check(&TREE, today())
+        .unwrap();
         assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
     }
 
@@ -370,8 +511,22 @@ mod tests {
             passport_expiry: "2030-01-01".into(),
             ..Default::default()
         };
-        let fields: Vec<_> = bad.check(&TREE, today()).unwrap_err().into_iter().map(|e| e.field).collect();
-        for f in ["nik", "name", "sex", "birth_date", "rt", "phone", "education", "passport_number"] {
+        let fields: Vec<_> = bad
+            .check(&TREE, today())
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        for f in [
+            "nik",
+            "name",
+            "sex",
+            "birth_date",
+            "rt",
+            "phone",
+            "education",
+            "passport_number",
+        ] {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");
         }
     }
@@ -392,7 +547,14 @@ mod tests {
             assert_eq!(parse_date("x", s).unwrap(), d);
         }
         assert!(parse_date("x", "17 Agustus").is_err());
-        assert!(PersonInput { birth_date: "2030-01-01".into(), ..siti() }.check(&TREE, today()).is_err());
+        assert!(
+            PersonInput {
+                birth_date: "2030-01-01".into(),
+                ..siti()
+            }
+            .check(&TREE, today())
+            .is_err()
+        );
     }
 
     #[test]
@@ -410,10 +572,18 @@ mod tests {
         .unwrap();
         assert_eq!(e.destination, "TW");
         assert!(e.procedural);
-        let errs = EpisodeInput { destination: "XX".into(), contract_start: "2026-01-01".into(), contract_end: "2025-01-01".into(), ..Default::default() }
-            .check()
-            .unwrap_err();
+        let errs = EpisodeInput {
+            destination: "XX".into(),
+            contract_start: "2026-01-01".into(),
+            contract_end: "2025-01-01".into(),
+            ..Default::default()
+        }
+        .check()
+        .unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["destination", "occupation", "route", "contract_end"]);
+        assert_eq!(
+            fields,
+            ["destination", "occupation", "route", "contract_end"]
+        );
     }
 }

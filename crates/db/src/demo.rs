@@ -2,15 +2,15 @@
 //! role, all sharing one published password. Loaded once, into an empty database.
 
 use crate::audit::Actor;
+use crate::registry;
 use crate::{Db, DbError, Result, settings, users, villages};
 use desmigratif_core::access::{Compartments, Role};
-use desmigratif_core::password::{self, Cost};
-use desmigratif_core::region::{RegionTree, Scope};
 use desmigratif_core::crypto::Keys;
 use desmigratif_core::migration::Stage;
+use desmigratif_core::password::{self, Cost};
+use desmigratif_core::region::{RegionTree, Scope};
 use desmigratif_core::registry::PersonInput;
 use desmigratif_core::village::VillageProfile;
-use crate::registry;
 
 /// Documented in README.md; the demo refuses non-loopback addresses because of it.
 pub const PASSWORD: &str = "desmigratif-demo";
@@ -146,46 +146,195 @@ async fn load_people(db: &Db, regions: &RegionTree, keys: &Keys) -> Result<()> {
     let today = (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive();
     let days = |n: i64| today + chrono::Duration::days(n);
     // (village, nik, name, sex, birth date, dusun, destination, occupation, route, stages walked, contract end, passport expiry, last contact)
-    type Person = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static [Stage], Option<i64>, Option<i64>, Option<i64>);
+    type Person = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [Stage],
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
     const PEOPLE: &[Person] = &[
-        (KENANGA, "3212164507980001", "Siti Aminah", "P", "1998-07-05", "Blok Kenanga I", "TW", "pengasuh_lansia", "p3mi",
-         &[Stage::Counselled, Stage::Documents, Stage::Training, Stage::Registered, Stage::Departed, Stage::Working], Some(40), Some(700), Some(-20)),
-        (KENANGA, "3212166203950002", "Rohmah", "P", "1995-03-22", "Blok Kenanga II", "HK", "pengurus_rumah_tangga", "p3mi",
-         &[Stage::Counselled, Stage::Documents, Stage::Registered, Stage::Departed, Stage::Working, Stage::Returned], None, Some(900), None),
-        (KENANGA, "3212161102010003", "Darsono", "L", "2001-02-11", "Blok Kenanga I", "JP", "operator_pabrik", "p3mi",
-         &[Stage::Counselled], None, None, None),
-        (KURIPAN, "3307105310920001", "Sri Wahyuni", "P", "1992-10-13", "Kuripan Krajan", "HK", "pengasuh_anak", "p3mi",
-         &[Stage::Counselled, Stage::Documents, Stage::Registered, Stage::Departed, Stage::Working], Some(400), Some(500), Some(-130)),
-        (KURIPAN, "3307101708960002", "Joko Susilo", "L", "1996-08-17", "Kuripan Kidul", "KR", "operator_pabrik", "g2g",
-         &[Stage::Counselled, Stage::Documents, Stage::Training, Stage::Registered, Stage::Departed], Some(700), Some(120), Some(-10)),
+        (
+            KENANGA,
+            "3212164507980001",
+            "Siti Aminah",
+            "P",
+            "1998-07-05",
+            "Blok Kenanga I",
+            "TW",
+            "pengasuh_lansia",
+            "p3mi",
+            &[
+                Stage::Counselled,
+                Stage::Documents,
+                Stage::Training,
+                Stage::Registered,
+                Stage::Departed,
+                Stage::Working,
+            ],
+            Some(40),
+            Some(700),
+            Some(-20),
+        ),
+        (
+            KENANGA,
+            "3212166203950002",
+            "Rohmah",
+            "P",
+            "1995-03-22",
+            "Blok Kenanga II",
+            "HK",
+            "pengurus_rumah_tangga",
+            "p3mi",
+            &[
+                Stage::Counselled,
+                Stage::Documents,
+                Stage::Registered,
+                Stage::Departed,
+                Stage::Working,
+                Stage::Returned,
+            ],
+            None,
+            Some(900),
+            None,
+        ),
+        (
+            KENANGA,
+            "3212161102010003",
+            "Darsono",
+            "L",
+            "2001-02-11",
+            "Blok Kenanga I",
+            "JP",
+            "operator_pabrik",
+            "p3mi",
+            &[Stage::Counselled],
+            None,
+            None,
+            None,
+        ),
+        (
+            KURIPAN,
+            "3307105310920001",
+            "Sri Wahyuni",
+            "P",
+            "1992-10-13",
+            "Kuripan Krajan",
+            "HK",
+            "pengasuh_anak",
+            "p3mi",
+            &[
+                Stage::Counselled,
+                Stage::Documents,
+                Stage::Registered,
+                Stage::Departed,
+                Stage::Working,
+            ],
+            Some(400),
+            Some(500),
+            Some(-130),
+        ),
+        (
+            KURIPAN,
+            "3307101708960002",
+            "Joko Susilo",
+            "L",
+            "1996-08-17",
+            "Kuripan Kidul",
+            "KR",
+            "operator_pabrik",
+            "g2g",
+            &[
+                Stage::Counselled,
+                Stage::Documents,
+                Stage::Training,
+                Stage::Registered,
+                Stage::Departed,
+            ],
+            Some(700),
+            Some(120),
+            Some(-10),
+        ),
     ];
-    for (village, nik, name, sex, born, dusun, destination, occupation, route, stages, contract_end, passport, contact) in PEOPLE {
+    for (
+        village,
+        nik,
+        name,
+        sex,
+        born,
+        dusun,
+        destination,
+        occupation,
+        route,
+        stages,
+        contract_end,
+        passport,
+        contact,
+    ) in PEOPLE
+    {
         let input = PersonInput {
             nik: (*nik).into(),
             name: (*name).into(),
             sex: (*sex).into(),
-            birth_place: regions.get(&village.parse().map_err(|e: desmigratif_core::Invalid| DbError::Setup(e.message))?).map(|r| r.name.clone()).unwrap_or_default(),
+            birth_place: regions
+                .get(
+                    &village
+                        .parse()
+                        .map_err(|e: desmigratif_core::Invalid| DbError::Setup(e.message))?,
+                )
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
             birth_date: (*born).into(),
             dusun: (*dusun).into(),
             rt: "3".into(),
             rw: "2".into(),
             education: "smp".into(),
             marital_status: "kawin".into(),
-            passport_number: passport.map(|_| format!("E{}", &nik[10..])).unwrap_or_default(),
+            passport_number: passport
+                .map(|_| format!("E{}", &nik[10..]))
+                .unwrap_or_default(),
             passport_expiry: passport.map(|d| days(d).to_string()).unwrap_or_default(),
             ..Default::default()
         };
-        let valid = input.check(regions, today).map_err(|e| DbError::Setup(format!("demo {name}: {e:?}")))?;
+        let valid = input
+            .check(regions, today)
+            .map_err(|e| DbError::Setup(format!("demo {name}: {e:?}")))?;
         let mut tx = db.begin().await?;
-        let id = registry::create_person(&mut tx, &actor, &registry::PersonRecord::seal(village, &valid, keys)).await?;
+        let id = registry::create_person(
+            &mut tx,
+            &actor,
+            &registry::PersonRecord::seal(village, &valid, keys),
+        )
+        .await?;
         let person = registry::person_in_tx(&mut tx, id).await?;
-        registry::add_counselling(&mut tx, &actor, &person, days(-200), "hak,biaya,risiko,jalur_resmi,tanda_bahaya", "Petugas Desmigratif", "").await?;
+        registry::add_counselling(
+            &mut tx,
+            &actor,
+            &person,
+            days(-200),
+            "hak,biaya,risiko,jalur_resmi,tanda_bahaya",
+            "Petugas Desmigratif",
+            "",
+        )
+        .await?;
         let details = registry::EpisodeDetails {
             destination: (*destination).into(),
             occupation: (*occupation).into(),
             route: (*route).into(),
             procedural: true,
-            agency: if *route == "p3mi" { "PT Contoh Penempatan Sejahtera (fiktif)".into() } else { String::new() },
+            agency: if *route == "p3mi" {
+                "PT Contoh Penempatan Sejahtera (fiktif)".into()
+            } else {
+                String::new()
+            },
             contract_start: contract_end.map(|_| days(-300)),
             contract_end: contract_end.map(days),
             last_contact_on: None,
@@ -195,7 +344,8 @@ async fn load_people(db: &Db, regions: &RegionTree, keys: &Keys) -> Result<()> {
         let mut stage = Stage::Interested;
         for (i, next) in stages.iter().enumerate() {
             let e = registry::episode_in_tx(&mut tx, episode).await?;
-            desmigratif_core::migration::check_transition(stage, *next).map_err(|e| DbError::Setup(e.message))?;
+            desmigratif_core::migration::check_transition(stage, *next)
+                .map_err(|e| DbError::Setup(e.message))?;
             let on = days(-200 + 25 * i as i64);
             registry::transition(&mut tx, &actor, &e, *next, on.min(today), "").await?;
             stage = *next;

@@ -8,8 +8,8 @@
 use crate::audit::{self, Actor};
 use crate::{Db, DbError, Result, Tx, conflict_on_duplicate, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use desmigratif_core::id::Id;
 use desmigratif_core::crypto::Keys;
+use desmigratif_core::id::Id;
 use desmigratif_core::migration::Stage;
 use desmigratif_core::now;
 use desmigratif_core::registry::ValidPerson;
@@ -100,8 +100,14 @@ impl PersonRecord {
             education: v.education.clone(),
             marital_status: v.marital_status.clone(),
             skills: v.skills.clone(),
-            passport_enc: v.passport.as_ref().map(|p| keys.encrypt_str(PASSPORT_CONTEXT, p)),
-            passport_index: v.passport.as_ref().map(|p| keys.blind_index(PASSPORT_CONTEXT, p)),
+            passport_enc: v
+                .passport
+                .as_ref()
+                .map(|p| keys.encrypt_str(PASSPORT_CONTEXT, p)),
+            passport_index: v
+                .passport
+                .as_ref()
+                .map(|p| keys.blind_index(PASSPORT_CONTEXT, p)),
             passport_expiry: v.passport_expiry,
             nik_warnings: v.warnings.join("\n"),
         }
@@ -114,7 +120,8 @@ pub const PASSPORT_CONTEXT: &str = "person.passport";
 pub const KK_CONTEXT: &str = "household.kk";
 pub const FILE_CONTEXT: &str = "document.file";
 
-const DUPLICATE_NIK: &str = "NIK ini sudah terdaftar di deployment ini; cari orangnya dan perbarui datanya";
+const DUPLICATE_NIK: &str =
+    "NIK ini sudah terdaftar di deployment ini; cari orangnya dan perbarui datanya";
 
 pub async fn create_person(tx: &mut Tx, actor: &Actor, p: &PersonRecord) -> Result<Id> {
     let id = Id::new();
@@ -152,12 +159,27 @@ pub async fn create_person(tx: &mut Tx, actor: &Actor, p: &PersonRecord) -> Resu
     .await
     .map(|r| r.rows_affected()))
     .map_err(|e| conflict_on_duplicate(e, DUPLICATE_NIK))?;
-    audit::record_change(tx, actor, "person", id, "create", &p.village_code, &["nik", "name", "birth_date", "address"]).await?;
+    audit::record_change(
+        tx,
+        actor,
+        "person",
+        id,
+        "create",
+        &p.village_code,
+        &["nik", "name", "birth_date", "address"],
+    )
+    .await?;
     Ok(id)
 }
 
 /// Replaces a person's fields (the village stays: moving someone is a separate act).
-pub async fn update_person(tx: &mut Tx, actor: &Actor, id: Id, p: &PersonRecord, changed: &[&str]) -> Result<()> {
+pub async fn update_person(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: Id,
+    p: &PersonRecord,
+    changed: &[&str],
+) -> Result<()> {
     let done = on_tx!(tx, c => sqlx::query(
         "UPDATE persons SET nik_enc = $1, nik_index = $2, nik_last4 = $3, name = $4, name_key = $5, sex = $6, birth_place = $7,
                 birth_date = $8, dusun = $9, rt = $10, rw = $11, address = $12, phone = $13, education = $14, marital_status = $15,
@@ -198,7 +220,9 @@ pub async fn update_person(tx: &mut Tx, actor: &Actor, id: Id, p: &PersonRecord,
 
 pub async fn person(db: &Db, id: Id) -> Result<Option<PersonRow>> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?,
+    )
 }
 
 /// Reads a person inside a write transaction (what was just written is visible there).
@@ -216,7 +240,9 @@ pub async fn episode_in_tx(tx: &mut Tx, id: Id) -> Result<EpisodeRow> {
 /// The person with this NIK (by blind index), wherever they are registered.
 pub async fn person_by_nik_index(db: &Db, nik_index: &str) -> Result<Option<PersonRow>> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE nik_index = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(nik_index).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(nik_index).fetch_optional(p).await)?,
+    )
 }
 
 /// What the person list shows: never the NIK, only its last four digits.
@@ -255,7 +281,8 @@ pub async fn search_persons(db: &Db, f: &PersonFilter) -> Result<(Vec<PersonList
     let (prefix, like) = scope_params(&f.scope);
     let name_like = format!("%{}%", f.name_key);
     // The latest episode of each person (UUIDv7 ids sort by creation).
-    let latest = "(SELECT e.id FROM episodes e WHERE e.person_id = p.id ORDER BY e.id DESC LIMIT 1)";
+    let latest =
+        "(SELECT e.id FROM episodes e WHERE e.person_id = p.id ORDER BY e.id DESC LIMIT 1)";
     let filter = format!(
         "($1 = '' OR p.village_code = $1 OR p.village_code LIKE $2)
          AND ($3 = '' OR p.name_key LIKE $4)
@@ -327,20 +354,34 @@ pub async fn create_household(tx: &mut Tx, actor: &Actor, h: &HouseholdRecord) -
     .bind(&h.dusun).bind(&h.rt).bind(&h.rw).bind(&h.address).bind(at)
     .execute(c).await.map(|r| r.rows_affected()))
     .map_err(|e| conflict_on_duplicate(e, "nomor KK ini sudah terdaftar; buka keluarga itu dan tambahkan anggotanya di sana"))?;
-    audit::record_change(tx, actor, "household", id, "create", &h.village_code, &["kk", "address"]).await?;
+    audit::record_change(
+        tx,
+        actor,
+        "household",
+        id,
+        "create",
+        &h.village_code,
+        &["kk", "address"],
+    )
+    .await?;
     Ok(id)
 }
 
-const HOUSEHOLD_COLUMNS: &str = "id, village_code, kk_enc, kk_last4, dusun, rt, rw, address, created_at";
+const HOUSEHOLD_COLUMNS: &str =
+    "id, village_code, kk_enc, kk_last4, dusun, rt, rw, address, created_at";
 
 pub async fn household(db: &Db, id: Id) -> Result<Option<HouseholdRow>> {
     let sql = format!("SELECT {HOUSEHOLD_COLUMNS} FROM households WHERE id = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?,
+    )
 }
 
 pub async fn household_by_kk_index(db: &Db, kk_index: &str) -> Result<Option<HouseholdRow>> {
     let sql = format!("SELECT {HOUSEHOLD_COLUMNS} FROM households WHERE kk_index = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(kk_index).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(kk_index).fetch_optional(p).await)?,
+    )
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -354,7 +395,12 @@ pub struct HouseholdListRow {
     pub head: Option<String>,
 }
 
-pub async fn list_households(db: &Db, scope: &str, offset: i64, limit: i64) -> Result<(Vec<HouseholdListRow>, i64)> {
+pub async fn list_households(
+    db: &Db,
+    scope: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<HouseholdListRow>, i64)> {
     let (prefix, like) = scope_params(scope);
     let filter = "($1 = '' OR h.village_code = $1 OR h.village_code LIKE $2)";
     let sql = format!(
@@ -370,16 +416,35 @@ pub async fn list_households(db: &Db, scope: &str, offset: i64, limit: i64) -> R
 }
 
 pub async fn members(db: &Db, household_id: Id) -> Result<Vec<PersonRow>> {
-    let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE household_id = $1 ORDER BY relationship <> 'kepala_keluarga', birth_date");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(household_id).fetch_all(p).await)?)
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM persons WHERE household_id = $1 ORDER BY relationship <> 'kepala_keluarga', birth_date"
+    );
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(household_id).fetch_all(p).await)?,
+    )
 }
 
 /// Puts a person in a household with a relationship (or takes them out with `None`).
-pub async fn set_membership(tx: &mut Tx, actor: &Actor, person: &PersonRow, household: Option<Id>, relationship: &str) -> Result<()> {
+pub async fn set_membership(
+    tx: &mut Tx,
+    actor: &Actor,
+    person: &PersonRow,
+    household: Option<Id>,
+    relationship: &str,
+) -> Result<()> {
     on_tx!(tx, c => sqlx::query("UPDATE persons SET household_id = $1, relationship = $2, updated_at = $3 WHERE id = $4")
         .bind(household).bind(relationship).bind(now()).bind(person.id)
         .execute(c).await.map(|r| r.rows_affected()))?;
-    audit::record_change(tx, actor, "person", person.id, "update", &person.village_code, &["household", "relationship"]).await
+    audit::record_change(
+        tx,
+        actor,
+        "person",
+        person.id,
+        "update",
+        &person.village_code,
+        &["household", "relationship"],
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,7 +496,12 @@ pub struct EpisodeDetails {
 
 /// Opens an episode in the `interested` stage with the document checklist that applies to its
 /// destination and occupation.
-pub async fn create_episode(tx: &mut Tx, actor: &Actor, person: &PersonRow, d: &EpisodeDetails) -> Result<Id> {
+pub async fn create_episode(
+    tx: &mut Tx,
+    actor: &Actor,
+    person: &PersonRow,
+    d: &EpisodeDetails,
+) -> Result<Id> {
     let id = Id::new();
     let at = now();
     let insert = format!(
@@ -453,11 +523,26 @@ pub async fn create_episode(tx: &mut Tx, actor: &Actor, person: &PersonRow, d: &
         ).bind(Id::new()).bind(id).bind(&code).bind(&label).bind(expires).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
     }
     record_transition(tx, actor, id, "", Stage::Interested, "episode dibuka").await?;
-    audit::record_change(tx, actor, "episode", id, "create", &person.village_code, &["destination", "occupation", "route"]).await?;
+    audit::record_change(
+        tx,
+        actor,
+        "episode",
+        id,
+        "create",
+        &person.village_code,
+        &["destination", "occupation", "route"],
+    )
+    .await?;
     Ok(id)
 }
 
-pub async fn update_episode(tx: &mut Tx, actor: &Actor, e: &EpisodeRow, d: &EpisodeDetails, changed: &[&str]) -> Result<()> {
+pub async fn update_episode(
+    tx: &mut Tx,
+    actor: &Actor,
+    e: &EpisodeRow,
+    d: &EpisodeDetails,
+    changed: &[&str],
+) -> Result<()> {
     on_tx!(tx, c => sqlx::query(
         "UPDATE episodes SET destination = $1, occupation = $2, employer = $3, agency = $4, route = $5, procedural = $6, siapkerja_id = $7,
                 contract_start = $8, contract_end = $9, last_contact_on = $10, handover_on = $11, handover_note = $12, updated_at = $13
@@ -466,29 +551,57 @@ pub async fn update_episode(tx: &mut Tx, actor: &Actor, e: &EpisodeRow, d: &Epis
     .bind(&d.destination).bind(&d.occupation).bind(&d.employer).bind(&d.agency).bind(&d.route).bind(d.procedural).bind(&d.siapkerja_id)
     .bind(d.contract_start).bind(d.contract_end).bind(d.last_contact_on).bind(d.handover_on).bind(&d.handover_note).bind(now()).bind(e.id)
     .execute(c).await.map(|r| r.rows_affected()))?;
-    audit::record_change(tx, actor, "episode", e.id, "update", &e.village_code, changed).await
+    audit::record_change(
+        tx,
+        actor,
+        "episode",
+        e.id,
+        "update",
+        &e.village_code,
+        changed,
+    )
+    .await
 }
 
 pub async fn episode(db: &Db, id: Id) -> Result<Option<EpisodeRow>> {
     let sql = format!("SELECT {EPISODE_COLUMNS} FROM episodes WHERE id = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?,
+    )
 }
 
 pub async fn episodes_of(db: &Db, person_id: Id) -> Result<Vec<EpisodeRow>> {
-    let sql = format!("SELECT {EPISODE_COLUMNS} FROM episodes WHERE person_id = $1 ORDER BY id DESC");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person_id).fetch_all(p).await)?)
+    let sql =
+        format!("SELECT {EPISODE_COLUMNS} FROM episodes WHERE person_id = $1 ORDER BY id DESC");
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person_id).fetch_all(p).await)?,
+    )
 }
 
 /// Episodes within a scope, newest first, for the API and exports.
-pub async fn list_episodes(db: &Db, scope: &str, offset: i64, limit: i64) -> Result<Vec<EpisodeRow>> {
+pub async fn list_episodes(
+    db: &Db,
+    scope: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<EpisodeRow>> {
     let (prefix, like) = scope_params(scope);
     let sql = format!(
         "SELECT {EPISODE_COLUMNS} FROM episodes WHERE ($1 = '' OR village_code = $1 OR village_code LIKE $2) ORDER BY id DESC LIMIT $3 OFFSET $4"
     );
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&prefix).bind(&like).bind(limit).bind(offset).fetch_all(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&prefix).bind(&like).bind(limit).bind(offset).fetch_all(p).await)?,
+    )
 }
 
-async fn record_transition(tx: &mut Tx, actor: &Actor, episode_id: Id, from: &str, to: Stage, note: &str) -> Result<()> {
+async fn record_transition(
+    tx: &mut Tx,
+    actor: &Actor,
+    episode_id: Id,
+    from: &str,
+    to: Stage,
+    note: &str,
+) -> Result<()> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO episode_transitions (id, episode_id, from_stage, to_stage, at, actor_id, actor, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -499,7 +612,14 @@ async fn record_transition(tx: &mut Tx, actor: &Actor, episode_id: Id, from: &st
 
 /// Moves an episode to `to` (the caller has checked the state machine). Fails with `Conflict`
 /// when someone else moved it meanwhile, so two operators cannot both advance the same episode.
-pub async fn transition(tx: &mut Tx, actor: &Actor, e: &EpisodeRow, to: Stage, on: NaiveDate, note: &str) -> Result<()> {
+pub async fn transition(
+    tx: &mut Tx,
+    actor: &Actor,
+    e: &EpisodeRow,
+    to: Stage,
+    on: NaiveDate,
+    note: &str,
+) -> Result<()> {
     let departed = matches!(to, Stage::Departed).then_some(on);
     let returned = matches!(to, Stage::Returned).then_some(on);
     let contact = matches!(to, Stage::Working | Stage::Departed).then_some(on);
@@ -511,10 +631,21 @@ pub async fn transition(tx: &mut Tx, actor: &Actor, e: &EpisodeRow, to: Stage, o
     .bind(to.as_str()).bind(departed).bind(returned).bind(contact).bind(now()).bind(e.id).bind(&e.stage)
     .execute(c).await.map(|r| r.rows_affected()))?;
     if done == 0 {
-        return Err(DbError::Conflict("tahap migrasi ini baru saja diubah orang lain; muat ulang halaman".into()));
+        return Err(DbError::Conflict(
+            "tahap migrasi ini baru saja diubah orang lain; muat ulang halaman".into(),
+        ));
     }
     record_transition(tx, actor, e.id, &e.stage, to, note).await?;
-    audit::record_change(tx, actor, "episode", e.id, "update", &e.village_code, &["stage"]).await
+    audit::record_change(
+        tx,
+        actor,
+        "episode",
+        e.id,
+        "update",
+        &e.village_code,
+        &["stage"],
+    )
+    .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -544,14 +675,31 @@ pub struct CounsellingRow {
     pub notes: String,
 }
 
-pub async fn add_counselling(tx: &mut Tx, actor: &Actor, person: &PersonRow, held_on: NaiveDate, topics: &str, counsellor: &str, notes: &str) -> Result<Id> {
+pub async fn add_counselling(
+    tx: &mut Tx,
+    actor: &Actor,
+    person: &PersonRow,
+    held_on: NaiveDate,
+    topics: &str,
+    counsellor: &str,
+    notes: &str,
+) -> Result<Id> {
     let id = Id::new();
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO counselling_sessions (id, person_id, village_code, held_on, topics, counsellor, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(id).bind(person.id).bind(&person.village_code).bind(held_on).bind(topics).bind(counsellor).bind(notes).bind(now())
     .execute(c).await.map(|r| r.rows_affected()))?;
-    audit::record_change(tx, actor, "counselling", id, "create", &person.village_code, &["held_on", "topics"]).await?;
+    audit::record_change(
+        tx,
+        actor,
+        "counselling",
+        id,
+        "create",
+        &person.village_code,
+        &["held_on", "topics"],
+    )
+    .await?;
     Ok(id)
 }
 
@@ -587,12 +735,16 @@ pub async fn checklist(db: &Db, episode_id: Id) -> Result<Vec<DocumentRow>> {
          WHERE d.episode_id = $1 ORDER BY COALESCE(r.position, 999), d.label",
         DOCUMENT_COLUMNS.replace(", ", ", d.")
     );
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(episode_id).fetch_all(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(episode_id).fetch_all(p).await)?,
+    )
 }
 
 pub async fn document(db: &Db, id: Id) -> Result<Option<DocumentRow>> {
     let sql = format!("SELECT {DOCUMENT_COLUMNS} FROM episode_documents WHERE id = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?,
+    )
 }
 
 #[derive(Debug, Clone)]
@@ -604,17 +756,42 @@ pub struct DocumentUpdate {
     pub note: String,
 }
 
-pub async fn update_document(tx: &mut Tx, actor: &Actor, e: &EpisodeRow, d: &DocumentRow, u: &DocumentUpdate) -> Result<()> {
+pub async fn update_document(
+    tx: &mut Tx,
+    actor: &Actor,
+    e: &EpisodeRow,
+    d: &DocumentRow,
+    u: &DocumentUpdate,
+) -> Result<()> {
     on_tx!(tx, c => sqlx::query(
         "UPDATE episode_documents SET status = $1, submitted_on = $2, verified_on = $3, expires_on = $4, note = $5, updated_at = $6 WHERE id = $7",
     )
     .bind(&u.status).bind(u.submitted_on).bind(u.verified_on).bind(u.expires_on).bind(&u.note).bind(now()).bind(d.id)
     .execute(c).await.map(|r| r.rows_affected()))?;
-    audit::record_change(tx, actor, "episode_document", d.id, "update", &e.village_code, &["status", "dates"]).await
+    audit::record_change(
+        tx,
+        actor,
+        "episode_document",
+        d.id,
+        "update",
+        &e.village_code,
+        &["status", "dates"],
+    )
+    .await
 }
 
 /// Stores an encrypted scan and attaches it to a checklist row (marking it submitted).
-pub async fn attach_file(tx: &mut Tx, actor: &Actor, e: &EpisodeRow, d: &DocumentRow, content_type: &str, size: i64, sha256: &str, data_enc: &str, on: NaiveDate) -> Result<Id> {
+pub async fn attach_file(
+    tx: &mut Tx,
+    actor: &Actor,
+    e: &EpisodeRow,
+    d: &DocumentRow,
+    content_type: &str,
+    size: i64,
+    sha256: &str,
+    data_enc: &str,
+    on: NaiveDate,
+) -> Result<Id> {
     let id = Id::new();
     on_tx!(tx, c => {
         sqlx::query(
@@ -629,7 +806,16 @@ pub async fn attach_file(tx: &mut Tx, actor: &Actor, e: &EpisodeRow, d: &Documen
         .bind(id).bind(on).bind(now()).bind(d.id)
         .execute(&mut *c).await?;
     });
-    audit::record_change(tx, actor, "episode_document", d.id, "update", &e.village_code, &["file"]).await?;
+    audit::record_change(
+        tx,
+        actor,
+        "episode_document",
+        d.id,
+        "update",
+        &e.village_code,
+        &["file"],
+    )
+    .await?;
     Ok(id)
 }
 
@@ -643,8 +829,10 @@ pub struct FileRow {
 }
 
 pub async fn file(db: &Db, id: Id) -> Result<Option<FileRow>> {
-    Ok(on_pool!(db, p => sqlx::query_as("SELECT id, village_code, content_type, size_bytes, data_enc FROM document_files WHERE id = $1")
-        .bind(id).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as("SELECT id, village_code, content_type, size_bytes, data_enc FROM document_files WHERE id = $1")
+        .bind(id).fetch_optional(p).await)?,
+    )
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -686,18 +874,41 @@ pub async fn add_requirement(tx: &mut Tx, actor: &Actor, r: &RequirementRecord) 
     .bind(id).bind(&r.code).bind(&r.label).bind(&r.legal_basis).bind(&r.destination).bind(&r.occupation).bind(r.expires).bind(r.position).bind(now())
     .execute(c).await.map(|x| x.rows_affected()))
     .map_err(|e| conflict_on_duplicate(e, "persyaratan dengan kode, negara dan jabatan yang sama sudah ada"))?;
-    audit::record_change(tx, actor, "document_requirement", id, "create", "", &["code", "label", "legal_basis", "destination", "occupation"]).await?;
+    audit::record_change(
+        tx,
+        actor,
+        "document_requirement",
+        id,
+        "create",
+        "",
+        &["code", "label", "legal_basis", "destination", "occupation"],
+    )
+    .await?;
     Ok(id)
 }
 
 /// Switches a requirement on or off; existing checklists keep their rows.
-pub async fn set_requirement_active(tx: &mut Tx, actor: &Actor, id: Id, active: bool) -> Result<()> {
+pub async fn set_requirement_active(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: Id,
+    active: bool,
+) -> Result<()> {
     let done = on_tx!(tx, c => sqlx::query("UPDATE document_requirements SET active = $1, updated_at = $2 WHERE id = $3")
         .bind(active).bind(now()).bind(id).execute(c).await.map(|x| x.rows_affected()))?;
     if done == 0 {
         return Err(DbError::NotFound);
     }
-    audit::record_change(tx, actor, "document_requirement", id, "update", "", &["active"]).await
+    audit::record_change(
+        tx,
+        actor,
+        "document_requirement",
+        id,
+        "update",
+        "",
+        &["active"],
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -731,7 +942,13 @@ pub enum Watch {
 }
 
 impl Watch {
-    pub const ALL: [Watch; 5] = [Watch::Abroad, Watch::ContractEnding, Watch::PassportExpiring, Watch::NoContact, Watch::AwaitingHandover];
+    pub const ALL: [Watch; 5] = [
+        Watch::Abroad,
+        Watch::ContractEnding,
+        Watch::PassportExpiring,
+        Watch::NoContact,
+        Watch::AwaitingHandover,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -750,8 +967,14 @@ impl Watch {
     /// The SQL condition and the date that makes a row due; `$3`/`$4` are the window bounds.
     fn condition(self) -> (&'static str, &'static str) {
         match self {
-            Watch::Abroad => ("e.stage IN ('departed', 'working', 'lost_contact')", "e.departed_on"),
-            Watch::ContractEnding => ("e.stage IN ('departed', 'working', 'lost_contact') AND e.contract_end >= $3 AND e.contract_end <= $4", "e.contract_end"),
+            Watch::Abroad => (
+                "e.stage IN ('departed', 'working', 'lost_contact')",
+                "e.departed_on",
+            ),
+            Watch::ContractEnding => (
+                "e.stage IN ('departed', 'working', 'lost_contact') AND e.contract_end >= $3 AND e.contract_end <= $4",
+                "e.contract_end",
+            ),
             Watch::PassportExpiring => (
                 "e.stage NOT IN ('returned', 'cancelled', 'failed_departure', 'deceased') AND p.passport_expiry IS NOT NULL AND p.passport_expiry <= $4",
                 "p.passport_expiry",
@@ -760,7 +983,10 @@ impl Watch {
                 "e.stage IN ('departed', 'working', 'lost_contact') AND COALESCE(e.last_contact_on, e.departed_on) <= $3",
                 "COALESCE(e.last_contact_on, e.departed_on)",
             ),
-            Watch::AwaitingHandover => ("e.stage = 'returned' AND e.handover_on IS NULL", "e.returned_on"),
+            Watch::AwaitingHandover => (
+                "e.stage = 'returned' AND e.handover_on IS NULL",
+                "e.returned_on",
+            ),
         }
     }
 
@@ -768,23 +994,43 @@ impl Watch {
     fn window(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
         match self {
             Watch::ContractEnding => (today, today + chrono::Days::new(60)),
-            Watch::PassportExpiring => (today, today.checked_add_months(chrono::Months::new(6)).unwrap_or(today)),
-            Watch::NoContact => (today.checked_sub_months(chrono::Months::new(3)).unwrap_or(today), today),
+            Watch::PassportExpiring => (
+                today,
+                today
+                    .checked_add_months(chrono::Months::new(6))
+                    .unwrap_or(today),
+            ),
+            Watch::NoContact => (
+                today
+                    .checked_sub_months(chrono::Months::new(3))
+                    .unwrap_or(today),
+                today,
+            ),
             Watch::Abroad | Watch::AwaitingHandover => (today, today),
         }
     }
 }
 
-pub async fn watch_list(db: &Db, scope: &str, watch: Watch, today: NaiveDate, offset: i64, limit: i64) -> Result<(Vec<WatchRow>, i64)> {
+pub async fn watch_list(
+    db: &Db,
+    scope: &str,
+    watch: Watch,
+    today: NaiveDate,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<WatchRow>, i64)> {
     let (prefix, like) = scope_params(scope);
     let (condition, due) = watch.condition();
     let (from, to) = watch.window(today);
-    let filter = format!("($1 = '' OR e.village_code = $1 OR e.village_code LIKE $2) AND {condition}");
+    let filter =
+        format!("($1 = '' OR e.village_code = $1 OR e.village_code LIKE $2) AND {condition}");
     let sql = format!(
         "SELECT p.id AS person_id, e.id AS episode_id, e.village_code, p.name, e.destination, e.stage, {due} AS due
          FROM episodes e JOIN persons p ON p.id = e.person_id WHERE {filter} ORDER BY {due}, p.name_key LIMIT $5 OFFSET $6"
     );
-    let count = format!("SELECT COUNT(*) FROM episodes e JOIN persons p ON p.id = e.person_id WHERE {filter} AND $5 >= 0");
+    let count = format!(
+        "SELECT COUNT(*) FROM episodes e JOIN persons p ON p.id = e.person_id WHERE {filter} AND $5 >= 0"
+    );
     let rows = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(&prefix).bind(&like).bind(from).bind(to).bind(limit).bind(offset).fetch_all(p).await)?;
     let total = on_pool!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(count))
@@ -793,7 +1039,11 @@ pub async fn watch_list(db: &Db, scope: &str, watch: Watch, today: NaiveDate, of
 }
 
 /// How many rows each watch list has, and who is abroad per destination.
-pub async fn monitoring_counts(db: &Db, scope: &str, today: NaiveDate) -> Result<(Vec<(Watch, i64)>, Vec<(String, i64)>)> {
+pub async fn monitoring_counts(
+    db: &Db,
+    scope: &str,
+    today: NaiveDate,
+) -> Result<(Vec<(Watch, i64)>, Vec<(String, i64)>)> {
     let mut counts = Vec::new();
     for w in Watch::ALL {
         counts.push((w, watch_list(db, scope, w, today, 0, 0).await?.1));

@@ -84,10 +84,16 @@ impl Browser {
         let addr = listener.local_addr().unwrap();
         let router = app.router.clone();
         let server = tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
         });
         let (driver, port) = start_driver().await;
-        let chromium = std::env::var("DESMIGRATIF_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let chromium = std::env::var("DESMIGRATIF_TEST_CHROMIUM")
+            .unwrap_or_else(|_| "/usr/bin/chromium".into());
         let profile = tempfile::tempdir().unwrap();
         let mut caps = serde_json::Map::new();
         caps.insert(
@@ -106,19 +112,44 @@ impl Browser {
             .expect("a Chromium session");
         let shots = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screens");
         std::fs::create_dir_all(&shots).unwrap();
-        Browser { app, client, base: format!("http://{addr}"), shots, tag: format!("{backend:?}").to_lowercase(), _driver: driver, _profile: profile, server }
+        Browser {
+            app,
+            client,
+            base: format!("http://{addr}"),
+            shots,
+            tag: format!("{backend:?}").to_lowercase(),
+            _driver: driver,
+            _profile: profile,
+            server,
+        }
     }
 
     async fn shot(&self, name: &str) -> Result<(), fantoccini::error::CmdError> {
-        std::fs::write(self.shots.join(format!("{name}-{}.png", self.tag)), self.client.screenshot().await?).unwrap();
+        std::fs::write(
+            self.shots.join(format!("{name}-{}.png", self.tag)),
+            self.client.screenshot().await?,
+        )
+        .unwrap();
         Ok(())
     }
 
     async fn login(&self, username: &str) -> Result<(), fantoccini::error::CmdError> {
         self.client.goto(&format!("{}/masuk", self.base)).await?;
-        self.client.find(Locator::Id("username")).await?.send_keys(username).await?;
-        self.client.find(Locator::Id("password")).await?.send_keys(PASSWORD).await?;
-        self.client.find(Locator::Css("form.form button[type=submit]")).await?.click().await?;
+        self.client
+            .find(Locator::Id("username"))
+            .await?
+            .send_keys(username)
+            .await?;
+        self.client
+            .find(Locator::Id("password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        self.client
+            .find(Locator::Css("form.form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
         wait_for_path(&self.client, "/app").await
     }
 
@@ -139,39 +170,105 @@ async fn registry_journey(backend: Backend) {
     let result: Result<(), fantoccini::error::CmdError> = async {
         b.login("operator.kenanga").await?;
         c.goto(&format!("{}/app/penduduk/baru", b.base)).await?;
-        c.find(Locator::Id("nik")).await?.send_keys("3212164507980042").await?;
-        c.find(Locator::Id("name")).await?.send_keys("Carini Browser").await?;
-        c.find(Locator::Css("input[name=sex][value=P]")).await?.click().await?;
-        c.execute("document.getElementById('birth_date').value = '1998-07-05'", vec![]).await?;
-        c.find(Locator::Id("dusun")).await?.send_keys("Blok Mangga").await?;
-        c.find(Locator::Css("form.form button[type=submit]")).await?.click().await?;
-        c.wait().for_element(Locator::Css("form[action$='/bimbingan']")).await?;
+        c.find(Locator::Id("nik"))
+            .await?
+            .send_keys("3212164507980042")
+            .await?;
+        c.find(Locator::Id("name"))
+            .await?
+            .send_keys("Carini Browser")
+            .await?;
+        c.find(Locator::Css("input[name=sex][value=P]"))
+            .await?
+            .click()
+            .await?;
+        c.execute(
+            "document.getElementById('birth_date').value = '1998-07-05'",
+            vec![],
+        )
+        .await?;
+        c.find(Locator::Id("dusun"))
+            .await?
+            .send_keys("Blok Mangga")
+            .await?;
+        c.find(Locator::Css("form.form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Css("form[action$='/bimbingan']"))
+            .await?;
         assert!(c.source().await?.contains("Carini Browser"));
-        c.find(Locator::Css("form[action$='/bimbingan'] button[type=submit]")).await?.click().await?;
+        c.find(Locator::Css(
+            "form[action$='/bimbingan'] button[type=submit]",
+        ))
+        .await?
+        .click()
+        .await?;
         for _ in 0..100 {
             if c.current_url().await?.query() == Some("ok=bimbingan") {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        c.find(Locator::Css("a[href$='/migrasi/baru']")).await?.click().await?;
+        c.find(Locator::Css("a[href$='/migrasi/baru']"))
+            .await?
+            .click()
+            .await?;
         c.wait().for_element(Locator::Id("destination")).await?;
-        c.find(Locator::Id("destination")).await?.select_by_value("TW").await?;
-        c.find(Locator::Id("occupation")).await?.select_by_value("pengasuh_lansia").await?;
-        c.find(Locator::Css("form.form button[type=submit]")).await?.click().await?;
+        c.find(Locator::Id("destination"))
+            .await?
+            .select_by_value("TW")
+            .await?;
+        c.find(Locator::Id("occupation"))
+            .await?
+            .select_by_value("pengasuh_lansia")
+            .await?;
+        c.find(Locator::Css("form.form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
         c.wait().for_element(Locator::Id("dokumen")).await?;
         let episode_url = c.current_url().await?;
         assert!(episode_url.path().starts_with("/app/migrasi/"));
-        c.find(Locator::Css("#dokumen details summary")).await?.click().await?;
-        c.find(Locator::Css("#dokumen input[type=file]")).await?.send_keys(&scan.path().display().to_string()).await?;
-        c.find(Locator::Css("#dokumen form[enctype='multipart/form-data'] button")).await?.click().await?;
-        c.wait().for_element(Locator::LinkText("Unduh (tercatat)")).await?;
-        for (done, stage) in ["counselled", "documents", "registered", "departed"].into_iter().enumerate() {
-            c.wait().for_element(Locator::Id("to")).await?.select_by_value(stage).await?;
-            c.find(Locator::Css("form[action$='/tahap'] button")).await?.click().await?;
+        c.find(Locator::Css("#dokumen details summary"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("#dokumen input[type=file]"))
+            .await?
+            .send_keys(&scan.path().display().to_string())
+            .await?;
+        c.find(Locator::Css(
+            "#dokumen form[enctype='multipart/form-data'] button",
+        ))
+        .await?
+        .click()
+        .await?;
+        c.wait()
+            .for_element(Locator::LinkText("Unduh (tercatat)"))
+            .await?;
+        for (done, stage) in ["counselled", "documents", "registered", "departed"]
+            .into_iter()
+            .enumerate()
+        {
+            c.wait()
+                .for_element(Locator::Id("to"))
+                .await?
+                .select_by_value(stage)
+                .await?;
+            c.find(Locator::Css("form[action$='/tahap'] button"))
+                .await?
+                .click()
+                .await?;
             // The history grows by one line when the new page has loaded.
             for _ in 0..100 {
-                if c.find_all(Locator::Css("ol.list li")).await.map(|l| l.len()).unwrap_or(0) == done + 2 {
+                if c.find_all(Locator::Css("ol.list li"))
+                    .await
+                    .map(|l| l.len())
+                    .unwrap_or(0)
+                    == done + 2
+                {
                     break;
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
@@ -179,19 +276,26 @@ async fn registry_journey(backend: Backend) {
         }
         b.shot("episode").await?;
         assert!(c.source().await?.contains("Berangkat"));
-        c.goto(&format!("{}/app/pemantauan?daftar=abroad", b.base)).await?;
-        assert!(c.source().await?.contains("Carini Browser"), "appears in the monitoring list");
+        c.goto(&format!("{}/app/pemantauan?daftar=abroad", b.base))
+            .await?;
+        assert!(
+            c.source().await?.contains("Carini Browser"),
+            "appears in the monitoring list"
+        );
         b.shot("monitoring").await?;
         Ok(())
     }
     .await;
     let app = b.finish(result).await;
-    let found = desmigratif_db::registry::search_persons(&app.db, &desmigratif_db::registry::PersonFilter {
-        name_key: "carinibrowser".into(),
-        stage: "departed".into(),
-        limit: 10,
-        ..Default::default()
-    })
+    let found = desmigratif_db::registry::search_persons(
+        &app.db,
+        &desmigratif_db::registry::PersonFilter {
+            name_key: "carinibrowser".into(),
+            stage: "departed".into(),
+            limit: 10,
+            ..Default::default()
+        },
+    )
     .await
     .unwrap();
     assert_eq!(found.1, 1);
@@ -214,22 +318,45 @@ async fn journey(backend: Backend) {
     let result: Result<(), fantoccini::error::CmdError> = async {
         c.goto(&format!("{base}/")).await?;
         assert!(c.source().await?.contains("Desa Kenanga"));
-        c.find(Locator::LinkText("Masuk petugas")).await?.click().await?;
-        c.find(Locator::Id("username")).await?.send_keys("kades.kenanga").await?;
-        c.find(Locator::Id("password")).await?.send_keys(PASSWORD).await?;
-        c.find(Locator::Css("form.form button[type=submit]")).await?.click().await?;
+        c.find(Locator::LinkText("Masuk petugas"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("username"))
+            .await?
+            .send_keys("kades.kenanga")
+            .await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        c.find(Locator::Css("form.form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
         wait_for_path(c, "/app").await?;
         let html = c.source().await?;
-        assert!(html.contains("Dasbor") && html.contains("Warsono") && html.contains("Kenanga"), "dashboard: {html}");
+        assert!(
+            html.contains("Dasbor") && html.contains("Warsono") && html.contains("Kenanga"),
+            "dashboard: {html}"
+        );
         b.shot("dashboard").await?;
 
         c.find(Locator::LinkText("English")).await?.click().await?;
-        c.wait().for_element(Locator::LinkText("Bahasa Indonesia")).await?;
+        c.wait()
+            .for_element(Locator::LinkText("Bahasa Indonesia"))
+            .await?;
         assert_eq!(c.current_url().await?.path(), "/app");
         let html = c.source().await?;
-        assert!(html.contains("Dashboard") && html.contains("Village head"), "English dashboard");
+        assert!(
+            html.contains("Dashboard") && html.contains("Village head"),
+            "English dashboard"
+        );
 
-        c.find(Locator::Css("form[action='/keluar'] button")).await?.click().await?;
+        c.find(Locator::Css("form[action='/keluar'] button"))
+            .await?
+            .click()
+            .await?;
         wait_for_path(c, "/").await?;
         c.goto(&format!("{base}/app")).await?;
         assert_eq!(c.current_url().await?.path(), "/masuk", "logged out");
@@ -238,8 +365,15 @@ async fn journey(backend: Backend) {
     }
     .await;
     let app = b.finish(result).await;
-    let lang = desmigratif_db::users::by_username(&app.db, "kades.kenanga").await.unwrap().unwrap().language;
-    assert_eq!(lang, "en", "the language choice is remembered for the account");
+    let lang = desmigratif_db::users::by_username(&app.db, "kades.kenanga")
+        .await
+        .unwrap()
+        .unwrap()
+        .language;
+    assert_eq!(
+        lang, "en",
+        "the language choice is remembered for the account"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,7 +15,8 @@ use tower::ServiceExt;
 
 pub static REGIONS: LazyLock<Arc<RegionTree>> = LazyLock::new(|| Arc::new(RegionTree::official()));
 pub const PASSWORD: &str = desmigratif_db::demo::PASSWORD;
-pub static KEYS: LazyLock<desmigratif_core::crypto::Keys> = LazyLock::new(desmigratif_core::crypto::Keys::generate);
+pub static KEYS: LazyLock<desmigratif_core::crypto::Keys> =
+    LazyLock::new(desmigratif_core::crypto::Keys::generate);
 
 /// Generates `mod NAME { fn sqlite(); fn postgres(); }` running the same body on both backends.
 macro_rules! both {

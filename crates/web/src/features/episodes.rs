@@ -630,7 +630,9 @@ pub fn pages() -> Router<AppState> {
         .route(
             "/app/migrasi/{id}/dokumen/{doc}/berkas",
             // Scans may be up to 10 MB; every other route keeps axum's 2 MB default.
-            axum::routing::post(upload).layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT + 64 * 1024)),
+            axum::routing::post(upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::UPLOAD_LIMIT + 64 * 1024,
+            )),
         )
         .route("/app/berkas/{file}", axum::routing::get(download))
 }

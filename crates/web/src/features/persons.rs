@@ -493,22 +493,41 @@ async fn edit_form(
 
 /// Checks and saves changes to a person, naming the fields that changed in the audit log;
 /// the one path for the edit page and the API. `Err((errors, warnings))` when nothing was saved.
-async fn save_person(state: &AppState, staff: &Staff, p: &PersonRow, input: &PersonInput) -> Result<Result<(), (FieldErrors, Vec<String>)>, AppError> {
+async fn save_person(
+    state: &AppState,
+    staff: &Staff,
+    p: &PersonRow,
+    input: &PersonInput,
+) -> Result<Result<(), (FieldErrors, Vec<String>)>, AppError> {
     let v = match checked(state, input) {
         Ok(v) => v,
         Err(problems) => return Ok(Err(problems)),
     };
     let before = as_input(state, p)?;
     let changed: Vec<&str> = [
-        ("nik", Nik::parse(&before.nik).ok().map(|n| n.as_str().to_owned()) != Some(v.nik.as_str().to_owned())),
+        (
+            "nik",
+            Nik::parse(&before.nik).ok().map(|n| n.as_str().to_owned())
+                != Some(v.nik.as_str().to_owned()),
+        ),
         ("name", before.name != v.name),
         ("birth_date", p.birth_date != v.birth_date),
-        ("address", before.address != v.address || before.dusun != v.dusun || p.rt != v.rt || p.rw != v.rw),
+        (
+            "address",
+            before.address != v.address || before.dusun != v.dusun || p.rt != v.rt || p.rw != v.rw,
+        ),
         ("phone", before.phone != v.phone),
-        ("passport", before.passport_number != input.passport_number.trim().to_uppercase() || p.passport_expiry != v.passport_expiry),
+        (
+            "passport",
+            before.passport_number != input.passport_number.trim().to_uppercase()
+                || p.passport_expiry != v.passport_expiry,
+        ),
         (
             "other",
-            before.education != v.education || before.marital_status != v.marital_status || before.skills != v.skills || before.sex != v.sex.as_str(),
+            before.education != v.education
+                || before.marital_status != v.marital_status
+                || before.skills != v.skills
+                || before.sex != v.sex.as_str(),
         ),
     ]
     .into_iter()
@@ -530,11 +549,24 @@ async fn save_person(state: &AppState, staff: &Staff, p: &PersonRow, input: &Per
     }
 }
 
-async fn update(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Form(f): Form<PersonForm>) -> Result<Response, AppError> {
+async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<PersonForm>,
+) -> Result<Response, AppError> {
     let p = person_for(&state, &staff, &id, WRITE).await?;
     match save_person(&state, &staff, &p, &f.input).await? {
         Ok(()) => Ok(Redirect::to(&format!("/app/penduduk/{}?ok=tersimpan", p.id)).into_response()),
-        Err((errors, warnings)) => form_page(&staff, format!("/app/penduduk/{}", p.id), f.input, p.village_code.clone(), Vec::new(), errors, warnings),
+        Err((errors, warnings)) => form_page(
+            &staff,
+            format!("/app/penduduk/{}", p.id),
+            f.input,
+            p.village_code.clone(),
+            Vec::new(),
+            errors,
+            warnings,
+        ),
     }
 }
 
@@ -929,14 +961,28 @@ async fn api_create(
 /// Replaces a person's details (same checks and warnings as the edit page).
 #[utoipa::path(put, path = "/api/v1/persons/{id}", tag = "registry", security(("bearer" = [])), params(("id" = String, Path)), request_body = Object,
     responses((status = 200, body = PersonOut), (status = 404), (status = 422)))]
-async fn api_update(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, Json(input): Json<PersonInput>) -> Result<Json<PersonOut>, AppError> {
+async fn api_update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Json(input): Json<PersonInput>,
+) -> Result<Json<PersonOut>, AppError> {
     let p = person_for(&state, &staff, &id, WRITE).await?;
     if let Err((errors, warnings)) = save_person(&state, &staff, &p, &input).await? {
         let mut all = errors.0;
-        all.extend(warnings.into_iter().map(|w| ("confirm_warnings".to_owned(), w)));
+        all.extend(
+            warnings
+                .into_iter()
+                .map(|w| ("confirm_warnings".to_owned(), w)),
+        );
         return Err(AppError::Invalid(all));
     }
-    Ok(Json(registry::person(&state.db, p.id).await?.ok_or(AppError::NotFound)?.into()))
+    Ok(Json(
+        registry::person(&state.db, p.id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .into(),
+    ))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
