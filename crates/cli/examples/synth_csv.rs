@@ -26,32 +26,12 @@ struct Args {
     as_of: NaiveDate,
 }
 
-const HEADER: &[&str] = &[
-    "nik",
-    "nama",
-    "jenis_kelamin",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "dusun",
-    "rt",
-    "rw",
-    "alamat",
-    "telepon",
-    "pendidikan",
-    "status_perkawinan",
-    "keterampilan",
-    "nomor_paspor",
-    "paspor_berlaku_sampai",
-    "negara_tujuan",
-    "jabatan",
-    "pemberi_kerja",
-    "agensi",
-    "jalur",
-    "prosedural",
-    "nomor_siapkerja",
-    "awal_kontrak",
-    "akhir_kontrak",
-];
+/// The import template's columns, in order: people, then the episode.
+fn header() -> impl Iterator<Item = &'static str> {
+    desmigratif_db::transfer::PERSON_COLUMNS
+        .into_iter()
+        .chain(desmigratif_db::transfer::EPISODE_COLUMNS)
+}
 
 /// RFC 4180 quoting, only where needed.
 fn field(out: &mut String, s: &str) {
@@ -74,7 +54,7 @@ fn main() -> Result<()> {
         .map_err(|e: desmigratif_core::Invalid| anyhow::anyhow!(e.message))?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    writeln!(out, "{}", HEADER.join(","))?;
+    writeln!(out, "{}", header().collect::<Vec<_>>().join(","))?;
     let date = |d: Option<NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()

@@ -96,6 +96,27 @@ impl Staff {
         Actor::user(&self.auth.principal, &self.ctx.ip)
     }
 
+    /// Loads a record by the id in a URL and authorises `action` on it: a malformed id, a missing
+    /// record and a record outside the caller's reach all answer 404 (the last one audited).
+    pub async fn record<T, Fut>(
+        &self,
+        state: &AppState,
+        action: Action,
+        entity: &str,
+        raw_id: &str,
+        load: impl FnOnce(desmigratif_core::id::Id) -> Fut,
+        village_of: impl FnOnce(&T) -> &str,
+    ) -> Result<T, AppError>
+    where
+        Fut: std::future::Future<Output = Result<Option<T>, desmigratif_db::DbError>>,
+    {
+        let id: desmigratif_core::id::Id = raw_id.parse().map_err(|_| AppError::NotFound)?;
+        let row = load(id).await?.ok_or(AppError::NotFound)?;
+        self.allow_record(state, action, village_of(&row), entity, &id.to_string())
+            .await?;
+        Ok(row)
+    }
+
     /// [`Staff::allow`] for a record that belongs to a village (its `village_code`).
     pub async fn allow_record(
         &self,

@@ -36,14 +36,16 @@ async fn episode_for(
     id: &str,
     action: Action,
 ) -> Result<EpisodeRow, AppError> {
-    let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
-    let e = registry::episode(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     staff
-        .allow_record(state, action, &e.village_code, "episode", &id.to_string())
-        .await?;
-    Ok(e)
+        .record(
+            state,
+            action,
+            "episode",
+            id,
+            |id| registry::episode(&state.db, id),
+            |r| &r.village_code,
+        )
+        .await
 }
 
 fn details(v: ValidEpisode) -> EpisodeDetails {

@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
 use desmigratif_core::access::{Action, Compartment, authorize};
 use desmigratif_core::catalog::{self, RELATIONSHIPS};
-use desmigratif_core::id::Id;
 use desmigratif_core::migration::{self, Stage};
 use desmigratif_core::nik::Nik;
 use desmigratif_core::region::Scope;
@@ -32,14 +31,16 @@ async fn household_for(
     id: &str,
     action: Action,
 ) -> Result<HouseholdRow, AppError> {
-    let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
-    let h = registry::household(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     staff
-        .allow_record(state, action, &h.village_code, "household", &id.to_string())
-        .await?;
-    Ok(h)
+        .record(
+            state,
+            action,
+            "household",
+            id,
+            |id| registry::household(&state.db, id),
+            |r| &r.village_code,
+        )
+        .await
 }
 
 /// A KK number has the same 16-digit shape as a NIK (region, date-like middle, serial) but the

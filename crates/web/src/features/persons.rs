@@ -14,7 +14,6 @@ use axum::{Form, Json, Router};
 use chrono::NaiveDate;
 use desmigratif_core::access::{Action, Compartment, authorize};
 use desmigratif_core::catalog::{self, COUNSELLING_TOPICS, EDUCATION, MARITAL};
-use desmigratif_core::id::Id;
 use desmigratif_core::migration::{self, Stage};
 use desmigratif_core::nik::Nik;
 use desmigratif_core::region::Scope;
@@ -42,14 +41,16 @@ pub async fn person_for(
     id: &str,
     action: Action,
 ) -> Result<PersonRow, AppError> {
-    let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
-    let p = registry::person(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     staff
-        .allow_record(state, action, &p.village_code, "person", &id.to_string())
-        .await?;
-    Ok(p)
+        .record(
+            state,
+            action,
+            "person",
+            id,
+            |id| registry::person(&state.db, id),
+            |r| &r.village_code,
+        )
+        .await
 }
 
 /// The villages served here in which the caller may register people.
