@@ -276,35 +276,101 @@ pub struct PersonFilter {
     pub limit: i64,
 }
 
-/// One page of people matching the filter, by name, and how many match in all.
+/// Totals above this are reported as "more than" instead of counted: counting every match of a
+/// common name fragment across a kabupaten costs more than the whole page.
+pub const COUNT_CAP: i64 = 1_000;
+
+/// A SQL condition with numbered parameters, built from the parts that are actually given, so
+/// each query only carries the conditions an index can serve.
+#[derive(Default)]
+struct Conditions {
+    sql: Vec<String>,
+    binds: Vec<String>,
+}
+
+impl Conditions {
+    fn push(&mut self, template: &str, value: String) {
+        self.binds.push(value);
+        self.sql
+            .push(template.replace('?', &format!("${}", self.binds.len())));
+    }
+
+    /// Records of a region: village codes are compared exactly, larger regions by prefix.
+    fn scope(&mut self, column: &str, scope: &str) {
+        match scope.len() {
+            0 => {}
+            13 => self.push(&format!("{column} = ?"), scope.to_owned()),
+            _ => self.push(&format!("{column} LIKE ?"), format!("{scope}.%")),
+        }
+    }
+
+    fn clause(&self) -> String {
+        if self.sql.is_empty() {
+            "1 = 1".to_owned()
+        } else {
+            self.sql.join(" AND ")
+        }
+    }
+}
+
+/// One page of people matching the filter, by name, and how many match in all, counted up to
+/// `COUNT_CAP + 1` (more means "more than the cap").
 pub async fn search_persons(db: &Db, f: &PersonFilter) -> Result<(Vec<PersonListRow>, i64)> {
-    let (prefix, like) = scope_params(&f.scope);
-    let name_like = format!("%{}%", f.name_key);
     // The latest episode of each person (UUIDv7 ids sort by creation).
     let latest =
         "(SELECT e.id FROM episodes e WHERE e.person_id = p.id ORDER BY e.id DESC LIMIT 1)";
-    let filter = format!(
-        "($1 = '' OR p.village_code = $1 OR p.village_code LIKE $2)
-         AND ($3 = '' OR p.name_key LIKE $4)
-         AND ($5 = '' OR p.nik_index = $5)
-         AND ($6 = '' OR p.dusun = $6)
-         AND ($7 = '' OR EXISTS (SELECT 1 FROM episodes x WHERE x.id = {latest} AND x.stage = $7))
-         AND ($8 = '' OR EXISTS (SELECT 1 FROM episodes x WHERE x.id = {latest} AND x.destination = $8))"
-    );
+    let mut c = Conditions::default();
+    c.scope("p.village_code", &f.scope);
+    if !f.name_key.is_empty() {
+        c.push("p.name_key LIKE ?", format!("%{}%", f.name_key));
+    }
+    if !f.nik_index.is_empty() {
+        c.push("p.nik_index = ?", f.nik_index.clone());
+    }
+    if !f.dusun.is_empty() {
+        c.push("p.dusun = ?", f.dusun.clone());
+    }
+    if !f.stage.is_empty() {
+        c.push(
+            &format!("EXISTS (SELECT 1 FROM episodes x WHERE x.id = {latest} AND x.stage = ?)"),
+            f.stage.clone(),
+        );
+    }
+    if !f.destination.is_empty() {
+        c.push(
+            &format!(
+                "EXISTS (SELECT 1 FROM episodes x WHERE x.id = {latest} AND x.destination = ?)"
+            ),
+            f.destination.clone(),
+        );
+    }
+    let filter = c.clause();
     let sql = format!(
         "SELECT p.id, p.village_code, p.nik_last4, p.name, p.sex, p.birth_date, p.dusun,
                 (SELECT x.stage FROM episodes x WHERE x.id = {latest}) AS stage,
                 (SELECT x.destination FROM episodes x WHERE x.id = {latest}) AS destination
-         FROM persons p WHERE {filter} ORDER BY p.name_key, p.id LIMIT $9 OFFSET $10"
+         FROM persons p WHERE {filter} ORDER BY p.name_key, p.id LIMIT {} OFFSET {}",
+        f.limit.max(0),
+        f.offset.max(0)
     );
-    let count = format!("SELECT COUNT(*) FROM persons p WHERE {filter}");
-    let rows = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(&prefix).bind(&like).bind(&f.name_key).bind(&name_like).bind(&f.nik_index).bind(&f.dusun).bind(&f.stage).bind(&f.destination)
-        .bind(f.limit).bind(f.offset)
-        .fetch_all(p).await)?;
-    let total = on_pool!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(count))
-        .bind(&prefix).bind(&like).bind(&f.name_key).bind(&name_like).bind(&f.nik_index).bind(&f.dusun).bind(&f.stage).bind(&f.destination)
-        .fetch_one(p).await)?;
+    let count = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM persons p WHERE {filter} LIMIT {}) capped",
+        COUNT_CAP + 1
+    );
+    let rows = on_pool!(db, p => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for v in &c.binds {
+            q = q.bind(v);
+        }
+        q.fetch_all(p).await
+    })?;
+    let total = on_pool!(db, p => {
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(count));
+        for v in &c.binds {
+            q = q.bind(v);
+        }
+        q.fetch_one(p).await
+    })?;
     Ok((rows, total))
 }
 
@@ -1038,20 +1104,67 @@ pub async fn watch_list(
     Ok((rows, total))
 }
 
-/// How many rows each watch list has, and who is abroad per destination.
+/// How many rows each watch list has, and who is abroad per destination: one pass over the
+/// episodes of the scope for the episode lists, one query for passports, one for countries.
 pub async fn monitoring_counts(
     db: &Db,
     scope: &str,
     today: NaiveDate,
 ) -> Result<(Vec<(Watch, i64)>, Vec<(String, i64)>)> {
-    let mut counts = Vec::new();
-    for w in Watch::ALL {
-        counts.push((w, watch_list(db, scope, w, today, 0, 0).await?.1));
-    }
-    let (prefix, like) = scope_params(scope);
-    let by_country = on_pool!(db, p => sqlx::query_as(
-        "SELECT destination, COUNT(*) FROM episodes WHERE ($1 = '' OR village_code = $1 OR village_code LIKE $2)
-         AND stage IN ('departed', 'working', 'lost_contact') GROUP BY destination ORDER BY COUNT(*) DESC, destination",
-    ).bind(&prefix).bind(&like).fetch_all(p).await)?;
+    let mut c = Conditions::default();
+    c.scope("e.village_code", scope);
+    let filter = c.clause();
+    let n = c.binds.len();
+    let (ending_from, ending_to) = Watch::ContractEnding.window(today);
+    let (silent_since, _) = Watch::NoContact.window(today);
+    let (_, passport_by) = Watch::PassportExpiring.window(today);
+    let abroad = "e.stage IN ('departed', 'working', 'lost_contact')";
+    let sql = format!(
+        "SELECT COUNT(CASE WHEN {abroad} THEN 1 END),
+                COUNT(CASE WHEN {abroad} AND e.contract_end >= ${a} AND e.contract_end <= ${b} THEN 1 END),
+                COUNT(CASE WHEN {abroad} AND COALESCE(e.last_contact_on, e.departed_on) <= ${s} THEN 1 END),
+                COUNT(CASE WHEN e.stage = 'returned' AND e.handover_on IS NULL THEN 1 END)
+         FROM episodes e WHERE {filter}",
+        a = n + 1,
+        b = n + 2,
+        s = n + 3
+    );
+    let (abroad_n, ending, silent, handover): (i64, i64, i64, i64) = on_pool!(db, p => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for v in &c.binds {
+            q = q.bind(v);
+        }
+        q.bind(ending_from).bind(ending_to).bind(silent_since).fetch_one(p).await
+    })?;
+    let passport_sql = format!(
+        "SELECT COUNT(*) FROM episodes e JOIN persons p ON p.id = e.person_id
+         WHERE {filter} AND e.stage NOT IN ('returned', 'cancelled', 'failed_departure', 'deceased')
+           AND p.passport_expiry IS NOT NULL AND p.passport_expiry <= ${}",
+        n + 1
+    );
+    let passports: i64 = on_pool!(db, p => {
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(passport_sql));
+        for v in &c.binds {
+            q = q.bind(v);
+        }
+        q.bind(passport_by).fetch_one(p).await
+    })?;
+    let country_sql = format!(
+        "SELECT e.destination, COUNT(*) FROM episodes e WHERE {filter} AND {abroad} GROUP BY e.destination ORDER BY COUNT(*) DESC, e.destination"
+    );
+    let by_country = on_pool!(db, p => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(country_sql));
+        for v in &c.binds {
+            q = q.bind(v);
+        }
+        q.fetch_all(p).await
+    })?;
+    let counts = vec![
+        (Watch::Abroad, abroad_n),
+        (Watch::ContractEnding, ending),
+        (Watch::PassportExpiring, passports),
+        (Watch::NoContact, silent),
+        (Watch::AwaitingHandover, handover),
+    ];
     Ok((counts, by_country))
 }

@@ -1390,8 +1390,8 @@ pub async fn load(
         })
         .collect();
     // With people registered already, every batch is checked for NIK/KK numbers in use.
-    let existing: Option<i64> = crate::on_pool!(db, p => sqlx::query_scalar("SELECT 1 FROM persons LIMIT 1").fetch_optional(p).await)?;
-    let existing_kk: Option<i64> = crate::on_pool!(db, p => sqlx::query_scalar("SELECT 1 FROM households LIMIT 1").fetch_optional(p).await)?;
+    let existing: Option<i32> = crate::on_pool!(db, p => sqlx::query_scalar("SELECT 1 FROM persons LIMIT 1").fetch_optional(p).await)?;
+    let existing_kk: Option<i32> = crate::on_pool!(db, p => sqlx::query_scalar("SELECT 1 FROM households LIMIT 1").fetch_optional(p).await)?;
     let existing = existing.is_some() || existing_kk.is_some();
     let served: HashSet<String> = villages::list(db)
         .await?

@@ -290,6 +290,31 @@ both! {
         assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 
+    async fn large_villages_page_and_cap_their_counts(app) {
+        let opts = desmigratif_db::synth::Options {
+            villages: vec![KENANGA.parse().unwrap()],
+            persons: 1_200,
+            seed: 7,
+            today: crate::support::today(),
+        };
+        desmigratif_db::synth::load(&app.db, &crate::support::KEYS, &crate::support::REGIONS, &opts, |_| {}).await.unwrap();
+        let op = app.login("operator.kenanga", PASSWORD).await;
+        let list = app.get("/app/penduduk", Some(&op)).await;
+        assert!(list.body.contains("lebih dari 1.000"), "a capped count says so");
+        assert_eq!(list.body.matches("href=\"/app/penduduk/0").count() + list.body.matches("href=\"/app/penduduk/1").count(), 50, "50 a page");
+        let page2 = app.get("/app/penduduk?halaman=2", Some(&op)).await;
+        assert!(page2.body.contains("2 / 20"), "pages stop at the cap");
+        let (counts, by_country) = desmigratif_db::registry::monitoring_counts(&app.db, KENANGA, crate::support::today()).await.unwrap();
+        for watch in desmigratif_db::registry::Watch::ALL {
+            let listed = desmigratif_db::registry::watch_list(&app.db, KENANGA, watch, crate::support::today(), 0, 5_000).await.unwrap();
+            let counted = counts.iter().find(|(w, _)| *w == watch).unwrap().1;
+            assert_eq!(listed.0.len() as i64, counted, "{watch:?}: the counter and its list agree");
+        }
+        let abroad = counts.iter().find(|(w, _)| *w == desmigratif_db::registry::Watch::Abroad).unwrap().1;
+        assert!(abroad > 0);
+        assert_eq!(by_country.iter().map(|(_, n)| n).sum::<i64>(), abroad);
+    }
+
     async fn national_staff_keep_the_requirement_sets(app) {
         let op = app.login("operator.kenanga", PASSWORD).await;
         let fields = [("code", "sertifikat_bahasa_mandarin"), ("label", "Sertifikat bahasa Mandarin"), ("legal_basis", "Contoh aturan negara tujuan"),

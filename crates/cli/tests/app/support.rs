@@ -297,3 +297,8 @@ impl Resp {
             .unwrap_or("")
     }
 }
+
+/// Today in the deployment's zone, as the pages compute it.
+pub fn today() -> chrono::NaiveDate {
+    (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive()
+}

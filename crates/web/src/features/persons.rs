@@ -133,6 +133,8 @@ struct PersonsPage {
     error: Option<String>,
     lines: Vec<ListLine>,
     total: i64,
+    /// More matches than are counted: the page says so and asks for a narrower search.
+    capped: bool,
     page_no: i64,
     pages: i64,
     stages: Vec<(&'static str, &'static str)>,
@@ -249,7 +251,8 @@ async fn list(
         countries: catalog::COUNTRIES.iter().map(|c| (c.iso2, c.id)).collect(),
         next_href: href(page_no + 1),
         prev_href: href(page_no - 1),
-        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        pages: ((total.min(registry::COUNT_CAP) + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        capped: total > registry::COUNT_CAP,
         query: q,
         error,
         lines,
@@ -858,6 +861,7 @@ impl From<PersonRow> for PersonOut {
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 struct PersonPage_ {
+    /// Matches, counted up to 1,001: 1,001 means "more than 1,000" (narrow the search).
     total: i64,
     #[schema(value_type = Vec<Object>)]
     items: Vec<PersonListRow>,
