@@ -408,10 +408,21 @@ both! {
 
     async fn pages_stay_light(app) {
         let admin = app.login("admin", PASSWORD).await;
+        let operator = app.login("operator.kenanga", PASSWORD).await;
+        // The episode page (checklist with an upload form per document) is the heaviest page.
+        let siti = app.get("/app/penduduk?q=siti+aminah", Some(&operator)).await;
+        let person = regex_lite::Regex::new(r#"href="(/app/penduduk/[0-9a-f-]{36})""#).unwrap().captures(&siti.body).unwrap()[1].to_owned();
+        let person_page = app.get(&person, Some(&operator)).await;
+        let episode = regex_lite::Regex::new(r#"href="(/app/migrasi/[0-9a-f-]{36})""#).unwrap().captures(&person_page.body).unwrap()[1].to_owned();
         let css_path = regex_lite::Regex::new(r#"href="(/static/app\.[0-9a-f]+\.css)""#).unwrap();
         let mut heaviest = 0;
-        for path in ["/", "/masuk", "/app", "/app/akun", "/app/pengguna", "/app/audit", "/app/desa/32.12.16.2004", "/wilayah?q=desa"] {
-            let who = if path == "/masuk" { None } else { Some(&admin) };
+        let admin_pages = ["/app", "/app/akun", "/app/pengguna", "/app/audit", "/app/desa/32.12.16.2004", "/wilayah?q=desa"];
+        let operator_pages = ["/app/penduduk", "/app/pemantauan", "/app/keluarga", "/app/persyaratan", "/app/impor", person.as_str(), episode.as_str()];
+        let visits = [("/", None), ("/masuk", None)]
+            .into_iter()
+            .chain(admin_pages.iter().map(|p| (*p, Some(&admin))))
+            .chain(operator_pages.iter().map(|p| (*p, Some(&operator))));
+        for (path, who) in visits {
             let page = app.get(path, who).await;
             assert_eq!(page.status, StatusCode::OK, "{path}");
             let css = app.get(&css_path.captures(&page.body).unwrap()[1], None).await;
