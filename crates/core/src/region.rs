@@ -9,8 +9,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The official tree shipped inside the binary (Kepmendagri 300.2.2-2138/2025, MIT licence in
-/// `data/wilayah/LICENSE`).
-pub const OFFICIAL_CSV: &str = include_str!("../../../data/wilayah/wilayah.csv");
+/// `crates/core/data/wilayah/LICENSE`).
+pub const OFFICIAL_CSV: &str = include_str!("../data/wilayah/wilayah.csv");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
