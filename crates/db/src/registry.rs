@@ -15,11 +15,6 @@ use desmigratif_core::now;
 use desmigratif_core::registry::ValidPerson;
 use desmigratif_core::text::name_key;
 
-/// `(prefix, prefix || ".%")`: the two parameters of every scope filter.
-fn scope_params(prefix: &str) -> (String, String) {
-    (prefix.to_owned(), format!("{prefix}.%"))
-}
-
 // ---------------------------------------------------------------------------------------------
 // People
 
@@ -280,6 +275,18 @@ pub struct PersonFilter {
 /// common name fragment across a kabupaten costs more than the whole page.
 pub const COUNT_CAP: i64 = 1_000;
 
+/// Binds the values a [`Conditions`] collected, in order, to a query built from its clause
+/// (a macro, so one body serves the query types of both drivers).
+macro_rules! bind_all {
+    ($conditions:expr, $query:expr) => {{
+        let mut q = $query;
+        for v in &$conditions.binds {
+            q = q.bind(v.clone());
+        }
+        q
+    }};
+}
+
 /// A SQL condition with numbered parameters, built from the parts that are actually given, so
 /// each query only carries the conditions an index can serve.
 #[derive(Default)]
@@ -358,28 +365,25 @@ pub async fn search_persons(db: &Db, f: &PersonFilter) -> Result<(Vec<PersonList
         COUNT_CAP + 1
     );
     let rows = on_pool!(db, p => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for v in &c.binds {
-            q = q.bind(v);
-        }
-        q.fetch_all(p).await
+        bind_all!(c, sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(p).await
     })?;
     let total = on_pool!(db, p => {
-        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(count));
-        for v in &c.binds {
-            q = q.bind(v);
-        }
-        q.fetch_one(p).await
+        bind_all!(c, sqlx::query_scalar(sqlx::AssertSqlSafe(count))).fetch_one(p).await
     })?;
     Ok((rows, total))
 }
 
 /// The dusun names in use within a scope, for the filter's choices.
 pub async fn dusuns(db: &Db, scope: &str) -> Result<Vec<String>> {
-    let (prefix, like) = scope_params(scope);
-    Ok(on_pool!(db, p => sqlx::query_scalar(
-        "SELECT DISTINCT dusun FROM persons WHERE ($1 = '' OR village_code = $1 OR village_code LIKE $2) AND dusun <> '' ORDER BY dusun",
-    ).bind(&prefix).bind(&like).fetch_all(p).await)?)
+    let mut c = Conditions::default();
+    c.scope("village_code", scope);
+    let sql = format!(
+        "SELECT DISTINCT dusun FROM persons WHERE {} AND dusun <> '' ORDER BY dusun",
+        c.clause()
+    );
+    Ok(
+        on_pool!(db, p => bind_all!(c, sqlx::query_scalar(sqlx::AssertSqlSafe(sql))).fetch_all(p).await)?,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,17 +471,20 @@ pub async fn list_households(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<HouseholdListRow>, i64)> {
-    let (prefix, like) = scope_params(scope);
-    let filter = "($1 = '' OR h.village_code = $1 OR h.village_code LIKE $2)";
+    let mut c = Conditions::default();
+    c.scope("h.village_code", scope);
+    let filter = c.clause();
     let sql = format!(
         "SELECT h.id, h.village_code, h.kk_last4, h.dusun, h.address,
                 (SELECT COUNT(*) FROM persons m WHERE m.household_id = h.id) AS members,
                 (SELECT m.name FROM persons m WHERE m.household_id = h.id AND m.relationship = 'kepala_keluarga' ORDER BY m.id LIMIT 1) AS head
-         FROM households h WHERE {filter} ORDER BY h.dusun, h.id LIMIT $3 OFFSET $4"
+         FROM households h WHERE {filter} ORDER BY h.dusun, h.id LIMIT {} OFFSET {}",
+        limit.max(0),
+        offset.max(0)
     );
-    let rows = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&prefix).bind(&like).bind(limit).bind(offset).fetch_all(p).await)?;
+    let rows = on_pool!(db, p => bind_all!(c, sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(p).await)?;
     let count = format!("SELECT COUNT(*) FROM households h WHERE {filter}");
-    let total = on_pool!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(count)).bind(&prefix).bind(&like).fetch_one(p).await)?;
+    let total = on_pool!(db, p => bind_all!(c, sqlx::query_scalar(sqlx::AssertSqlSafe(count))).fetch_one(p).await)?;
     Ok((rows, total))
 }
 
@@ -651,12 +658,16 @@ pub async fn list_episodes(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<EpisodeRow>> {
-    let (prefix, like) = scope_params(scope);
+    let mut c = Conditions::default();
+    c.scope("village_code", scope);
     let sql = format!(
-        "SELECT {EPISODE_COLUMNS} FROM episodes WHERE ($1 = '' OR village_code = $1 OR village_code LIKE $2) ORDER BY id DESC LIMIT $3 OFFSET $4"
+        "SELECT {EPISODE_COLUMNS} FROM episodes WHERE {} ORDER BY id DESC LIMIT {} OFFSET {}",
+        c.clause(),
+        limit.max(0),
+        offset.max(0)
     );
     Ok(
-        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&prefix).bind(&like).bind(limit).bind(offset).fetch_all(p).await)?,
+        on_pool!(db, p => bind_all!(c, sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(p).await)?,
     )
 }
 
@@ -1030,7 +1041,8 @@ impl Watch {
         Watch::ALL.into_iter().find(|w| w.code() == s)
     }
 
-    /// The SQL condition and the date that makes a row due; `$3`/`$4` are the window bounds.
+    /// The SQL condition and the date that makes a row due; `{from}`/`{to}` stand for the
+    /// window's bounds, numbered by the caller after the scope's parameters.
     fn condition(self) -> (&'static str, &'static str) {
         match self {
             Watch::Abroad => (
@@ -1038,15 +1050,15 @@ impl Watch {
                 "e.departed_on",
             ),
             Watch::ContractEnding => (
-                "e.stage IN ('departed', 'working', 'lost_contact') AND e.contract_end >= $3 AND e.contract_end <= $4",
+                "e.stage IN ('departed', 'working', 'lost_contact') AND e.contract_end >= {from} AND e.contract_end <= {to}",
                 "e.contract_end",
             ),
             Watch::PassportExpiring => (
-                "e.stage NOT IN ('returned', 'cancelled', 'failed_departure', 'deceased') AND p.passport_expiry IS NOT NULL AND p.passport_expiry <= $4",
+                "e.stage NOT IN ('returned', 'cancelled', 'failed_departure', 'deceased') AND p.passport_expiry IS NOT NULL AND p.passport_expiry <= {to}",
                 "p.passport_expiry",
             ),
             Watch::NoContact => (
-                "e.stage IN ('departed', 'working', 'lost_contact') AND COALESCE(e.last_contact_on, e.departed_on) <= $3",
+                "e.stage IN ('departed', 'working', 'lost_contact') AND COALESCE(e.last_contact_on, e.departed_on) <= {from}",
                 "COALESCE(e.last_contact_on, e.departed_on)",
             ),
             Watch::AwaitingHandover => (
@@ -1056,7 +1068,7 @@ impl Watch {
         }
     }
 
-    /// The window `[$3, $4]` the condition uses, from `today`.
+    /// The window `[from, to]` the condition uses, from `today`.
     fn window(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
         match self {
             Watch::ContractEnding => (today, today + chrono::Days::new(60)),
@@ -1085,22 +1097,27 @@ pub async fn watch_list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<WatchRow>, i64)> {
-    let (prefix, like) = scope_params(scope);
+    let mut c = Conditions::default();
+    c.scope("e.village_code", scope);
+    let n = c.binds.len();
     let (condition, due) = watch.condition();
+    let condition = condition
+        .replace("{from}", &format!("${}", n + 1))
+        .replace("{to}", &format!("${}", n + 2));
     let (from, to) = watch.window(today);
-    let filter =
-        format!("($1 = '' OR e.village_code = $1 OR e.village_code LIKE $2) AND {condition}");
+    let filter = format!("{} AND {condition}", c.clause());
     let sql = format!(
         "SELECT p.id AS person_id, e.id AS episode_id, e.village_code, p.name, e.destination, e.stage, {due} AS due
-         FROM episodes e JOIN persons p ON p.id = e.person_id WHERE {filter} ORDER BY {due}, p.name_key LIMIT $5 OFFSET $6"
+         FROM episodes e JOIN persons p ON p.id = e.person_id WHERE {filter} ORDER BY {due}, p.name_key LIMIT {} OFFSET {}",
+        limit.max(0),
+        offset.max(0)
     );
     let count = format!(
-        "SELECT COUNT(*) FROM episodes e JOIN persons p ON p.id = e.person_id WHERE {filter} AND $5 >= 0"
+        "SELECT COUNT(*) FROM episodes e JOIN persons p ON p.id = e.person_id WHERE {filter}"
     );
-    let rows = on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(&prefix).bind(&like).bind(from).bind(to).bind(limit).bind(offset).fetch_all(p).await)?;
-    let total = on_pool!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(count))
-        .bind(&prefix).bind(&like).bind(from).bind(to).bind(limit).fetch_one(p).await)?;
+    // Both bounds are always bound (typed, so PostgreSQL accepts the ones a list does not use).
+    let rows = on_pool!(db, p => bind_all!(c, sqlx::query_as(sqlx::AssertSqlSafe(sql))).bind(from).bind(to).fetch_all(p).await)?;
+    let total = on_pool!(db, p => bind_all!(c, sqlx::query_scalar(sqlx::AssertSqlSafe(count))).bind(from).bind(to).fetch_one(p).await)?;
     Ok((rows, total))
 }
 
@@ -1130,11 +1147,7 @@ pub async fn monitoring_counts(
         s = n + 3
     );
     let (abroad_n, ending, silent, handover): (i64, i64, i64, i64) = on_pool!(db, p => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for v in &c.binds {
-            q = q.bind(v);
-        }
-        q.bind(ending_from).bind(ending_to).bind(silent_since).fetch_one(p).await
+        bind_all!(c, sqlx::query_as(sqlx::AssertSqlSafe(sql))).bind(ending_from).bind(ending_to).bind(silent_since).fetch_one(p).await
     })?;
     let passport_sql = format!(
         "SELECT COUNT(*) FROM episodes e JOIN persons p ON p.id = e.person_id
@@ -1143,21 +1156,13 @@ pub async fn monitoring_counts(
         n + 1
     );
     let passports: i64 = on_pool!(db, p => {
-        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(passport_sql));
-        for v in &c.binds {
-            q = q.bind(v);
-        }
-        q.bind(passport_by).fetch_one(p).await
+        bind_all!(c, sqlx::query_scalar(sqlx::AssertSqlSafe(passport_sql))).bind(passport_by).fetch_one(p).await
     })?;
     let country_sql = format!(
         "SELECT e.destination, COUNT(*) FROM episodes e WHERE {filter} AND {abroad} GROUP BY e.destination ORDER BY COUNT(*) DESC, e.destination"
     );
     let by_country = on_pool!(db, p => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(country_sql));
-        for v in &c.binds {
-            q = q.bind(v);
-        }
-        q.fetch_all(p).await
+        bind_all!(c, sqlx::query_as(sqlx::AssertSqlSafe(country_sql))).fetch_all(p).await
     })?;
     let counts = vec![
         (Watch::Abroad, abroad_n),

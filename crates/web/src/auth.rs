@@ -96,6 +96,18 @@ impl Staff {
         Actor::user(&self.auth.principal, &self.ctx.ip)
     }
 
+    /// [`Staff::allow`] for an action that is not aimed at a particular place (a menu, a list
+    /// filtered to the caller's own scope): 403 and an audit entry when refused.
+    pub async fn allow_action(
+        &self,
+        state: &AppState,
+        action: Action,
+        name: &str,
+    ) -> Result<(), AppError> {
+        self.allow(state, action, None, Target::Action { name })
+            .await
+    }
+
     /// Loads a record by the id in a URL and authorises `action` on it: a malformed id, a missing
     /// record and a record outside the caller's reach all answer 404 (the last one audited).
     pub async fn record<T, Fut>(

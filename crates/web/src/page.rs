@@ -133,6 +133,16 @@ pub fn render(template: impl Template) -> Result<Response, AppError> {
         .into_response())
 }
 
+/// Renders a form page; 422 when it is shown again because something must be corrected, so
+/// API-like clients and tests can tell a re-shown form from a fresh one.
+pub fn render_form(template: impl Template, needs_correction: bool) -> Result<Response, AppError> {
+    let mut r = render(template)?;
+    if needs_correction {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

@@ -4,7 +4,7 @@ use super::FieldErrors;
 use crate::AppState;
 use crate::auth::{Staff, Via};
 use crate::error::AppError;
-use crate::page::{Page, render, when};
+use crate::page::{Page, render_form, when};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -71,21 +71,21 @@ async fn page_for(
             revoked: t.revoked_at.is_some(),
         })
         .collect();
-    let mut r = render(AccountPage {
-        page: Page::new(&staff.ctx, "account.title"),
-        username: p.username.clone(),
-        role: lang.t(&format!("role.{}", p.role)),
-        scope: super::dashboard::scope_label(&p.scope, &state.regions, lang),
-        notice,
-        tokens,
-        new_token,
-        token_name,
-        errors: errors.clone(),
-    })?;
-    if !errors.is_empty() {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    let needs_correction = !errors.is_empty();
+    render_form(
+        AccountPage {
+            page: Page::new(&staff.ctx, "account.title"),
+            username: p.username.clone(),
+            role: lang.t(&format!("role.{}", p.role)),
+            scope: super::dashboard::scope_label(&p.scope, &state.regions, lang),
+            notice,
+            tokens,
+            new_token,
+            token_name,
+            errors,
+        },
+        needs_correction,
+    )
 }
 
 async fn account(

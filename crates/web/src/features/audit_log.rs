@@ -1,7 +1,7 @@
 //! Reading and checking the audit log (admin and national staff; each sees its own scope).
 
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::Staff;
 use crate::error::AppError;
 use crate::page::{Page, render, when};
 use askama::Template;
@@ -46,12 +46,7 @@ async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, AppError> {
     staff
-        .allow(
-            &state,
-            Action::ReadAudit,
-            None,
-            Target::Action { name: "audit.read" },
-        )
+        .allow_action(&state, Action::ReadAudit, "audit.read")
         .await?;
     let entries = desmigratif_db::audit::list(
         &state.db,

@@ -4,9 +4,9 @@
 use super::FieldErrors;
 use super::persons::{person_for, today};
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::Staff;
 use crate::error::AppError;
-use crate::page::{Page, render, when};
+use crate::page::{Page, render_form, when};
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
@@ -115,23 +115,20 @@ fn episode_form(
     input: EpisodeInput,
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut r = render(EpisodeFormPage {
-        page: Page::new(&staff.ctx, "episodes.form"),
-        action,
-        person_name: person.name.clone(),
-        input,
-        errors,
-        countries: COUNTRIES,
-        occupations: OCCUPATIONS,
-        routes: ROUTES,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let needs_correction = !errors.is_empty();
+    render_form(
+        EpisodeFormPage {
+            page: Page::new(&staff.ctx, "episodes.form"),
+            action,
+            person_name: person.name.clone(),
+            input,
+            errors,
+            countries: COUNTRIES,
+            occupations: OCCUPATIONS,
+            routes: ROUTES,
+        },
+        needs_correction,
+    )
 }
 
 async fn new_form(
@@ -288,42 +285,39 @@ async fn episode_page(
     )
     .is_ok();
     let occupation = catalog::occupation(&e.occupation);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut r = render(EpisodePage {
-        page: Page::new(&staff.ctx, "episodes.title"),
-        stage: label(lang, stage),
-        destination: catalog::country(&e.destination)
-            .map(|c| c.id.to_owned())
-            .unwrap_or_default(),
-        occupation: occupation.map(|o| o.id.to_owned()).unwrap_or_default(),
-        zero_cost: occupation.is_some_and(|o| o.zero_cost),
-        route: catalog::choice(ROUTES, &e.route)
-            .map(|r| r.id.to_owned())
-            .unwrap_or_default(),
-        next: stage
-            .next()
-            .into_iter()
-            .map(|s| (s.as_str(), label(lang, s)))
-            .collect(),
-        input: input.unwrap_or_else(|| input_of(&e)),
-        history,
-        docs,
-        errors,
-        can_write,
-        today: today().to_string(),
-        countries: COUNTRIES,
-        occupations: OCCUPATIONS,
-        routes: ROUTES,
-        doc_statuses: DOC_STATUSES,
-        person,
-        e,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let needs_correction = !errors.is_empty();
+    render_form(
+        EpisodePage {
+            page: Page::new(&staff.ctx, "episodes.title"),
+            stage: label(lang, stage),
+            destination: catalog::country(&e.destination)
+                .map(|c| c.id.to_owned())
+                .unwrap_or_default(),
+            occupation: occupation.map(|o| o.id.to_owned()).unwrap_or_default(),
+            zero_cost: occupation.is_some_and(|o| o.zero_cost),
+            route: catalog::choice(ROUTES, &e.route)
+                .map(|r| r.id.to_owned())
+                .unwrap_or_default(),
+            next: stage
+                .next()
+                .into_iter()
+                .map(|s| (s.as_str(), label(lang, s)))
+                .collect(),
+            input: input.unwrap_or_else(|| input_of(&e)),
+            history,
+            docs,
+            errors,
+            can_write,
+            today: today().to_string(),
+            countries: COUNTRIES,
+            occupations: OCCUPATIONS,
+            routes: ROUTES,
+            doc_statuses: DOC_STATUSES,
+            person,
+            e,
+        },
+        needs_correction,
+    )
 }
 
 async fn show(
@@ -674,16 +668,7 @@ async fn api_list(
     staff: Staff,
     axum::extract::Query(q): axum::extract::Query<ListQuery>,
 ) -> Result<Json<Vec<EpisodeOut>>, AppError> {
-    staff
-        .allow(
-            &state,
-            READ,
-            None,
-            Target::Action {
-                name: "episode.list",
-            },
-        )
-        .await?;
+    staff.allow_action(&state, READ, "episode.list").await?;
     let page = q.page.unwrap_or(1).max(1);
     let rows = registry::list_episodes(
         &state.db,

@@ -5,10 +5,9 @@ use super::FieldErrors;
 use crate::AppState;
 use crate::auth::{Staff, Target};
 use crate::error::AppError;
-use crate::page::{Page, render};
+use crate::page::{Page, render_form};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
 use desmigratif_core::access::{Action, Compartment, authorize};
@@ -121,34 +120,31 @@ async fn list_page(
         })
         .map(|v| (v.code, v.name))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut r = render(HouseholdsPage {
-        page: Page::new(&staff.ctx, "households.title"),
-        lines: rows
-            .into_iter()
-            .map(|h| Line {
-                id: h.id.to_string(),
-                kk: format!("…{}", h.kk_last4),
-                head: h.head.unwrap_or_default(),
-                dusun: h.dusun,
-                members: h.members,
-            })
-            .collect(),
-        total,
-        villages,
-        errors,
-        kk: form.kk,
-        dusun: form.dusun,
-        rt: form.rt,
-        rw: form.rw,
-        address: form.address,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let needs_correction = !errors.is_empty();
+    render_form(
+        HouseholdsPage {
+            page: Page::new(&staff.ctx, "households.title"),
+            lines: rows
+                .into_iter()
+                .map(|h| Line {
+                    id: h.id.to_string(),
+                    kk: format!("…{}", h.kk_last4),
+                    head: h.head.unwrap_or_default(),
+                    dusun: h.dusun,
+                    members: h.members,
+                })
+                .collect(),
+            total,
+            villages,
+            errors,
+            kk: form.kk,
+            dusun: form.dusun,
+            rt: form.rt,
+            rw: form.rw,
+            address: form.address,
+        },
+        needs_correction,
+    )
 }
 
 async fn list(
@@ -156,16 +152,7 @@ async fn list(
     staff: Staff,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    staff
-        .allow(
-            &state,
-            READ,
-            None,
-            Target::Action {
-                name: "household.list",
-            },
-        )
-        .await?;
+    staff.allow_action(&state, READ, "household.list").await?;
     list_page(
         &state,
         &staff,
@@ -300,40 +287,37 @@ async fn household_page(
         }
     }
     let today = super::persons::today();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut r = render(HouseholdPage {
-        page: Page::new(&staff.ctx, "households.title"),
-        place: super::dashboard::place_of(&h.village_code, &state.regions),
-        members: people
-            .into_iter()
-            .map(|p| Member {
-                id: p.id.to_string(),
-                relationship: catalog::choice(RELATIONSHIPS, &p.relationship)
-                    .map(|c| c.id.to_owned())
-                    .unwrap_or_default(),
-                nik: format!("…{}", p.nik_last4),
-                age: today.years_since(p.birth_date).unwrap_or(0) as i32,
-                name: p.name,
-            })
-            .collect(),
-        migrants,
-        can_write: authorize(
-            staff.principal(),
-            WRITE,
-            Some(&Scope::Region(h.village_code.parse()?)),
-        )
-        .is_ok(),
-        relationships: RELATIONSHIPS,
-        errors,
-        member_nik,
-        h,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let needs_correction = !errors.is_empty();
+    render_form(
+        HouseholdPage {
+            page: Page::new(&staff.ctx, "households.title"),
+            place: super::dashboard::place_of(&h.village_code, &state.regions),
+            members: people
+                .into_iter()
+                .map(|p| Member {
+                    id: p.id.to_string(),
+                    relationship: catalog::choice(RELATIONSHIPS, &p.relationship)
+                        .map(|c| c.id.to_owned())
+                        .unwrap_or_default(),
+                    nik: format!("…{}", p.nik_last4),
+                    age: today.years_since(p.birth_date).unwrap_or(0) as i32,
+                    name: p.name,
+                })
+                .collect(),
+            migrants,
+            can_write: authorize(
+                staff.principal(),
+                WRITE,
+                Some(&Scope::Region(h.village_code.parse()?)),
+            )
+            .is_ok(),
+            relationships: RELATIONSHIPS,
+            errors,
+            member_nik,
+            h,
+        },
+        needs_correction,
+    )
 }
 
 async fn show(
@@ -439,16 +423,7 @@ async fn api_list(
     staff: Staff,
     Query(q): Query<ApiListQuery>,
 ) -> Result<Json<Vec<registry::HouseholdListRow>>, AppError> {
-    staff
-        .allow(
-            &state,
-            READ,
-            None,
-            Target::Action {
-                name: "household.list",
-            },
-        )
-        .await?;
+    staff.allow_action(&state, READ, "household.list").await?;
     let page = q.page.unwrap_or(1).max(1);
     Ok(Json(
         registry::list_households(

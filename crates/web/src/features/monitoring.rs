@@ -3,7 +3,7 @@
 
 use super::persons::today;
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::Staff;
 use crate::error::AppError;
 use crate::page::{Page, render};
 use askama::Template;
@@ -50,13 +50,10 @@ async fn monitoring(
     Query(q): Query<MonitoringQuery>,
 ) -> Result<Response, AppError> {
     staff
-        .allow(
+        .allow_action(
             &state,
             Action::Read(Compartment::Registry),
-            None,
-            Target::Action {
-                name: "monitoring.read",
-            },
+            "monitoring.read",
         )
         .await?;
     let lang = staff.ctx.lang;

@@ -5,7 +5,7 @@ use super::FieldErrors;
 use crate::AppState;
 use crate::auth::{Staff, Target};
 use crate::error::AppError;
-use crate::page::{Page, render};
+use crate::page::{Page, render, render_form};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -190,16 +190,7 @@ async fn list(
     staff: Staff,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    staff
-        .allow(
-            &state,
-            READ,
-            None,
-            Target::Action {
-                name: "person.list",
-            },
-        )
-        .await?;
+    staff.allow_action(&state, READ, "person.list").await?;
     let scope = staff.principal().scope.clone();
     let lang = staff.ctx.lang;
     let (lines, total, error) = match q.filter(&state, &scope) {
@@ -300,34 +291,31 @@ fn form_page(
     errors: FieldErrors,
     warnings: Vec<String>,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() && warnings.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut r = render(PersonFormPage {
-        page: Page::new(
-            &staff.ctx,
-            if action.ends_with("/penduduk") {
-                "persons.new"
-            } else {
-                "persons.edit"
+    let needs_correction = !(errors.is_empty() && warnings.is_empty());
+    render_form(
+        PersonFormPage {
+            page: Page::new(
+                &staff.ctx,
+                if action.ends_with("/penduduk") {
+                    "persons.new"
+                } else {
+                    "persons.edit"
+                },
+            ),
+            action,
+            input: PersonInput {
+                confirm_warnings: String::new(),
+                ..input
             },
-        ),
-        action,
-        input: PersonInput {
-            confirm_warnings: String::new(),
-            ..input
+            village,
+            villages,
+            errors,
+            warnings,
+            education: EDUCATION,
+            marital: MARITAL,
         },
-        village,
-        villages,
-        errors,
-        warnings,
-        education: EDUCATION,
-        marital: MARITAL,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+        needs_correction,
+    )
 }
 
 async fn new_form(
@@ -337,16 +325,7 @@ async fn new_form(
 ) -> Result<Response, AppError> {
     let villages = writable_villages(&state, &staff).await?;
     if villages.is_empty() {
-        staff
-            .allow(
-                &state,
-                WRITE,
-                None,
-                Target::Action {
-                    name: "person.create",
-                },
-            )
-            .await?;
+        staff.allow_action(&state, WRITE, "person.create").await?;
         return Err(AppError::Forbidden);
     }
     let village = if q.desa.is_empty() {
@@ -661,41 +640,38 @@ async fn person_page(
         Some(&Scope::Region(p.village_code.parse()?)),
     )
     .is_ok();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut r = render(PersonPage {
-        page: Page::new(&staff.ctx, "persons.detail"),
-        nik_masked: format!("••••••••••••{}", p.nik_last4),
-        village: super::dashboard::place_of(&p.village_code, &state.regions),
-        age: age(p.birth_date, today()),
-        education: catalog::choice(EDUCATION, &p.education)
-            .map(|c| c.id.to_owned())
-            .unwrap_or_default(),
-        marital: catalog::choice(MARITAL, &p.marital_status)
-            .map(|c| c.id.to_owned())
-            .unwrap_or_default(),
-        warnings: p
-            .nik_warnings
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        household: p.household_id.map(|h| h.to_string()),
-        full_nik,
-        episodes,
-        counselling,
-        topics: COUNSELLING_TOPICS,
-        can_write,
-        notice,
-        errors,
-        today: today().to_string(),
-        p,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let needs_correction = !errors.is_empty();
+    render_form(
+        PersonPage {
+            page: Page::new(&staff.ctx, "persons.detail"),
+            nik_masked: format!("••••••••••••{}", p.nik_last4),
+            village: super::dashboard::place_of(&p.village_code, &state.regions),
+            age: age(p.birth_date, today()),
+            education: catalog::choice(EDUCATION, &p.education)
+                .map(|c| c.id.to_owned())
+                .unwrap_or_default(),
+            marital: catalog::choice(MARITAL, &p.marital_status)
+                .map(|c| c.id.to_owned())
+                .unwrap_or_default(),
+            warnings: p
+                .nik_warnings
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            household: p.household_id.map(|h| h.to_string()),
+            full_nik,
+            episodes,
+            counselling,
+            topics: COUNSELLING_TOPICS,
+            can_write,
+            notice,
+            errors,
+            today: today().to_string(),
+            p,
+        },
+        needs_correction,
+    )
 }
 
 async fn show(
@@ -874,16 +850,7 @@ async fn api_list(
     staff: Staff,
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<PersonPage_>, AppError> {
-    staff
-        .allow(
-            &state,
-            READ,
-            None,
-            Target::Action {
-                name: "person.list",
-            },
-        )
-        .await?;
+    staff.allow_action(&state, READ, "person.list").await?;
     let f = q.filter(&state, &staff.principal().scope)?;
     let (items, total) = registry::search_persons(&state.db, &f).await?;
     Ok(Json(PersonPage_ { total, items }))

@@ -4,12 +4,11 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::Staff;
 use crate::error::AppError;
-use crate::page::{Page, render};
+use crate::page::{Page, render_form};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Router};
 use desmigratif_core::access::{Action, Compartment, authorize};
@@ -48,33 +47,27 @@ async fn page(
     form: NewRequirement,
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut r = render(RequirementsPage {
-        page: Page::new(&staff.ctx, "requirements.title"),
-        rows: registry::requirements(&state.db).await?,
-        can_edit: authorize(staff.principal(), Action::EditReference, None).is_ok(),
-        form,
-        errors,
-        countries: COUNTRIES,
-        occupations: OCCUPATIONS,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let needs_correction = !errors.is_empty();
+    render_form(
+        RequirementsPage {
+            page: Page::new(&staff.ctx, "requirements.title"),
+            rows: registry::requirements(&state.db).await?,
+            can_edit: authorize(staff.principal(), Action::EditReference, None).is_ok(),
+            form,
+            errors,
+            countries: COUNTRIES,
+            occupations: OCCUPATIONS,
+        },
+        needs_correction,
+    )
 }
 
 async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow(
+        .allow_action(
             &state,
             Action::Read(Compartment::Registry),
-            None,
-            Target::Action {
-                name: "requirement.list",
-            },
+            "requirement.list",
         )
         .await?;
     page(
@@ -95,14 +88,7 @@ async fn add(
     Form(f): Form<NewRequirement>,
 ) -> Result<Response, AppError> {
     staff
-        .allow(
-            &state,
-            Action::EditReference,
-            None,
-            Target::Action {
-                name: "requirement.create",
-            },
-        )
+        .allow_action(&state, Action::EditReference, "requirement.create")
         .await?;
     let mut errors = FieldErrors::default();
     let code = f.code.trim().to_lowercase();
@@ -187,14 +173,7 @@ async fn toggle(
     Form(f): Form<Toggle>,
 ) -> Result<Response, AppError> {
     staff
-        .allow(
-            &state,
-            Action::EditReference,
-            None,
-            Target::Action {
-                name: "requirement.update",
-            },
-        )
+        .allow_action(&state, Action::EditReference, "requirement.update")
         .await?;
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
     let mut tx = state.db.begin().await?;

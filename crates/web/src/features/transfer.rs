@@ -6,11 +6,11 @@ use super::persons::{SearchQuery, stage_label, today, writable_villages};
 use crate::AppState;
 use crate::auth::{Staff, Target};
 use crate::error::AppError;
-use crate::page::{Page, render};
+use crate::page::{Page, render_form};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use desmigratif_core::access::{Action, Compartment};
 use desmigratif_core::id::Id;
@@ -176,38 +176,26 @@ fn transfer_page(
     error: Option<String>,
     report: Option<ReportView>,
 ) -> Result<Response, AppError> {
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut r = render(TransferPage {
-        page: Page::new(&staff.ctx, "transfer.title"),
-        villages,
-        village,
-        mode: mode.code(),
-        modes: Mode::ALL
-            .iter()
-            .map(|m| (m.code(), format!("transfer.mode.{}", m.code())))
-            .collect(),
-        error,
-        report,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let needs_correction = error.is_some();
+    render_form(
+        TransferPage {
+            page: Page::new(&staff.ctx, "transfer.title"),
+            villages,
+            village,
+            mode: mode.code(),
+            modes: Mode::ALL
+                .iter()
+                .map(|m| (m.code(), format!("transfer.mode.{}", m.code())))
+                .collect(),
+            error,
+            report,
+        },
+        needs_correction,
+    )
 }
 
 async fn show(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff
-        .allow(
-            &state,
-            READ,
-            None,
-            Target::Action {
-                name: "person.transfer",
-            },
-        )
-        .await?;
+    staff.allow_action(&state, READ, "person.transfer").await?;
     let villages = writable_villages(&state, &staff).await?;
     let village = villages.first().map(|v| v.0.clone()).unwrap_or_default();
     transfer_page(&staff, villages, village, Mode::DryRun, None, None)
@@ -386,16 +374,7 @@ async fn import_template(
     staff: &Staff,
     format: Format,
 ) -> Result<Response, AppError> {
-    staff
-        .allow(
-            state,
-            READ,
-            None,
-            Target::Action {
-                name: "person.transfer",
-            },
-        )
-        .await?;
+    staff.allow_action(state, READ, "person.transfer").await?;
     let (headers, rows) = template_rows();
     Ok(download(
         format,
@@ -479,16 +458,7 @@ async fn export_persons(
     mut q: SearchQuery,
     format: Format,
 ) -> Result<Response, AppError> {
-    staff
-        .allow(
-            state,
-            READ,
-            None,
-            Target::Action {
-                name: "person.export",
-            },
-        )
-        .await?;
+    staff.allow_action(state, READ, "person.export").await?;
     let full = take_full_flag(&mut q.nik);
     let scope = staff.principal().scope.clone();
     let mut filter = q.filter(state, &scope)?;
@@ -620,16 +590,7 @@ async fn export_episodes(
     mut q: EpisodeExportQuery,
     format: Format,
 ) -> Result<Response, AppError> {
-    staff
-        .allow(
-            state,
-            READ,
-            None,
-            Target::Action {
-                name: "episode.export",
-            },
-        )
-        .await?;
+    staff.allow_action(state, READ, "episode.export").await?;
     let full = take_full_flag(&mut q.nik);
     let scope = staff.principal().scope.clone();
     let episodes =

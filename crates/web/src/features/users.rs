@@ -4,7 +4,7 @@ use super::FieldErrors;
 use crate::AppState;
 use crate::auth::{Staff, Target};
 use crate::error::AppError;
-use crate::page::{Page, render, when};
+use crate::page::{Page, render, render_form, when};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -43,14 +43,7 @@ async fn create(
     input: &UserInput,
 ) -> Result<Result<Id, FieldErrors>, AppError> {
     staff
-        .allow(
-            state,
-            Action::ManageUsers,
-            None,
-            Target::Action {
-                name: "user.create",
-            },
-        )
+        .allow_action(state, Action::ManageUsers, "user.create")
         .await?;
     let mut errors = FieldErrors::default();
     let username = user::parse_username(&input.username)
@@ -164,12 +157,7 @@ async fn visible_page(
     page_no: i64,
 ) -> Result<(Vec<UserRow>, i64), AppError> {
     staff
-        .allow(
-            state,
-            Action::ManageUsers,
-            None,
-            Target::Action { name: "user.list" },
-        )
+        .allow_action(state, Action::ManageUsers, "user.list")
         .await?;
     Ok(users::list_within(
         &state.db,
@@ -254,38 +242,28 @@ impl UserFormPage {
 
 fn form_page(staff: &Staff, input: UserInput, errors: FieldErrors) -> Result<Response, AppError> {
     let lang = staff.ctx.lang;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut r = render(UserFormPage {
-        page: Page::new(&staff.ctx, "users.new"),
-        input,
-        errors,
-        roles: Role::ALL
-            .iter()
-            .map(|r| (r.as_str(), lang.t(&format!("role.{r}"))))
-            .collect(),
-        compartments: Compartment::ALL
-            .iter()
-            .map(|c| (c.as_str(), lang.t(&format!("compartment.{c}"))))
-            .collect(),
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let needs_correction = !errors.is_empty();
+    render_form(
+        UserFormPage {
+            page: Page::new(&staff.ctx, "users.new"),
+            input,
+            errors,
+            roles: Role::ALL
+                .iter()
+                .map(|r| (r.as_str(), lang.t(&format!("role.{r}"))))
+                .collect(),
+            compartments: Compartment::ALL
+                .iter()
+                .map(|c| (c.as_str(), lang.t(&format!("compartment.{c}"))))
+                .collect(),
+        },
+        needs_correction,
+    )
 }
 
 async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow(
-            &state,
-            Action::ManageUsers,
-            None,
-            Target::Action {
-                name: "user.create",
-            },
-        )
+        .allow_action(&state, Action::ManageUsers, "user.create")
         .await?;
     form_page(
         &staff,
@@ -367,33 +345,32 @@ fn detail_page(
 ) -> Result<Response, AppError> {
     let lang = staff.ctx.lang;
     let p = row.principal()?;
-    let mut r = render(UserDetailPage {
-        page: Page::new(&staff.ctx, "users.detail"),
-        id: row.id.to_string(),
-        username: row.username.clone(),
-        display_name: row.display_name.clone(),
-        role: lang.t(&format!("role.{}", p.role)),
-        scope: super::dashboard::scope_label(&p.scope, &state.regions, lang),
-        compartments: p
-            .compartments
-            .iter()
-            .map(|c| lang.t(&format!("compartment.{c}")))
-            .collect(),
-        disabled: row.disabled,
-        locked_until: row
-            .locked_until
-            .filter(|t| *t > desmigratif_core::now())
-            .as_ref()
-            .map(when),
-        created: when(&row.created_at),
-        notice,
-        error,
-        is_self: row.id == staff.principal().user_id,
-    })?;
-    if error.is_some() {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    render_form(
+        UserDetailPage {
+            page: Page::new(&staff.ctx, "users.detail"),
+            id: row.id.to_string(),
+            username: row.username.clone(),
+            display_name: row.display_name.clone(),
+            role: lang.t(&format!("role.{}", p.role)),
+            scope: super::dashboard::scope_label(&p.scope, &state.regions, lang),
+            compartments: p
+                .compartments
+                .iter()
+                .map(|c| lang.t(&format!("compartment.{c}")))
+                .collect(),
+            disabled: row.disabled,
+            locked_until: row
+                .locked_until
+                .filter(|t| *t > desmigratif_core::now())
+                .as_ref()
+                .map(when),
+            created: when(&row.created_at),
+            notice,
+            error,
+            is_self: row.id == staff.principal().user_id,
+        },
+        error.is_some(),
+    )
 }
 
 async fn detail(

@@ -6,10 +6,9 @@ use super::FieldErrors;
 use crate::AppState;
 use crate::auth::{Staff, Target};
 use crate::error::AppError;
-use crate::page::{Page, render, when};
+use crate::page::{Page, render, render_form, when};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
 use desmigratif_core::access::{Action, Compartment, authorize};
@@ -78,14 +77,7 @@ struct VillagesPage {
 
 async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow(
-            &state,
-            Action::Read(Compartment::Letters),
-            None,
-            Target::Action {
-                name: "village.list",
-            },
-        )
+        .allow_action(&state, Action::Read(Compartment::Letters), "village.list")
         .await?;
     let rows = villages::list_within(&state.db, &staff.principal().scope).await?;
     render(VillagesPage {
@@ -142,25 +134,22 @@ async fn village_page(
     .is_ok();
     let history =
         desmigratif_db::audit::changes_of(&state.db, "village", &row.id.to_string()).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut r = render(VillagePage {
-        page: Page::new(&staff.ctx, "villages.profile"),
-        code: code.to_string(),
-        name: row.name.clone(),
-        place: super::dashboard::place_of(code.as_str(), &state.regions),
-        profile,
-        errors,
-        can_edit,
-        saved,
-        updated: when(&row.updated_at),
-        history,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let needs_correction = !errors.is_empty();
+    render_form(
+        VillagePage {
+            page: Page::new(&staff.ctx, "villages.profile"),
+            code: code.to_string(),
+            name: row.name.clone(),
+            place: super::dashboard::place_of(code.as_str(), &state.regions),
+            profile,
+            errors,
+            can_edit,
+            saved,
+            updated: when(&row.updated_at),
+            history,
+        },
+        needs_correction,
+    )
 }
 
 async fn show(
