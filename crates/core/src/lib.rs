@@ -6,6 +6,7 @@ pub mod audit;
 pub mod catalog;
 pub mod crypto;
 pub mod id;
+pub mod letters;
 pub mod migration;
 pub mod nik;
 pub mod password;
