@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod connect;
 pub mod demo;
 pub mod registry;

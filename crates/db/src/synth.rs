@@ -8,7 +8,8 @@
 //! KK numbers, dates, stages). Record ids (UUIDv7) and ciphertexts (random nonces) differ per run.
 //!
 //! Fast: a generator thread builds and seals (encrypts and indexes) the personal numbers while the
-//! database task writes the previous batch; SQLite gets multi-row INSERTs, PostgreSQL `COPY`.
+//! database task writes the previous batch through the batch writer the import uses too
+//! ([`crate::bulk`]: multi-row INSERTs on SQLite, `COPY` on PostgreSQL).
 //!
 //! Audit: the load is ONE transaction with ONE audit entry (`synth.load`, by the system actor,
 //! with the counts) instead of an entry and a change-log row per record: it is not a user action,
@@ -16,7 +17,12 @@
 //! written. Villages not yet served are added through [`villages::add`], audited as usual.
 
 use crate::audit::{self, Actor, Event};
-use crate::registry::{self, HouseholdRecord, KK_CONTEXT, NIK_CONTEXT, PersonRecord};
+use crate::bulk::{
+    self, BATCH_PERSONS, Batch, DocumentOut, HouseholdOut, PersonOut, TransitionOut,
+};
+use crate::registry::{
+    EpisodeRow, HouseholdRecord, KK_CONTEXT, NIK_CONTEXT, PersonRecord, RequirementRow,
+};
 use crate::{Db, DbError, Result, Tx, villages};
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use desmigratif_core::crypto::Keys;
@@ -32,9 +38,6 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// People per batch handed from the generator thread to the database task.
-const BATCH_PERSONS: usize = 5_000;
 
 /// The top sending provinces (DOMAIN.md §5: East, West and Central Java, NTB): where villages
 /// are drawn from when no region is given.
@@ -1117,78 +1120,26 @@ pub struct Progress {
     pub rows: usize,
 }
 
-struct Requirement {
-    code: String,
-    label: String,
-    expires: bool,
-    destination: String,
-    occupation: String,
-}
-
-struct HouseholdOut {
-    id: Id,
-    kk: String,
-    rec: HouseholdRecord,
-}
-
-struct PersonOut {
-    id: Id,
-    household_id: Id,
-    relationship: &'static str,
-    nik: String,
-    rec: PersonRecord,
-}
-
-struct EpisodeOut {
-    id: Id,
-    person_id: Id,
-    village_code: String,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    e: SynthEpisode,
-}
-
-struct TransitionOut {
-    id: Id,
-    episode_id: Id,
-    from: &'static str,
-    to: &'static str,
-    at: DateTime<Utc>,
-}
-
-struct DocumentOut {
-    id: Id,
-    episode_id: Id,
-    code: String,
-    label: String,
-    expires: bool,
-    status: &'static str,
-    submitted_on: Option<NaiveDate>,
-    verified_on: Option<NaiveDate>,
-    expires_on: Option<NaiveDate>,
-    updated_at: DateTime<Utc>,
-}
-
+/// A sealed batch and the plain numbers of its people and households (in the same order), for
+/// giving another serial to numbers that turn out to be registered already.
 #[derive(Default)]
-struct Batch {
-    households: Vec<HouseholdOut>,
-    persons: Vec<PersonOut>,
-    episodes: Vec<EpisodeOut>,
-    transitions: Vec<TransitionOut>,
-    documents: Vec<DocumentOut>,
+struct Sealed {
+    rows: Batch,
+    niks: Vec<String>,
+    kks: Vec<String>,
 }
 
 /// Seals one household into rows; `sealing` accumulates the time spent on the personal numbers.
 struct Sealer {
     keys: Keys,
-    requirements: Vec<Requirement>,
+    requirements: Vec<RequirementRow>,
     rng: StdRng,
     today: NaiveDate,
     sealing: Duration,
 }
 
 impl Sealer {
-    fn household(&mut self, h: SynthHousehold, batch: &mut Batch) {
+    fn household(&mut self, h: SynthHousehold, sealed: &mut Sealed) {
         let now = desmigratif_core::now();
         let started = Instant::now();
         let hid = Id::new();
@@ -1203,11 +1154,8 @@ impl Sealer {
             address: h.address.clone(),
         };
         self.sealing += started.elapsed();
-        batch.households.push(HouseholdOut {
-            id: hid,
-            kk: h.kk,
-            rec,
-        });
+        sealed.rows.households.push(HouseholdOut { id: hid, rec });
+        sealed.kks.push(h.kk);
         for p in h.members {
             let valid = ValidPerson {
                 nik: p.nik.clone(),
@@ -1231,15 +1179,22 @@ impl Sealer {
             let rec = PersonRecord::seal(&h.village_code, &valid, &self.keys);
             self.sealing += started.elapsed();
             let pid = Id::new();
-            batch.persons.push(PersonOut {
+            sealed.rows.persons.push(PersonOut {
                 id: pid,
-                household_id: hid,
+                household_id: Some(hid),
                 relationship: p.relationship,
-                nik: p.nik.as_str().to_owned(),
                 rec,
             });
+            sealed.niks.push(p.nik.as_str().to_owned());
             for e in p.episodes {
-                self.episode(pid, &h.village_code, p.passport_expiry, e, now, batch);
+                self.episode(
+                    pid,
+                    &h.village_code,
+                    p.passport_expiry,
+                    e,
+                    now,
+                    &mut sealed.rows,
+                );
             }
         }
     }
@@ -1274,22 +1229,16 @@ impl Sealer {
                 from,
                 to: stage.as_str(),
                 at,
+                actor_id: None,
+                actor: SYNTH_ACTOR.to_owned(),
+                note: SYNTH_NOTE,
             });
             from = stage.as_str();
         }
         // The checklist create_episode would have made, filled in as far as the episode got.
         let reached = |s: Stage| e.path.iter().any(|(p, _)| *p == s);
         let all_verified = reached(Stage::Registered) || reached(Stage::Departed);
-        let mut seen = HashSet::new();
-        for r in &self.requirements {
-            if !(r.destination.is_empty() || r.destination == e.destination)
-                || !(r.occupation.is_empty() || r.occupation == e.occupation)
-            {
-                continue;
-            }
-            if !seen.insert(r.code.as_str()) {
-                continue;
-            }
+        for r in bulk::checklist(&self.requirements, e.destination, e.occupation) {
             let status = match (e.documents_on, all_verified, reached(Stage::Training)) {
                 (None, _, _) => "missing",
                 (Some(_), true, _) => "verified",
@@ -1333,13 +1282,27 @@ impl Sealer {
                 updated_at: last,
             });
         }
-        batch.episodes.push(EpisodeOut {
+        batch.episodes.push(EpisodeRow {
             id,
             person_id,
             village_code: village_code.to_owned(),
+            stage: e.stage.as_str().to_owned(),
+            destination: e.destination.to_owned(),
+            occupation: e.occupation.to_owned(),
+            employer: e.employer,
+            agency: e.agency,
+            route: e.route.to_owned(),
+            procedural: e.procedural,
+            siapkerja_id: e.siapkerja_id,
+            contract_start: e.contract_start,
+            contract_end: e.contract_end,
+            departed_on: e.departed_on,
+            returned_on: e.returned_on,
+            last_contact_on: e.last_contact_on,
+            handover_on: e.handover_on,
+            handover_note: e.handover_note,
             created_at: first.unwrap_or(now),
             updated_at: last,
-            e,
         });
     }
 }
@@ -1377,18 +1340,7 @@ pub async fn load(
     };
     let mut generator = Generator::new(tree, &opts.villages, opts.persons, opts.seed, opts.today)?;
     let serials = generator.serials();
-    let requirements: Vec<Requirement> = registry::requirements(db)
-        .await?
-        .into_iter()
-        .filter(|r| r.active)
-        .map(|r| Requirement {
-            code: r.code,
-            label: r.label,
-            expires: r.expires,
-            destination: r.destination,
-            occupation: r.occupation,
-        })
-        .collect();
+    let requirements = bulk::requirements(db).await?;
     // With people registered already, every batch is checked for NIK/KK numbers in use.
     let existing: Option<i32> = crate::on_pool!(db, p => sqlx::query_scalar("SELECT 1 FROM persons LIMIT 1").fetch_optional(p).await)?;
     let existing_kk: Option<i32> = crate::on_pool!(db, p => sqlx::query_scalar("SELECT 1 FROM households LIMIT 1").fetch_optional(p).await)?;
@@ -1414,7 +1366,6 @@ pub async fn load(
     }
 
     // The generator thread makes and seals batches while this task writes the previous one.
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(2);
     let mut sealer = Sealer {
         keys: keys.clone(),
         requirements,
@@ -1422,45 +1373,39 @@ pub async fn load(
         today: opts.today,
         sealing: Duration::ZERO,
     };
-    let thread = std::thread::Builder::new()
-        .name("synth-generator".into())
-        .spawn(move || {
-            let started = Instant::now();
-            let mut batch = Batch::default();
-            for h in generator.by_ref() {
-                sealer.household(h, &mut batch);
-                if batch.persons.len() >= BATCH_PERSONS
-                    && sender.blocking_send(std::mem::take(&mut batch)).is_err()
-                {
-                    return (started.elapsed(), sealer.sealing);
-                }
+    let mut pipeline = bulk::Pipeline::start("synth-generator", move |feed| {
+        let started = Instant::now();
+        let mut batch = Sealed::default();
+        for h in generator.by_ref() {
+            sealer.household(h, &mut batch);
+            if batch.rows.persons.len() >= BATCH_PERSONS && !feed.send(std::mem::take(&mut batch)) {
+                return (started.elapsed(), sealer.sealing);
             }
-            if !batch.persons.is_empty() {
-                let _ = sender.blocking_send(batch);
-            }
-            (started.elapsed(), sealer.sealing)
-        })
-        .map_err(|e| DbError::Setup(format!("thread generator tidak dapat dibuat: {e}")))?;
+        }
+        if !batch.rows.persons.is_empty() {
+            feed.send(batch);
+        }
+        (started.elapsed(), sealer.sealing)
+    })?;
 
-    while let Some(mut batch) = receiver.recv().await {
+    while let Some(mut batch) = pipeline.next().await {
         if existing {
             summary.renumbered += renumber(&mut tx, &mut batch, keys, &serials).await?;
         }
-        write(&mut tx, &batch).await?;
-        summary.households += batch.households.len();
-        summary.persons += batch.persons.len();
-        summary.episodes += batch.episodes.len();
-        summary.transitions += batch.transitions.len();
-        summary.documents += batch.documents.len();
+        let rows = &batch.rows;
+        bulk::write(&mut tx, rows).await?;
+        summary.households += rows.households.len();
+        summary.persons += rows.persons.len();
+        summary.episodes += rows.episodes.len();
+        summary.transitions += rows.transitions.len();
+        summary.documents += rows.documents.len();
         progress(Progress {
             persons: summary.persons,
             total: opts.persons,
             rows: summary.rows(),
         });
     }
-    let (generating, sealing) = thread
-        .join()
-        .map_err(|_| DbError::Setup("thread generator berhenti tak terduga".into()))?;
+    let (generating, sealing) = pipeline.finish()?;
     summary.generating = generating;
     summary.sealing = sealing;
     if summary.persons != opts.persons {
@@ -1507,58 +1452,80 @@ pub async fn load(
 /// Gives another serial to every NIK and KK number of the batch that is registered already.
 async fn renumber(
     tx: &mut Tx,
-    batch: &mut Batch,
+    batch: &mut Sealed,
     keys: &Keys,
     serials: &SharedSerials,
 ) -> Result<usize> {
-    let mut changed = 0;
-    loop {
-        let wanted: Vec<String> = batch
-            .persons
-            .iter()
-            .map(|p| p.rec.nik_index.clone())
-            .collect();
-        let taken = taken(tx, "persons", "nik_index", &wanted).await?;
-        if taken.is_empty() {
-            break;
-        }
-        for p in batch
-            .persons
-            .iter_mut()
-            .filter(|p| taken.contains(&p.rec.nik_index))
-        {
-            let nik = next_number(serials, false, &p.nik[..12])?;
-            p.rec.nik_enc = keys.encrypt_str(NIK_CONTEXT, &nik);
-            p.rec.nik_index = keys.blind_index(NIK_CONTEXT, &nik);
-            p.rec.nik_last4 = nik[12..].to_owned();
-            p.nik = nik;
-            changed += 1;
+    let rows = &mut batch.rows;
+    let persons = Numbered {
+        table: "persons",
+        column: "nik_index",
+        context: NIK_CONTEXT,
+        sealed: |p: &mut PersonOut| {
+            let r = &mut p.rec;
+            [&mut r.nik_enc, &mut r.nik_index, &mut r.nik_last4]
+        },
+    };
+    let households = Numbered {
+        table: "households",
+        column: "kk_index",
+        context: KK_CONTEXT,
+        sealed: |h: &mut HouseholdOut| {
+            let r = &mut h.rec;
+            [&mut r.kk_enc, &mut r.kk_index, &mut r.kk_last4]
+        },
+    };
+    let (niks, kks) = (&mut batch.niks, &mut batch.kks);
+    Ok(persons
+        .renumber(tx, &mut rows.persons, niks, keys, serials)
+        .await?
+        + households
+            .renumber(tx, &mut rows.households, kks, keys, serials)
+            .await?)
+}
+
+/// Rows that carry a sealed personal number, and where it is unique.
+struct Numbered<T> {
+    table: &'static str,
+    column: &'static str,
+    context: &'static str,
+    /// The row's sealed number: ciphertext, blind index, last four digits.
+    sealed: fn(&mut T) -> [&mut String; 3],
+}
+
+impl<T> Numbered<T> {
+    /// Gives another serial to each number (`numbers`, in the order of `rows`) that the column
+    /// holds already, until none does; returns how many were changed.
+    async fn renumber(
+        &self,
+        tx: &mut Tx,
+        rows: &mut [T],
+        numbers: &mut [String],
+        keys: &Keys,
+        serials: &SharedSerials,
+    ) -> Result<usize> {
+        let mut changed = 0;
+        loop {
+            let wanted: Vec<String> = rows
+                .iter_mut()
+                .map(|r| (self.sealed)(r)[1].clone())
+                .collect();
+            let taken = taken(tx, self.table, self.column, &wanted).await?;
+            if taken.is_empty() {
+                return Ok(changed);
+            }
+            for (row, number) in rows.iter_mut().zip(numbers.iter_mut()) {
+                let [enc, index, last4] = (self.sealed)(row);
+                if taken.contains(index.as_str()) {
+                    *number = next_number(serials, self.context == KK_CONTEXT, &number[..12])?;
+                    *enc = keys.encrypt_str(self.context, number);
+                    *index = keys.blind_index(self.context, number);
+                    *last4 = number[12..].to_owned();
+                    changed += 1;
+                }
+            }
         }
     }
-    loop {
-        let wanted: Vec<String> = batch
-            .households
-            .iter()
-            .map(|h| h.rec.kk_index.clone())
-            .collect();
-        let taken = taken(tx, "households", "kk_index", &wanted).await?;
-        if taken.is_empty() {
-            break;
-        }
-        for h in batch
-            .households
-            .iter_mut()
-            .filter(|h| taken.contains(&h.rec.kk_index))
-        {
-            let kk = next_number(serials, true, &h.kk[..12])?;
-            h.rec.kk_enc = keys.encrypt_str(KK_CONTEXT, &kk);
-            h.rec.kk_index = keys.blind_index(KK_CONTEXT, &kk);
-            h.rec.kk_last4 = kk[12..].to_owned();
-            h.kk = kk;
-            changed += 1;
-        }
-    }
-    Ok(changed)
 }
 
 /// Which of `values` the column holds already.
@@ -1596,318 +1563,13 @@ async fn taken(
     Ok(found)
 }
 
-const HOUSEHOLD_INSERT: &str = "households (id, village_code, kk_enc, kk_index, kk_last4, dusun, rt, rw, address, created_at, updated_at)";
-const PERSON_INSERT: &str = "persons (id, village_code, nik_enc, nik_index, nik_last4, name, name_key, sex, birth_place, birth_date, dusun, rt, rw, \
-     address, phone, education, marital_status, skills, household_id, relationship, passport_enc, passport_index, passport_expiry, nik_warnings, \
-     created_at, updated_at)";
-const EPISODE_INSERT: &str = "episodes (id, person_id, village_code, stage, destination, occupation, employer, agency, route, procedural, \
-     siapkerja_id, contract_start, contract_end, departed_on, returned_on, last_contact_on, handover_on, handover_note, created_at, updated_at)";
-const TRANSITION_INSERT: &str =
-    "episode_transitions (id, episode_id, from_stage, to_stage, at, actor_id, actor, note)";
-const DOCUMENT_INSERT: &str = "episode_documents (id, episode_id, requirement_code, label, expires, status, submitted_on, verified_on, expires_on, file_id, note, updated_at)";
-
 const SYNTH_ACTOR: &str = "synth";
 const SYNTH_NOTE: &str = "data sintetis";
-
-/// Writes a batch: households before the people who point at them, people before episodes.
-async fn write(tx: &mut Tx, b: &Batch) -> Result<()> {
-    match tx {
-        Tx::Sqlite(t) => sqlite_write(t, b).await,
-        Tx::Postgres(t) => pg_write(t, b).await,
-    }
-}
-
-/// Multi-row INSERTs, each under SQLite's limit of 32,766 bound values.
-async fn sqlite_insert<T>(
-    c: &mut sqlx::SqliteConnection,
-    into: &str,
-    columns: usize,
-    rows: &[T],
-    mut push: impl FnMut(&mut sqlx::query_builder::Separated<'_, sqlx::Sqlite, &'static str>, &T),
-) -> Result<()> {
-    for chunk in rows.chunks(32_000 / columns) {
-        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO {into} "));
-        qb.push_values(chunk, |mut b, row| push(&mut b, row));
-        qb.build().execute(&mut *c).await?;
-    }
-    Ok(())
-}
-
-async fn sqlite_write(t: &mut sqlx::Transaction<'static, sqlx::Sqlite>, b: &Batch) -> Result<()> {
-    let c: &mut sqlx::SqliteConnection = t;
-    let at = desmigratif_core::now();
-    sqlite_insert(c, HOUSEHOLD_INSERT, 11, &b.households, |q, h| {
-        let r = &h.rec;
-        q.push_bind(h.id)
-            .push_bind(r.village_code.as_str())
-            .push_bind(r.kk_enc.as_str())
-            .push_bind(r.kk_index.as_str());
-        q.push_bind(r.kk_last4.as_str())
-            .push_bind(r.dusun.as_str())
-            .push_bind(r.rt.as_str())
-            .push_bind(r.rw.as_str());
-        q.push_bind(r.address.as_str()).push_bind(at).push_bind(at);
-    })
-    .await?;
-    sqlite_insert(c, PERSON_INSERT, 26, &b.persons, |q, p| {
-        let r = &p.rec;
-        q.push_bind(p.id)
-            .push_bind(r.village_code.as_str())
-            .push_bind(r.nik_enc.as_str())
-            .push_bind(r.nik_index.as_str());
-        q.push_bind(r.nik_last4.as_str())
-            .push_bind(r.name.as_str())
-            .push_bind(r.name_key.as_str())
-            .push_bind(r.sex.as_str());
-        q.push_bind(r.birth_place.as_str())
-            .push_bind(r.birth_date)
-            .push_bind(r.dusun.as_str())
-            .push_bind(r.rt.as_str());
-        q.push_bind(r.rw.as_str())
-            .push_bind(r.address.as_str())
-            .push_bind(r.phone.as_str())
-            .push_bind(r.education.as_str());
-        q.push_bind(r.marital_status.as_str())
-            .push_bind(r.skills.as_str())
-            .push_bind(p.household_id)
-            .push_bind(p.relationship);
-        q.push_bind(r.passport_enc.as_deref())
-            .push_bind(r.passport_index.as_deref())
-            .push_bind(r.passport_expiry);
-        q.push_bind(r.nik_warnings.as_str())
-            .push_bind(at)
-            .push_bind(at);
-    })
-    .await?;
-    sqlite_insert(c, EPISODE_INSERT, 20, &b.episodes, |q, x| {
-        let e = &x.e;
-        q.push_bind(x.id)
-            .push_bind(x.person_id)
-            .push_bind(x.village_code.as_str())
-            .push_bind(e.stage.as_str());
-        q.push_bind(e.destination)
-            .push_bind(e.occupation)
-            .push_bind(e.employer.as_str())
-            .push_bind(e.agency.as_str());
-        q.push_bind(e.route)
-            .push_bind(e.procedural)
-            .push_bind(e.siapkerja_id.as_str())
-            .push_bind(e.contract_start);
-        q.push_bind(e.contract_end)
-            .push_bind(e.departed_on)
-            .push_bind(e.returned_on)
-            .push_bind(e.last_contact_on);
-        q.push_bind(e.handover_on)
-            .push_bind(e.handover_note.as_str())
-            .push_bind(x.created_at)
-            .push_bind(x.updated_at);
-    })
-    .await?;
-    sqlite_insert(c, TRANSITION_INSERT, 8, &b.transitions, |q, x| {
-        q.push_bind(x.id)
-            .push_bind(x.episode_id)
-            .push_bind(x.from)
-            .push_bind(x.to)
-            .push_bind(x.at);
-        q.push_bind(Option::<Id>::None)
-            .push_bind(SYNTH_ACTOR)
-            .push_bind(SYNTH_NOTE);
-    })
-    .await?;
-    sqlite_insert(c, DOCUMENT_INSERT, 12, &b.documents, |q, d| {
-        q.push_bind(d.id)
-            .push_bind(d.episode_id)
-            .push_bind(d.code.as_str())
-            .push_bind(d.label.as_str())
-            .push_bind(d.expires);
-        q.push_bind(d.status)
-            .push_bind(d.submitted_on)
-            .push_bind(d.verified_on)
-            .push_bind(d.expires_on);
-        q.push_bind(Option::<Id>::None)
-            .push_bind("")
-            .push_bind(d.updated_at);
-    })
-    .await?;
-    Ok(())
-}
-
-/// Rows in the text format of PostgreSQL's `COPY … FROM STDIN`.
-#[derive(Default)]
-struct CopyText(String);
-
-impl CopyText {
-    fn text(&mut self, s: &str) -> &mut Self {
-        for ch in s.chars() {
-            match ch {
-                '\\' => self.0.push_str("\\\\"),
-                '\t' => self.0.push_str("\\t"),
-                '\n' => self.0.push_str("\\n"),
-                '\r' => self.0.push_str("\\r"),
-                c => self.0.push(c),
-            }
-        }
-        self.0.push('\t');
-        self
-    }
-    fn null(&mut self) -> &mut Self {
-        self.0.push_str("\\N\t");
-        self
-    }
-    fn opt(&mut self, s: Option<&str>) -> &mut Self {
-        match s {
-            Some(s) => self.text(s),
-            None => self.null(),
-        }
-    }
-    fn id(&mut self, id: Id) -> &mut Self {
-        let _ = write!(self.0, "{id}\t");
-        self
-    }
-    fn date(&mut self, d: Option<NaiveDate>) -> &mut Self {
-        match d {
-            Some(d) => {
-                let _ = write!(self.0, "{}\t", d.format("%Y-%m-%d"));
-                self
-            }
-            None => self.null(),
-        }
-    }
-    fn at(&mut self, t: DateTime<Utc>) -> &mut Self {
-        let _ = write!(self.0, "{}\t", t.format("%Y-%m-%d %H:%M:%S%.6f+00"));
-        self
-    }
-    fn boolean(&mut self, b: bool) -> &mut Self {
-        self.0.push_str(if b { "t\t" } else { "f\t" });
-        self
-    }
-    fn end(&mut self) {
-        self.0.pop();
-        self.0.push('\n');
-    }
-}
-
-async fn pg_copy(c: &mut sqlx::PgConnection, into: &str, data: CopyText) -> Result<()> {
-    if data.0.is_empty() {
-        return Ok(());
-    }
-    let mut copy = c.copy_in_raw(&format!("COPY {into} FROM STDIN")).await?;
-    copy.send(data.0.into_bytes()).await?;
-    copy.finish().await?;
-    Ok(())
-}
-
-async fn pg_write(t: &mut sqlx::Transaction<'static, sqlx::Postgres>, b: &Batch) -> Result<()> {
-    let c: &mut sqlx::PgConnection = t;
-    let at = desmigratif_core::now();
-    let mut out = CopyText::default();
-    for h in &b.households {
-        let r = &h.rec;
-        out.id(h.id)
-            .text(&r.village_code)
-            .text(&r.kk_enc)
-            .text(&r.kk_index)
-            .text(&r.kk_last4)
-            .text(&r.dusun)
-            .text(&r.rt)
-            .text(&r.rw);
-        out.text(&r.address).at(at).at(at).end();
-    }
-    pg_copy(c, HOUSEHOLD_INSERT, out).await?;
-    let mut out = CopyText::default();
-    for p in &b.persons {
-        let r = &p.rec;
-        out.id(p.id)
-            .text(&r.village_code)
-            .text(&r.nik_enc)
-            .text(&r.nik_index)
-            .text(&r.nik_last4)
-            .text(&r.name)
-            .text(&r.name_key);
-        out.text(&r.sex)
-            .text(&r.birth_place)
-            .date(Some(r.birth_date))
-            .text(&r.dusun)
-            .text(&r.rt)
-            .text(&r.rw)
-            .text(&r.address);
-        out.text(&r.phone)
-            .text(&r.education)
-            .text(&r.marital_status)
-            .text(&r.skills)
-            .id(p.household_id)
-            .text(p.relationship);
-        out.opt(r.passport_enc.as_deref())
-            .opt(r.passport_index.as_deref())
-            .date(r.passport_expiry)
-            .text(&r.nik_warnings)
-            .at(at)
-            .at(at)
-            .end();
-    }
-    pg_copy(c, PERSON_INSERT, out).await?;
-    let mut out = CopyText::default();
-    for x in &b.episodes {
-        let e = &x.e;
-        out.id(x.id)
-            .id(x.person_id)
-            .text(&x.village_code)
-            .text(e.stage.as_str())
-            .text(e.destination)
-            .text(e.occupation);
-        out.text(&e.employer)
-            .text(&e.agency)
-            .text(e.route)
-            .boolean(e.procedural)
-            .text(&e.siapkerja_id)
-            .date(e.contract_start);
-        out.date(e.contract_end)
-            .date(e.departed_on)
-            .date(e.returned_on)
-            .date(e.last_contact_on)
-            .date(e.handover_on);
-        out.text(&e.handover_note)
-            .at(x.created_at)
-            .at(x.updated_at)
-            .end();
-    }
-    pg_copy(c, EPISODE_INSERT, out).await?;
-    let mut out = CopyText::default();
-    for x in &b.transitions {
-        out.id(x.id)
-            .id(x.episode_id)
-            .text(x.from)
-            .text(x.to)
-            .at(x.at)
-            .null()
-            .text(SYNTH_ACTOR)
-            .text(SYNTH_NOTE)
-            .end();
-    }
-    pg_copy(c, TRANSITION_INSERT, out).await?;
-    let mut out = CopyText::default();
-    for d in &b.documents {
-        out.id(d.id)
-            .id(d.episode_id)
-            .text(&d.code)
-            .text(&d.label)
-            .boolean(d.expires)
-            .text(d.status)
-            .date(d.submitted_on);
-        out.date(d.verified_on)
-            .date(d.expires_on)
-            .null()
-            .text("")
-            .at(d.updated_at)
-            .end();
-    }
-    pg_copy(c, DOCUMENT_INSERT, out).await?;
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry;
     use desmigratif_core::catalog;
     use desmigratif_core::migration::check_transition;
     use std::sync::LazyLock;

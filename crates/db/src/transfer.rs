@@ -6,15 +6,19 @@
 //!
 //! Three modes: a dry run writes nothing; all-or-nothing writes every row in one transaction or,
 //! if any row has an error, nothing; valid-only writes the rows without errors in one
-//! transaction. Every person and episode written is audited as if typed in a form, and the
-//! import itself leaves one `person.import` entry with counts (never personal values).
+//! transaction. Rows are written in batches of multi-row statements ([`bulk`], the writer of
+//! the synthetic loader too), inside that one transaction. Every person and episode written
+//! has the change-log row and audit entry a form would leave, and the import itself leaves one
+//! `person.import` entry with counts (never personal values).
 
 use crate::audit::{self, Actor, Event, Outcome};
-use crate::registry::{self, EpisodeDetails, NIK_CONTEXT, PersonRecord, PersonRow};
-use crate::{Db, DbError, Result, on_pool};
+use crate::bulk::{self, Batch, DocumentOut, PersonOut, TransitionOut};
+use crate::registry::{EpisodeRow, NIK_CONTEXT, PersonRecord, PersonRow, RequirementRow};
+use crate::{Db, DbError, Result, is_unique_violation, on_pool};
 use chrono::NaiveDate;
 use desmigratif_core::crypto::Keys;
 use desmigratif_core::id::Id;
+use desmigratif_core::migration::Stage;
 use desmigratif_core::region::{RegionCode, RegionTree};
 use desmigratif_core::registry::{EpisodeInput, PersonInput, ValidEpisode, ValidPerson};
 use std::collections::{HashMap, HashSet};
@@ -214,6 +218,8 @@ pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
 /// A row that passed every check.
 struct Accepted {
     row: usize,
+    /// The NIK's blind index.
+    nik_index: String,
     person: ValidPerson,
     episode: Option<ValidEpisode>,
 }
@@ -466,6 +472,7 @@ pub async fn import(
             (Some(person), true) if episode.is_some() || !wants_episode => {
                 accepted.push(Accepted {
                     row,
+                    nik_index: target.keys.blind_index(NIK_CONTEXT, person.nik.as_str()),
                     person,
                     episode,
                 })
@@ -507,14 +514,11 @@ pub async fn import(
     accepted.retain(|a| !duplicated.contains(&a.row));
 
     // --- already registered -------------------------------------------------------------------
-    let indexes: Vec<String> = accepted
-        .iter()
-        .map(|a| target.keys.blind_index(NIK_CONTEXT, a.person.nik.as_str()))
-        .collect();
+    let indexes: Vec<String> = accepted.iter().map(|a| a.nik_index.clone()).collect();
     let registered = registered_nik_indexes(db, &indexes).await?;
     let mut keep = Vec::with_capacity(accepted.len());
-    for (a, idx) in accepted.into_iter().zip(indexes) {
-        if registered.contains(&idx) {
+    for a in accepted {
+        if registered.contains(&a.nik_index) {
             errors.push(problem(a.row, "nik", "NIK ini sudah terdaftar di deployment ini; perbarui data orangnya lewat halaman penduduk", Severity::Error));
             bad_rows.insert(a.row);
         } else {
@@ -553,7 +557,7 @@ pub async fn import(
         Mode::ValidOnly => true,
     };
     if write && !accepted.is_empty() {
-        match write_rows(db, target, &accepted, progress).await {
+        match write_rows(db, target, accepted, progress).await {
             Ok((persons, episodes)) => {
                 report.persons_written = persons;
                 report.episodes_written = episodes;
@@ -608,39 +612,58 @@ fn summary(r: &Report) -> String {
     )
 }
 
-/// Writes all accepted rows in one transaction; on failure returns the row that failed.
+/// Writes all accepted rows in one transaction, in batches of multi-row writes ([`bulk`]) sealed
+/// on a thread of their own while the previous batch is written; each person and episode with the
+/// change-log row and audit entry a form would leave. On failure nothing is written and the row
+/// that failed is returned (0 when it is not one row's fault).
 async fn write_rows(
     db: &Db,
     target: &Target<'_>,
-    rows: &[Accepted],
+    rows: Vec<Accepted>,
     progress: Progress<'_>,
 ) -> std::result::Result<(usize, usize), (usize, DbError)> {
+    let total = rows.len();
+    let niks: Vec<(usize, String)> = rows.iter().map(|a| (a.row, a.nik_index.clone())).collect();
+    let mut sealer = Sealer {
+        village: target.village.as_str().to_owned(),
+        actor: target.actor.clone(),
+        keys: target.keys.clone(),
+        requirements: bulk::requirements(db).await.map_err(|e| (0, e))?,
+    };
     let mut tx = db.begin().await.map_err(|e| (0, e))?;
+    let mut chain = bulk::Chain::open(&mut tx).await.map_err(|e| (0, e))?;
+    let mut pipeline = bulk::Pipeline::start("import-sealer", move |feed| {
+        for chunk in rows.chunks(bulk::BATCH_PERSONS) {
+            let mut batch = Batch::default();
+            for a in chunk {
+                sealer.row(&mut batch, &mut chain, a);
+            }
+            if !feed.send(batch) {
+                return;
+            }
+        }
+    })
+    .map_err(|e| (0, e))?;
     let (mut persons, mut episodes) = (0, 0);
-    let village = target.village.as_str();
-    for (n, a) in rows.iter().enumerate() {
-        if n % 100 == 0 {
-            progress("menyimpan", n, rows.len());
+    progress("menyimpan", 0, total);
+    while let Some(batch) = pipeline.next().await {
+        match bulk::write(&mut tx, &batch).await {
+            Ok(()) => {}
+            // Someone registered one of these NIKs meanwhile: find whose, after the rollback.
+            Err(DbError::Sql(e)) if is_unique_violation(&e) => {
+                drop(tx);
+                return Err(registered_meanwhile(db, &niks).await);
+            }
+            Err(e) => return Err((0, e)),
         }
-        let record = PersonRecord::seal(village, &a.person, target.keys);
-        let id = registry::create_person(&mut tx, target.actor, &record)
-            .await
-            .map_err(|e| (a.row, e))?;
-        persons += 1;
-        if let Some(e) = &a.episode {
-            let person = registry::person_in_tx(&mut tx, id)
-                .await
-                .map_err(|e| (a.row, e))?;
-            registry::create_episode(&mut tx, target.actor, &person, &details(e))
-                .await
-                .map_err(|e| (a.row, e))?;
-            episodes += 1;
-        }
+        persons += batch.persons.len();
+        episodes += batch.episodes.len();
+        progress("menyimpan", persons, total);
     }
-    let report = format!(
-        "mode=import rows={} persons_written={persons} episodes_written={episodes}",
-        rows.len()
-    );
+    pipeline.finish().map_err(|e| (0, e))?;
+    let report =
+        format!("mode=import rows={total} persons_written={persons} episodes_written={episodes}");
+    let village = target.village.as_str();
     audit::append(
         &mut tx,
         target.actor,
@@ -649,24 +672,90 @@ async fn write_rows(
     .await
     .map_err(|e| (0, e))?;
     tx.commit().await.map_err(|e| (0, e))?;
-    progress("menyimpan", rows.len(), rows.len());
     Ok((persons, episodes))
 }
 
-fn details(v: &ValidEpisode) -> EpisodeDetails {
-    EpisodeDetails {
-        destination: v.destination.clone(),
-        occupation: v.occupation.clone(),
-        employer: v.employer.clone(),
-        agency: v.agency.clone(),
-        route: v.route.clone(),
-        procedural: v.procedural,
-        siapkerja_id: v.siapkerja_id.clone(),
-        contract_start: v.contract_start,
-        contract_end: v.contract_end,
-        last_contact_on: v.last_contact_on,
-        handover_on: v.handover_on,
-        handover_note: v.handover_note.clone(),
+/// What the sealing thread needs of the [`Target`], owned.
+struct Sealer {
+    village: String,
+    actor: Actor,
+    keys: Keys,
+    requirements: Vec<RequirementRow>,
+}
+
+impl Sealer {
+    /// Adds one row as `registry::create_person` and `registry::create_episode` would write it:
+    /// the person (no household yet), and the episode in the `interested` stage with its first
+    /// transition and the checklist that applies, each audited.
+    fn row(&mut self, batch: &mut Batch, chain: &mut bulk::Chain, a: &Accepted) {
+        let (village, actor, at) = (self.village.as_str(), &self.actor, batch.at);
+        let person_id = Id::new();
+        batch.persons.push(PersonOut {
+            id: person_id,
+            household_id: None,
+            relationship: "",
+            rec: PersonRecord::seal(village, &a.person, &self.keys),
+        });
+        let fields = "nik,name,birth_date,address";
+        batch.record_change(chain, actor, "person", person_id, "create", village, fields);
+        let Some(v) = &a.episode else {
+            return;
+        };
+        let id = Id::new();
+        for r in bulk::checklist(&self.requirements, &v.destination, &v.occupation) {
+            batch.documents.push(DocumentOut::missing(id, r, at));
+        }
+        batch.transitions.push(TransitionOut {
+            id: Id::new(),
+            episode_id: id,
+            from: "",
+            to: Stage::Interested.as_str(),
+            at,
+            actor_id: actor.user_id,
+            actor: actor.label.clone(),
+            note: "episode dibuka",
+        });
+        batch.episodes.push(EpisodeRow {
+            id,
+            person_id,
+            village_code: village.to_owned(),
+            stage: Stage::Interested.as_str().to_owned(),
+            destination: v.destination.clone(),
+            occupation: v.occupation.clone(),
+            employer: v.employer.clone(),
+            agency: v.agency.clone(),
+            route: v.route.clone(),
+            procedural: v.procedural,
+            siapkerja_id: v.siapkerja_id.clone(),
+            contract_start: v.contract_start,
+            contract_end: v.contract_end,
+            departed_on: None,
+            returned_on: None,
+            last_contact_on: v.last_contact_on,
+            handover_on: v.handover_on,
+            handover_note: v.handover_note.clone(),
+            created_at: at,
+            updated_at: at,
+        });
+        let fields = "destination,occupation,route";
+        batch.record_change(chain, actor, "episode", id, "create", village, fields);
+    }
+}
+
+/// The first row whose NIK (`(row, blind index)`) is registered now, for a write refused as a
+/// duplicate.
+async fn registered_meanwhile(db: &Db, niks: &[(usize, String)]) -> (usize, DbError) {
+    let indexes: Vec<String> = niks.iter().map(|(_, idx)| idx.clone()).collect();
+    match registered_nik_indexes(db, &indexes).await {
+        Ok(found) => {
+            let row = niks
+                .iter()
+                .find(|(_, idx)| found.contains(idx))
+                .map_or(0, |(row, _)| *row);
+            let message = "NIK ini baru saja didaftarkan di deployment ini selama impor berjalan";
+            (row, DbError::Conflict(message.into()))
+        }
+        Err(e) => (0, e),
     }
 }
 
@@ -780,5 +869,209 @@ mod tests {
             assert_eq!(Mode::parse(m.code()), Some(m));
         }
         assert_eq!(Mode::parse("semua"), None);
+    }
+
+    const KENANGA: &str = "32.12.16.2004";
+
+    /// A migrated SQLite database in a new directory, serving Kenanga.
+    async fn kenanga_db() -> (Db, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("desmigratif-transfer-{}", Id::new()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = crate::default_sqlite_url(&dir);
+        let options = crate::ConnectOptions {
+            url: &url,
+            create: true,
+            max_connections: 4,
+        };
+        let db = Db::connect(options).await.unwrap();
+        db.migrate().await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let profile = desmigratif_core::village::VillageProfile::default();
+        let code = KENANGA.parse().unwrap();
+        crate::villages::add(&mut tx, &Actor::system("uji"), &code, "Kenanga", &profile)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        (db, dir)
+    }
+
+    /// A row of the columns nik, nama, jenis_kelamin, tanggal_lahir, negara_tujuan, jabatan,
+    /// jalur: a man born on `day` January 1990, leaving for Taiwan when `leaves`.
+    fn row(day: u32, leaves: bool) -> Vec<String> {
+        let episode = |v: &str| if leaves { v.to_owned() } else { String::new() };
+        vec![
+            format!("321216{day:02}0190{day:04}"),
+            format!("Warga {day}"),
+            "L".into(),
+            format!("1990-01-{day:02}"),
+            episode("TW"),
+            episode("pengasuh_lansia"),
+            episode("p3mi"),
+        ]
+    }
+
+    fn table(rows: Vec<Vec<String>>) -> Table {
+        let headers = [
+            "nik",
+            "nama",
+            "jenis_kelamin",
+            "tanggal_lahir",
+            "negara_tujuan",
+            "jabatan",
+            "jalur",
+        ];
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (i + 2, r))
+                .collect(),
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// What the batched writer stores is what the forms store: the same checklist and first
+    /// transition as `registry::create_episode`, a change-log row and an audit entry per record
+    /// in one unbroken chain; a NIK registered between the checks and the write stops the whole
+    /// write, names its row and leaves the chain as it was.
+    #[tokio::test]
+    async fn batched_rows_are_written_and_audited_as_the_forms_write_them() {
+        let (db, dir) = kenanga_db().await;
+        let (keys, regions) = (Keys::generate(), RegionTree::official());
+        let (village, actor) = (KENANGA.parse().unwrap(), Actor::system("uji"));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let target = Target {
+            village: &village,
+            actor: &actor,
+            keys: &keys,
+            regions: &regions,
+            today,
+        };
+        let phases = std::sync::Mutex::new(Vec::new());
+        let progress = |phase: &str, done: usize, total: usize| {
+            phases.lock().unwrap().push((phase.to_owned(), done, total));
+        };
+        let file = table(vec![row(1, true), row(2, false), row(3, true)]);
+        let report = import(&db, &target, &file, Mode::ValidOnly, &progress)
+            .await
+            .unwrap();
+        assert_eq!((report.persons_written, report.episodes_written), (3, 2));
+        assert!(phases.lock().unwrap().contains(&("menyimpan".into(), 3, 3)));
+        assert!(audit::verify(&db).await.unwrap().is_ok());
+
+        let person = |day: u32| {
+            let index = keys.blind_index(NIK_CONTEXT, &row(day, false)[0]);
+            let db = db.clone();
+            async move {
+                crate::registry::person_by_nik_index(&db, &index)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+        let one = person(1).await;
+        assert_eq!(
+            (one.village_code.as_str(), one.relationship.as_str()),
+            (KENANGA, "")
+        );
+        let created = |fields: &str| vec![("create".to_owned(), fields.to_owned())];
+        let id = one.id.to_string();
+        assert_eq!(
+            audit::changes_of(&db, "person", &id).await.unwrap(),
+            created("nik,name,birth_date,address")
+        );
+        let imported = crate::registry::episodes_of(&db, one.id).await.unwrap();
+        let episode = &imported[0];
+        assert_eq!((imported.len(), episode.stage.as_str()), (1, "interested"));
+        let id = episode.id.to_string();
+        assert_eq!(
+            audit::changes_of(&db, "episode", &id).await.unwrap(),
+            created("destination,occupation,route")
+        );
+        let steps = crate::registry::transitions_of(&db, episode.id)
+            .await
+            .unwrap();
+        assert_eq!(steps.len(), 1);
+        assert_eq!(
+            (
+                steps[0].to_stage.as_str(),
+                steps[0].actor.as_str(),
+                steps[0].note.as_str()
+            ),
+            ("interested", "uji", "episode dibuka")
+        );
+        assert_eq!(
+            audit::count(&db, "person.create", Outcome::Ok)
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            audit::count(&db, "episode.create", Outcome::Ok)
+                .await
+                .unwrap(),
+            2
+        );
+
+        // The same episode opened through the form has the same checklist.
+        let mut tx = db.begin().await.unwrap();
+        let two = person(2).await;
+        let details = crate::registry::EpisodeDetails {
+            destination: episode.destination.clone(),
+            occupation: episode.occupation.clone(),
+            route: episode.route.clone(),
+            ..Default::default()
+        };
+        let by_form = crate::registry::create_episode(&mut tx, &actor, &two, &details)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let codes = |id: Id| {
+            let db = db.clone();
+            async move {
+                let list = crate::registry::checklist(&db, id).await.unwrap();
+                list.into_iter()
+                    .map(|d| (d.requirement_code, d.label, d.expires, d.status))
+                    .collect::<Vec<_>>()
+            }
+        };
+        let listed = codes(episode.id).await;
+        assert!(!listed.is_empty());
+        assert_eq!(listed, codes(by_form).await);
+
+        // Row 3 of a new file is registered between the checks and the write.
+        let head = audit::verify(&db).await.unwrap().unwrap();
+        let rows: Vec<Accepted> = [(2, 4), (3, 1), (4, 5)]
+            .into_iter()
+            .map(|(at, day)| {
+                let cells = row(day, false);
+                let input = PersonInput {
+                    nik: cells[0].clone(),
+                    name: cells[1].clone(),
+                    sex: cells[2].clone(),
+                    birth_date: cells[3].clone(),
+                    ..Default::default()
+                };
+                let person = input.check(&regions, today).unwrap();
+                Accepted {
+                    row: at,
+                    nik_index: keys.blind_index(NIK_CONTEXT, person.nik.as_str()),
+                    person,
+                    episode: None,
+                }
+            })
+            .collect();
+        let Err((at, DbError::Conflict(_))) = write_rows(&db, &target, rows, &progress).await
+        else {
+            panic!("the duplicate is not reported as a conflict");
+        };
+        assert_eq!(at, 3);
+        let persons: i64 = on_pool!(&db, p => sqlx::query_scalar("SELECT COUNT(*) FROM persons").fetch_one(p).await)
+            .unwrap();
+        assert_eq!(persons, 3, "nothing of the refused write is stored");
+        assert_eq!(audit::verify(&db).await.unwrap(), Ok(head));
+        db.close().await;
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
