@@ -154,6 +154,10 @@ struct ServeArgs {
     /// Trust X-Forwarded-For (only behind your own reverse proxy).
     #[arg(long, env = "DESMIGRATIF_TRUST_PROXY")]
     trust_proxy: bool,
+    /// The public address of this deployment (e.g. https://desa.example), printed on letters and
+    /// in their QR codes; without it, the address a request came to.
+    #[arg(long, env = "DESMIGRATIF_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -249,6 +253,7 @@ async fn open(g: &Global, create_explicit: bool) -> Result<Db> {
     })
     .await?;
     db.migrate().await?;
+    desmigratif_web::seed_letter_kinds(&db).await?;
     Ok(db)
 }
 
@@ -535,6 +540,7 @@ async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<Strin
     let config = desmigratif_web::WebConfig {
         secure_cookies: args.secure_cookies,
         trust_proxy: args.trust_proxy,
+        public_url: args.public_url.clone(),
         password_cost: Cost::Standard,
         demo_password,
     };

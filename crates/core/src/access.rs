@@ -84,6 +84,11 @@ pub enum Action {
     ReadAudit,
     /// Change national reference data that has legal meaning (document requirement sets).
     EditReference,
+    /// Approve and sign a village letter: the village head's act (it carries the village's
+    /// signature), never the operator's who prepared it.
+    SignLetters,
+    /// Change the deployment's letter kinds and their templates.
+    EditLetterKinds,
 }
 
 impl Role {
@@ -126,6 +131,8 @@ impl Role {
             Action::ManageUsers => self == Role::Admin,
             Action::ReadAudit => matches!(self, Role::Admin | Role::Pusat),
             Action::EditReference => self == Role::Pusat,
+            Action::SignLetters => self == Role::KepalaDesa,
+            Action::EditLetterKinds => self == Role::Admin,
         }
     }
 
@@ -243,10 +250,13 @@ pub fn authorize(p: &Principal, action: Action, place: Option<&Scope>) -> Result
     if !p.role.allows(action) {
         return Err(Denial::Role);
     }
-    if let Action::Read(c) | Action::Write(c) = action {
-        if !p.compartments.contains(c) {
-            return Err(Denial::Compartment(c));
-        }
+    let compartment = match action {
+        Action::Read(c) | Action::Write(c) => Some(c),
+        Action::SignLetters | Action::EditLetterKinds => Some(Compartment::Letters),
+        _ => None,
+    };
+    if let Some(c) = compartment.filter(|c| !p.compartments.contains(*c)) {
+        return Err(Denial::Compartment(c));
     }
     match place {
         Some(place) if !p.scope.encloses(place) => Err(Denial::Scope),
@@ -392,6 +402,42 @@ mod tests {
                 "{role}"
             );
         }
+    }
+
+    #[test]
+    fn only_the_village_head_signs_and_only_in_her_village() {
+        for role in Role::ALL {
+            assert_eq!(
+                authorize(
+                    &principal(*role, KENANGA),
+                    Action::SignLetters,
+                    Some(&code(KENANGA))
+                )
+                .is_ok(),
+                *role == Role::KepalaDesa,
+                "{role}"
+            );
+        }
+        let head = principal(Role::KepalaDesa, KENANGA);
+        assert_eq!(
+            authorize(&head, Action::SignLetters, Some(&code(KURIPAN))),
+            Err(Denial::Scope)
+        );
+        let mut without_letters = head.clone();
+        without_letters.compartments = Compartments::new(vec![Registry]);
+        assert_eq!(
+            authorize(&without_letters, Action::SignLetters, Some(&code(KENANGA))),
+            Err(Denial::Compartment(Letters))
+        );
+        assert!(authorize(&principal(Role::Admin, ""), Action::EditLetterKinds, None).is_ok());
+        assert!(
+            authorize(
+                &principal(Role::OperatorDesa, KENANGA),
+                Action::EditLetterKinds,
+                None
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -21,12 +21,19 @@ pub const TABLES: &[&str] = &[
     "change_log",
     "households",
     "persons",
+    "person_name_words",
     "episodes",
     "episode_transitions",
     "counselling_sessions",
     "document_requirements",
     "document_files",
     "episode_documents",
+    "letter_kinds",
+    "village_keys",
+    "letters",
+    "letter_events",
+    "letter_counters",
+    "verifications",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];

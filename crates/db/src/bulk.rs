@@ -13,7 +13,7 @@
 
 use crate::audit::{Actor, Event};
 use crate::registry::{self, EpisodeRow, HouseholdRecord, PersonRecord, RequirementRow};
-use crate::{Db, DbError, Result, Tx, on_tx};
+use crate::{Db, DbError, Result, Tx, names, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use desmigratif_core::audit::AuditEntry;
 use desmigratif_core::id::Id;
@@ -304,6 +304,8 @@ pub async fn write(tx: &mut Tx, b: &Batch) -> Result<()> {
             .at(at);
     })
     .await?;
+    let named: Vec<names::Named> = b.persons.iter().map(|p| p.rec.named(p.id)).collect();
+    names::index(tx, &named).await?;
     put(tx, EPISODE_INSERT, &b.episodes, |r, e| {
         r.id(e.id)
             .id(e.person_id)

@@ -12,6 +12,8 @@ use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+/// The migration that creates `person_name_words`.
+const NAME_WORDS_MIGRATION: i64 = 4;
 
 pub fn default_sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("desmigratif.db").display())
@@ -134,7 +136,13 @@ impl Db {
             Db::Sqlite(p) => migrator.run(p).await,
             Db::Postgres(p) => migrator.run(p).await,
         };
-        result.map_err(|e| DbError::Setup(format!("migrasi database gagal: {e}")))
+        result.map_err(|e| DbError::Setup(format!("migrasi database gagal: {e}")))?;
+        // The name word index (0004) is computed by the application, so people registered before
+        // it existed are indexed here, once, as the migration that creates it is applied.
+        if applied > 0 && applied < NAME_WORDS_MIGRATION {
+            crate::names::index_missing(self).await?;
+        }
+        Ok(())
     }
 
     /// The newest migration applied, 0 for an empty database.

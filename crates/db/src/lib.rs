@@ -8,6 +8,8 @@ pub mod backup;
 pub mod bulk;
 pub mod connect;
 pub mod demo;
+pub mod letters;
+pub mod names;
 pub mod registry;
 pub mod schema;
 pub mod sessions;

@@ -6,6 +6,7 @@
 //! region scope is applied in SQL as well as by the authorisation check on each record.
 
 use crate::audit::{self, Actor};
+use crate::names::{self, Named};
 use crate::{Db, DbError, Result, Tx, conflict_on_duplicate, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use desmigratif_core::crypto::Keys;
@@ -75,6 +76,15 @@ pub struct PersonRecord {
 }
 
 impl PersonRecord {
+    /// This person, as the name index sees them.
+    pub fn named(&self, id: Id) -> Named<'_> {
+        Named {
+            id,
+            village_code: &self.village_code,
+            name: &self.name,
+        }
+    }
+
     /// Seals the personal numbers of a checked person for `village_code`.
     pub fn seal(village_code: &str, v: &ValidPerson, keys: &Keys) -> PersonRecord {
         PersonRecord {
@@ -154,6 +164,7 @@ pub async fn create_person(tx: &mut Tx, actor: &Actor, p: &PersonRecord) -> Resu
     .await
     .map(|r| r.rows_affected()))
     .map_err(|e| conflict_on_duplicate(e, DUPLICATE_NIK))?;
+    names::index(tx, &[p.named(id)]).await?;
     audit::record_change(
         tx,
         actor,
@@ -210,6 +221,7 @@ pub async fn update_person(
     if done == 0 {
         return Err(DbError::NotFound);
     }
+    names::index(tx, &[p.named(id)]).await?;
     audit::record_change(tx, actor, "person", id, "update", &p.village_code, changed).await
 }
 
@@ -311,6 +323,32 @@ impl Conditions {
         }
     }
 
+    /// People of a scope with a name word starting with `key` (a `name_key`), each once (at
+    /// their first matching word), on `person_name_words w`. The conditions are written the way
+    /// the word indexes of migration 0004 serve them in key order: the village's index, the
+    /// kabupaten's expression index (also for a kecamatan), the nation's (also for a province).
+    fn name_words(&mut self, scope: &str, key: &str) {
+        // Every key starting with `key` sorts (bytewise) before `key` + the last code point.
+        self.push("w.word_key >= ?", key.to_owned());
+        let from = self.binds.len();
+        self.push("w.word_key < ?", format!("{key}\u{10FFFF}"));
+        let to = self.binds.len();
+        self.sql.push(format!(
+            "NOT EXISTS (SELECT 1 FROM person_name_words v WHERE v.person_id = w.person_id AND v.pos < w.pos AND v.word_key >= ${from} AND v.word_key < ${to})"
+        ));
+        match scope.len() {
+            0 => {}
+            13 => self.push("w.village_code = ?", scope.to_owned()),
+            2 => self.push("substr(w.village_code, 1, 2) = ?", scope.to_owned()),
+            n => {
+                self.push("substr(w.village_code, 1, 5) = ?", scope[..5].to_owned());
+                if n > 5 {
+                    self.push("w.village_code LIKE ?", format!("{scope}.%"));
+                }
+            }
+        }
+    }
+
     fn clause(&self) -> String {
         if self.sql.is_empty() {
             "1 = 1".to_owned()
@@ -320,17 +358,26 @@ impl Conditions {
     }
 }
 
-/// One page of people matching the filter, by name, and how many match in all, counted up to
-/// `COUNT_CAP + 1` (more means "more than the cap").
+/// One page of people matching the filter and how many match in all, counted up to
+/// `COUNT_CAP + 1` (more means "more than the cap"). Without a name the page is in name order;
+/// with one, people are found by the start of any word of their name and listed in the order of
+/// the matching part ("nur" lists "Nur Aini", then "Siti Nurhaliza" as "Nurhaliza"), which the
+/// word index gives without sorting.
 pub async fn search_persons(db: &Db, f: &PersonFilter) -> Result<(Vec<PersonListRow>, i64)> {
     // The latest episode of each person (UUIDv7 ids sort by creation).
     let latest =
         "(SELECT e.id FROM episodes e WHERE e.person_id = p.id ORDER BY e.id DESC LIMIT 1)";
     let mut c = Conditions::default();
-    c.scope("p.village_code", &f.scope);
-    if !f.name_key.is_empty() {
-        c.push("p.name_key LIKE ?", format!("%{}%", f.name_key));
-    }
+    let (from, order) = if f.name_key.is_empty() {
+        c.scope("p.village_code", &f.scope);
+        ("persons p", "p.name_key, p.id")
+    } else {
+        c.name_words(&f.scope, &f.name_key);
+        (
+            "person_name_words w JOIN persons p ON p.id = w.person_id",
+            "w.word_key, w.village_code, w.person_id",
+        )
+    };
     if !f.nik_index.is_empty() {
         c.push("p.nik_index = ?", f.nik_index.clone());
     }
@@ -356,12 +403,12 @@ pub async fn search_persons(db: &Db, f: &PersonFilter) -> Result<(Vec<PersonList
         "SELECT p.id, p.village_code, p.nik_last4, p.name, p.sex, p.birth_date, p.dusun,
                 (SELECT x.stage FROM episodes x WHERE x.id = {latest}) AS stage,
                 (SELECT x.destination FROM episodes x WHERE x.id = {latest}) AS destination
-         FROM persons p WHERE {filter} ORDER BY p.name_key, p.id LIMIT {} OFFSET {}",
+         FROM {from} WHERE {filter} ORDER BY {order} LIMIT {} OFFSET {}",
         f.limit.max(0),
         f.offset.max(0)
     );
     let count = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM persons p WHERE {filter} LIMIT {}) capped",
+        "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {filter} LIMIT {}) capped",
         COUNT_CAP + 1
     );
     let rows = on_pool!(db, p => {
@@ -858,6 +905,25 @@ pub async fn update_document(
 }
 
 /// Stores an encrypted scan and attaches it to a checklist row (marking it submitted).
+/// Stores an (already encrypted) file of a village: a scan, a signed letter.
+pub async fn store_file(
+    tx: &mut Tx,
+    actor: &Actor,
+    village_code: &str,
+    content_type: &str,
+    size: i64,
+    sha256: &str,
+    data_enc: &str,
+) -> Result<Id> {
+    let id = Id::new();
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO document_files (id, village_code, content_type, size_bytes, sha256, data_enc, uploaded_at, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id).bind(village_code).bind(content_type).bind(size).bind(sha256).bind(data_enc).bind(now()).bind(&actor.label)
+    .execute(c).await.map(|_| ()))?;
+    Ok(id)
+}
+
 pub async fn attach_file(
     tx: &mut Tx,
     actor: &Actor,
@@ -869,13 +935,17 @@ pub async fn attach_file(
     data_enc: &str,
     on: NaiveDate,
 ) -> Result<Id> {
-    let id = Id::new();
+    let id = store_file(
+        tx,
+        actor,
+        &e.village_code,
+        content_type,
+        size,
+        sha256,
+        data_enc,
+    )
+    .await?;
     on_tx!(tx, c => {
-        sqlx::query(
-            "INSERT INTO document_files (id, village_code, content_type, size_bytes, sha256, data_enc, uploaded_at, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id).bind(&e.village_code).bind(content_type).bind(size).bind(sha256).bind(data_enc).bind(now()).bind(&actor.label)
-        .execute(&mut *c).await?;
         sqlx::query(
             "UPDATE episode_documents SET file_id = $1, status = CASE WHEN status = 'missing' THEN 'submitted' ELSE status END,
                     submitted_on = COALESCE(submitted_on, $2), updated_at = $3 WHERE id = $4",

@@ -13,6 +13,7 @@ mod throttle;
 
 pub use auth::SESSION_COOKIE;
 pub use error::AppError;
+pub use features::letters::seed as seed_letter_kinds;
 pub use i18n::Lang;
 
 use axum::Router;
@@ -37,6 +38,9 @@ pub struct WebConfig {
     pub password_cost: Cost,
     /// Shown on the login page of a demo deployment.
     pub demo_password: Option<String>,
+    /// The deployment's public address (`https://desa.example`), printed on letters and in their
+    /// QR codes; without it the address the request came to is used.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -46,6 +50,7 @@ impl Default for WebConfig {
             trust_proxy: false,
             password_cost: Cost::Standard,
             demo_password: None,
+            public_url: None,
         }
     }
 }
@@ -60,6 +65,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     metrics: Arc<metrics::Metrics>,
     login_throttle: Arc<throttle::Throttle>,
+    /// Public lookups per address: letter verification, tracking, resident requests.
+    public_throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
@@ -73,6 +80,10 @@ impl AppState {
             login_throttle: Arc::new(throttle::Throttle::new(
                 10,
                 std::time::Duration::from_secs(300),
+            )),
+            public_throttle: Arc::new(throttle::Throttle::new(
+                60,
+                std::time::Duration::from_secs(60),
             )),
         }
     }

@@ -26,6 +26,8 @@ pub struct Page {
     pub path: String,
     pub user: Option<NavUser>,
     pub nav: Vec<NavItem>,
+    /// Keep the page out of search engines (pages reached by a secret code).
+    pub noindex: bool,
 }
 
 impl Page {
@@ -55,6 +57,7 @@ impl Page {
                 item("/app/persyaratan", "nav.requirements");
             }
             if can(Action::Read(Compartment::Letters)) {
+                item("/app/surat", "nav.letters");
                 item("/app/desa", "nav.villages");
             }
             if can(Action::ManageUsers) {
@@ -76,6 +79,7 @@ impl Page {
             path: ctx.path.clone(),
             user,
             nav,
+            noindex: false,
         }
     }
 
@@ -88,6 +92,7 @@ impl Page {
             path: "/".into(),
             user: None,
             nav: Vec::new(),
+            noindex: false,
         }
     }
 

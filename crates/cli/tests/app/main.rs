@@ -7,5 +7,6 @@ mod support;
 mod browser;
 mod cli;
 mod foundation;
+mod letters;
 mod registry;
 mod transfer;

@@ -315,6 +315,60 @@ both! {
         assert_eq!(by_country.iter().map(|(_, n)| n).sum::<i64>(), abroad);
     }
 
+    async fn name_search_finds_every_word_start_at_every_scope(app) {
+        use desmigratif_core::text::{name_key, name_word_keys};
+        use desmigratif_db::registry::{PersonFilter, search_persons};
+        // Two villages of two kabupaten: every scope from village to nation has people in and out.
+        let villages = [KENANGA, "32.12.16.2001", "33.07.10.2004"];
+        let opts = desmigratif_db::synth::Options {
+            villages: villages.iter().map(|v| v.parse().unwrap()).collect(),
+            persons: 900,
+            seed: 11,
+            today: crate::support::today(),
+        };
+        desmigratif_db::synth::load(&app.db, &crate::support::KEYS, &crate::support::REGIONS, &opts, |_| {}).await.unwrap();
+        let everyone: Vec<(String, String, String)> = desmigratif_db::on_pool!(&app.db, p => sqlx::query_as("SELECT CAST(id AS TEXT), village_code, name FROM persons").fetch_all(p).await).unwrap();
+        let check = |label: &'static str| {
+            let db = app.db.clone();
+            let everyone = everyone.clone();
+            async move {
+                for scope in ["", "32", "32.12", "32.12.16", KENANGA, "33.07"] {
+                    for fragment in ["siti", "nur", "a", "sri wahyu", "zzz"] {
+                        let key = name_key(fragment);
+                        let mut expected: Vec<&str> = everyone
+                            .iter()
+                            .filter(|(_, v, n)| v.starts_with(scope) && name_word_keys(n).iter().any(|k| k.starts_with(&key)))
+                            .map(|(id, _, _)| id.as_str())
+                            .collect();
+                        expected.sort();
+                        let mut found = Vec::new();
+                        let mut last_total = 0;
+                        for page in 0.. {
+                            let f = PersonFilter { scope: scope.into(), name_key: key.clone(), offset: page * 100, limit: 100, ..Default::default() };
+                            let (rows, total) = search_persons(&db, &f).await.unwrap();
+                            last_total = total;
+                            if rows.is_empty() { break; }
+                            found.extend(rows.into_iter().map(|r| r.id.to_string()));
+                        }
+                        let listed = found.len();
+                        found.sort();
+                        found.dedup();
+                        assert_eq!(found.len(), listed, "{label} {scope:?} {fragment:?}: nobody twice");
+                        assert_eq!(found, expected, "{label} {scope:?} {fragment:?}: exactly the people with a word starting so");
+                        assert_eq!(last_total, (expected.len() as i64).min(desmigratif_db::registry::COUNT_CAP + 1), "{label} {scope:?} {fragment:?}: count");
+                    }
+                }
+            }
+        };
+        check("as written").await;
+        assert!(everyone.iter().any(|(_, _, n)| n.contains("Siti")), "the generator makes common names");
+        // People written before the word index existed are indexed when the migration lands.
+        desmigratif_db::on_pool!(&app.db, p => sqlx::query("DELETE FROM person_name_words").execute(p).await.map(|_| ())).unwrap();
+        let indexed = desmigratif_db::names::index_missing(&app.db).await.unwrap();
+        assert_eq!(indexed as usize, everyone.len(), "everyone, the demo's villagers too");
+        check("re-indexed").await;
+    }
+
     async fn national_staff_keep_the_requirement_sets(app) {
         let op = app.login("operator.kenanga", PASSWORD).await;
         let fields = [("code", "sertifikat_bahasa_mandarin"), ("label", "Sertifikat bahasa Mandarin"), ("legal_basis", "Contoh aturan negara tujuan"),

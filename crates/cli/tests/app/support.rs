@@ -102,6 +102,7 @@ impl TestApp {
         desmigratif_db::demo::load(&db, &REGIONS, &KEYS, Cost::TestOnly)
             .await
             .unwrap();
+        desmigratif_web::seed_letter_kinds(&db).await.unwrap();
         let config = WebConfig {
             password_cost: Cost::TestOnly,
             ..WebConfig::default()
@@ -301,4 +302,26 @@ impl Resp {
 /// Today in the deployment's zone, as the pages compute it.
 pub fn today() -> chrono::NaiveDate {
     (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive()
+}
+
+/// A download as bytes (PDFs, spreadsheets), with its status and headers.
+pub async fn fetch(app: &TestApp, who: &Session, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let request = Request::get(path)
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, who.cookie())
+        .body(Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    (
+        status,
+        headers,
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
 }

@@ -2,13 +2,11 @@
 //! files and the templates; exports masked by default, scoped and audited; the command line
 //! import — the router stories on SQLite and PostgreSQL.
 
-use crate::support::{PASSWORD, Resp, Session, TestApp};
+use crate::support::{PASSWORD, Resp, Session, TestApp, fetch};
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use desmigratif_db::audit::Outcome;
 use desmigratif_db::transfer::{EPISODE_COLUMNS, PERSON_COLUMNS};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 const KENANGA: &str = "32.12.16.2004";
 const KURIPAN: &str = "33.07.10.2004";
@@ -132,26 +130,6 @@ async fn upload(
 }
 
 /// A download as bytes (the support helper reads bodies as text).
-async fn fetch(app: &TestApp, who: &Session, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let request = Request::get(path)
-        .header(header::HOST, "localhost")
-        .header(header::COOKIE, who.cookie())
-        .body(Body::empty())
-        .unwrap();
-    let response = app.router.clone().oneshot(request).await.unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    (
-        status,
-        headers,
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-}
 
 async fn sheet(app: &TestApp, who: &Session, path: &str) -> desmigratif_docs::Sheet {
     let (status, headers, bytes) = fetch(app, who, path).await;

@@ -7,6 +7,7 @@ mod dashboard;
 mod episodes;
 mod home;
 mod households;
+pub mod letters;
 mod monitoring;
 mod persons;
 mod regions;
@@ -15,6 +16,7 @@ mod session;
 mod system;
 mod transfer;
 mod users;
+mod verify;
 mod villages;
 
 use crate::AppState;
@@ -37,6 +39,8 @@ pub fn page_router() -> Router<AppState> {
         .merge(households::pages())
         .merge(monitoring::pages())
         .merge(requirements::pages())
+        .merge(letters::pages())
+        .merge(verify::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
@@ -75,6 +79,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(persons::api())
         .merge(episodes::api())
         .merge(households::api())
+        .merge(letters::api())
 }
 
 /// A list of problems with a form, shown beside the fields they concern.

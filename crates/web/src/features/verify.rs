@@ -1,0 +1,468 @@
+//! The public side of village letters: anyone holding a letter checks it at `/v/{code}` (the QR
+//! code) or by uploading the PDF at `/verifikasi`; the villages' public keys for offline checks;
+//! a resident's own request and its tracking. Every verification is logged (time, method,
+//! result — never the file, never who asked) and rate-limited per address.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::page::{Page, render, render_form};
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json, Router};
+use desmigratif_core::letters::{
+    LetterStatus, indonesian_date, new_tracking_code, normalise_tracking_code,
+};
+use desmigratif_core::nik::Nik;
+use desmigratif_core::text::clean_spaces;
+use desmigratif_db::letters::{self, LetterRow};
+use sha2::{Digest, Sha256};
+
+/// What a verification found, as logged and as shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Valid,
+    Revoked,
+    Superseded,
+    /// Known code or file, but the letter was never issued (should not happen: codes are given
+    /// at issue).
+    NotIssued,
+    Unknown,
+}
+
+impl Verdict {
+    fn of(l: Option<&LetterRow>) -> Verdict {
+        match l.map(LetterRow::status) {
+            None => Verdict::Unknown,
+            Some(s) if s.is_valid_letter() => Verdict::Valid,
+            Some(LetterStatus::Revoked) => Verdict::Revoked,
+            Some(LetterStatus::Superseded) => Verdict::Superseded,
+            Some(_) => Verdict::NotIssued,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Revoked => "revoked",
+            Verdict::Superseded => "superseded",
+            Verdict::NotIssued => "not_issued",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// What the verification page shows of a letter: never the full NIK.
+pub struct Shown {
+    pub kind: String,
+    pub number: String,
+    pub date: String,
+    pub village: String,
+    pub place: String,
+    pub signer: String,
+    pub signer_title: String,
+    pub subject: String,
+    pub nik_masked: String,
+    pub reason: String,
+    pub key_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    page: Page,
+    verdict: &'static str,
+    letter: Option<Shown>,
+    by_upload: bool,
+}
+
+/// The facts of a letter from its signed payload: what the village signed is what is shown.
+async fn shown(state: &AppState, l: &LetterRow) -> Result<Option<Shown>, AppError> {
+    let Some(payload) = l.payload.as_deref() else {
+        return Ok(None);
+    };
+    let p: desmigratif_core::letters::Payload = serde_json::from_str(payload)
+        .map_err(|e| AppError::Internal(format!("payload surat rusak: {e}")))?;
+    let kind = letters::kind(&state.db, &l.kind)
+        .await?
+        .map(|k| k.title)
+        .unwrap_or_default();
+    Ok(Some(Shown {
+        kind,
+        number: p.number,
+        date: indonesian_date(p.issued_on),
+        place: super::dashboard::place_of(&p.village_code, &state.regions),
+        village: p.village_name,
+        signer: p.signer_name,
+        signer_title: p.signer_title,
+        subject: p.subject_name,
+        nik_masked: format!(
+            "{}{}",
+            "•".repeat(12),
+            &p.subject_nik[p.subject_nik.len().saturating_sub(4)..]
+        ),
+        reason: l.reason.clone(),
+        key_id: p.key_id,
+    }))
+}
+
+fn throttled(state: &AppState, ctx: &Ctx) -> Result<(), AppError> {
+    if state.public_throttle.blocked(&ctx.ip) {
+        return Err(AppError::TooManyRequests);
+    }
+    state.public_throttle.record(&ctx.ip);
+    Ok(())
+}
+
+/// Answers a lookup. A known and an unknown code take the same path: one indexed query, one log
+/// row, one page, so the answer time says nothing about which codes exist.
+async fn answer(
+    state: &AppState,
+    ctx: &Ctx,
+    method: &str,
+    found: Option<LetterRow>,
+) -> Result<Response, AppError> {
+    let verdict = Verdict::of(found.as_ref());
+    letters::log_verification(
+        &state.db,
+        method,
+        verdict.as_str(),
+        found.as_ref().map(|l| l.id),
+    )
+    .await?;
+    let letter = match &found {
+        Some(l) => shown(state, l).await?,
+        None => None,
+    };
+    let mut page = Page::new(ctx, "verify.title");
+    page.noindex = true;
+    let r = render(VerifyPage {
+        page,
+        verdict: verdict.as_str(),
+        letter,
+        by_upload: method == "upload",
+    })?;
+    Ok(r)
+}
+
+async fn by_code(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    throttled(&state, &ctx)?;
+    // Junk is looked up too (and found nowhere), so it answers like any unknown code.
+    let found = letters::by_code(&state.db, code.trim()).await?;
+    answer(&state, &ctx, "code", found).await
+}
+
+#[derive(Template)]
+#[template(path = "verify_form.html")]
+struct VerifyFormPage {
+    page: Page,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct CodeQuery {
+    kode: String,
+}
+
+/// The verification desk: type the code printed on the letter, or upload its PDF.
+async fn desk(
+    State(_state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CodeQuery>,
+) -> Result<Response, AppError> {
+    let code: String = q.kode.chars().filter(|c| !c.is_whitespace()).collect();
+    if !code.is_empty() {
+        let code: String = code.rsplit('/').next().unwrap_or("").to_owned();
+        return Ok(Redirect::to(&format!("/v/{}", crate::error::urlencode(&code))).into_response());
+    }
+    render(VerifyFormPage {
+        page: Page::new(&ctx, "verify.title"),
+        error: None,
+    })
+}
+
+/// An uploaded PDF is valid only if it is byte for byte a letter the village issued: its
+/// SHA-256 is looked up, the file itself is neither kept nor logged.
+async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    throttled(&state, &ctx)?;
+    let mut bytes = None;
+    while let Some(field) = multipart.next_field().await.map_err(|_| {
+        AppError::BadRequest("unggahan terputus atau terlalu besar (maksimal 10 MB)".into())
+    })? {
+        if field.name() == Some("berkas") {
+            bytes = Some(field.bytes().await.map_err(|_| {
+                AppError::BadRequest("unggahan terputus atau terlalu besar (maksimal 10 MB)".into())
+            })?);
+        }
+    }
+    let Some(data) = bytes.filter(|b| !b.is_empty()) else {
+        return render_form(
+            VerifyFormPage {
+                page: Page::new(&ctx, "verify.title"),
+                error: Some("pilih berkas PDF surat yang akan diperiksa".into()),
+            },
+            true,
+        );
+    };
+    let sha = hex::encode(Sha256::digest(&data));
+    let found = letters::by_pdf_sha256(&state.db, &sha).await?;
+    answer(&state, &ctx, "upload", found).await
+}
+
+#[derive(serde::Serialize)]
+struct PublishedKey {
+    key_id: String,
+    village_code: String,
+    village_name: String,
+    algorithm: &'static str,
+    /// The 32-byte Ed25519 public key, standard base64.
+    public_key: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+    retired_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(serde::Serialize)]
+struct PublishedKeys {
+    /// Where the signed payload format is described.
+    format: &'static str,
+    keys: Vec<PublishedKey>,
+}
+
+/// The villages' public keys, for anyone who checks a letter's signature offline.
+async fn public_keys(State(state): State<AppState>) -> Result<Json<PublishedKeys>, AppError> {
+    let names: std::collections::HashMap<String, String> =
+        desmigratif_db::villages::list(&state.db)
+            .await?
+            .into_iter()
+            .map(|v| (v.code, v.name))
+            .collect();
+    Ok(Json(PublishedKeys {
+        format: "docs/letters.md: canonical JSON payload signed with Ed25519",
+        keys: letters::public_keys(&state.db)
+            .await?
+            .into_iter()
+            .map(|k| PublishedKey {
+                village_name: names.get(&k.village_code).cloned().unwrap_or_default(),
+                key_id: k.key_id,
+                village_code: k.village_code,
+                algorithm: "Ed25519",
+                public_key: k.public_key,
+                created_at: k.created_at,
+                retired_at: k.retired_at,
+            })
+            .collect(),
+    }))
+}
+
+// --- a resident's own request ---
+
+#[derive(Template)]
+#[template(path = "letter_request.html")]
+struct RequestPage {
+    page: Page,
+    villages: Vec<(String, String)>,
+    kinds: Vec<(String, String)>,
+    form: PublicRequest,
+    errors: super::FieldErrors,
+    tracking_code: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+struct PublicRequest {
+    desa: String,
+    jenis: String,
+    nik: String,
+    telepon: String,
+    keperluan: String,
+}
+
+async fn request_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: PublicRequest,
+    errors: super::FieldErrors,
+    tracking_code: Option<String>,
+) -> Result<Response, AppError> {
+    let villages = desmigratif_db::villages::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|v| (v.code, v.name))
+        .collect();
+    let kinds = letters::kinds(&state.db)
+        .await?
+        .into_iter()
+        .filter(|k| k.active)
+        .map(|k| (k.code, k.title))
+        .collect();
+    let needs_correction = !errors.is_empty();
+    render_form(
+        RequestPage {
+            page: Page::new(ctx, "letters.request"),
+            villages,
+            kinds,
+            form,
+            errors,
+            tracking_code,
+        },
+        needs_correction,
+    )
+}
+
+async fn request_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    request_page(
+        &state,
+        &ctx,
+        PublicRequest::default(),
+        Default::default(),
+        None,
+    )
+    .await
+}
+
+/// A resident asks for a letter with their NIK and phone and gets a tracking code. The answer is
+/// the same whether the NIK is registered or not; the village matches it during review.
+async fn request_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PublicRequest>,
+) -> Result<Response, AppError> {
+    let mut errors = super::FieldErrors::default();
+    let village = desmigratif_db::villages::list(&state.db)
+        .await?
+        .into_iter()
+        .find(|v| v.code == f.desa);
+    if village.is_none() {
+        errors.add("desa", "pilih desa tempat Anda terdaftar");
+    }
+    let kind = letters::kind(&state.db, &f.jenis)
+        .await?
+        .filter(|k| k.active);
+    if kind.is_none() {
+        errors.add("jenis", "pilih jenis surat");
+    }
+    let nik = Nik::parse(&f.nik)
+        .map_err(|e| errors.add("nik", e.message))
+        .ok();
+    let phone: String = f
+        .telepon
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    if !(9..=16).contains(&phone.len()) {
+        errors.add("telepon", "nomor telepon 9–16 angka, mis. 0812 3456 7890");
+    }
+    let purpose = clean_spaces(&f.keperluan);
+    if purpose.chars().count() > 300 {
+        errors.add("keperluan", "keperluan paling banyak 300 karakter");
+    }
+    let (Some(village), Some(kind), Some(nik), true) = (village, kind, nik, errors.is_empty())
+    else {
+        return request_page(&state, &ctx, f, errors, None).await;
+    };
+    if state
+        .public_throttle
+        .blocked(&format!("request:{}", ctx.ip))
+    {
+        return Err(AppError::TooManyRequests);
+    }
+    state.public_throttle.record(&format!("request:{}", ctx.ip));
+    let tracking = new_tracking_code();
+    super::letters::create_public_request(
+        &state,
+        &village.code,
+        &kind,
+        &nik,
+        &phone,
+        &purpose,
+        &tracking,
+    )
+    .await?;
+    request_page(
+        &state,
+        &ctx,
+        PublicRequest::default(),
+        Default::default(),
+        Some(tracking),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "letter_track.html")]
+struct TrackPage {
+    page: Page,
+    code: String,
+    status: Option<&'static str>,
+    reason: String,
+    ready: bool,
+    searched: bool,
+}
+
+/// Status of a resident's request by its tracking code: the status only, no personal data.
+async fn track(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CodeQuery>,
+) -> Result<Response, AppError> {
+    let searched = !q.kode.trim().is_empty();
+    let mut status = None;
+    let mut reason = String::new();
+    let mut ready = false;
+    if searched {
+        throttled(&state, &ctx)?;
+        let found = match normalise_tracking_code(&q.kode) {
+            Some(code) => letters::by_tracking_code(&state.db, &code).await?,
+            None => None,
+        };
+        if let Some(l) = found {
+            let s = l.status();
+            status = Some(if ctx.lang == crate::Lang::En {
+                s.label_en()
+            } else {
+                s.label_id()
+            });
+            ready = s == LetterStatus::Issued;
+            if s == LetterStatus::Rejected {
+                reason = l.reason;
+            }
+        }
+    }
+    let mut page = Page::new(&ctx, "letters.track");
+    page.noindex = true;
+    render(TrackPage {
+        page,
+        code: q.kode,
+        status,
+        reason,
+        ready,
+        searched,
+    })
+}
+
+pub fn pages() -> Router<AppState> {
+    use axum::routing::get;
+    Router::new()
+        .route("/v/{code}", get(by_code))
+        .route(
+            "/verifikasi",
+            get(desk)
+                .post(upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::UPLOAD_LIMIT + 64 * 1024,
+                )),
+        )
+        .route("/.well-known/desmigratif-keys.json", get(public_keys))
+        .route("/surat/minta", get(request_form).post(request_submit))
+        .route("/surat/lacak", get(track))
+}
