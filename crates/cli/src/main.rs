@@ -158,6 +158,14 @@ struct ServeArgs {
     /// in their QR codes; without it, the address a request came to.
     #[arg(long, env = "DESMIGRATIF_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Public lookups (letter verification, tracking, resident requests) allowed per client
+    /// address per minute.
+    #[arg(
+        long,
+        env = "DESMIGRATIF_PUBLIC_LOOKUPS_PER_MINUTE",
+        default_value_t = 60
+    )]
+    public_lookups_per_minute: usize,
 }
 
 #[derive(Subcommand)]
@@ -541,6 +549,7 @@ async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<Strin
         secure_cookies: args.secure_cookies,
         trust_proxy: args.trust_proxy,
         public_url: args.public_url.clone(),
+        public_lookups_per_minute: args.public_lookups_per_minute,
         password_cost: Cost::Standard,
         demo_password,
     };

@@ -32,7 +32,7 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
         Role::OperatorDesa,
         KENANGA,
     ),
-    ("kades.kenanga", "Warsono", Role::KepalaDesa, KENANGA),
+    ("kades.kenanga", "Carsono", Role::KepalaDesa, KENANGA),
     ("pendamping.kenanga", "Nurhayati", Role::Pendamping, KENANGA),
     ("advokasi.kenanga", "Ahmad Fauzi", Role::CaseWorker, KENANGA),
     (
@@ -47,7 +47,7 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
         Role::OperatorDesa,
         KURIPAN,
     ),
-    ("kades.kuripan", "Slamet Riyadi", Role::KepalaDesa, KURIPAN),
+    ("kades.kuripan", "Sutrisno", Role::KepalaDesa, KURIPAN),
     (
         "pendamping.kuripan",
         "Endang Lestari",

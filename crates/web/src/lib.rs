@@ -41,6 +41,9 @@ pub struct WebConfig {
     /// The deployment's public address (`https://desa.example`), printed on letters and in their
     /// QR codes; without it the address the request came to is used.
     pub public_url: Option<String>,
+    /// Public lookups (letter verification, tracking, resident requests) allowed per client
+    /// address per minute.
+    pub public_lookups_per_minute: usize,
 }
 
 impl Default for WebConfig {
@@ -51,6 +54,7 @@ impl Default for WebConfig {
             password_cost: Cost::Standard,
             demo_password: None,
             public_url: None,
+            public_lookups_per_minute: 60,
         }
     }
 }
@@ -75,16 +79,16 @@ impl AppState {
             db,
             regions,
             keys: Arc::new(keys),
-            config: Arc::new(config),
             metrics: Arc::default(),
             login_throttle: Arc::new(throttle::Throttle::new(
                 10,
                 std::time::Duration::from_secs(300),
             )),
             public_throttle: Arc::new(throttle::Throttle::new(
-                60,
+                config.public_lookups_per_minute,
                 std::time::Duration::from_secs(60),
             )),
+            config: Arc::new(config),
         }
     }
 }

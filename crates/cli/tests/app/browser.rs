@@ -337,7 +337,7 @@ async fn journey(backend: Backend) {
         wait_for_path(c, "/app").await?;
         let html = c.source().await?;
         assert!(
-            html.contains("Dasbor") && html.contains("Warsono") && html.contains("Kenanga"),
+            html.contains("Dasbor") && html.contains("Carsono") && html.contains("Kenanga"),
             "dashboard: {html}"
         );
         b.shot("dashboard").await?;
@@ -384,4 +384,128 @@ async fn browser_journey_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_journey_postgres() {
     journey(Backend::Postgres).await;
+}
+
+/// A letter: the operator requests and sends it for signature → the village head approves and
+/// signs → the PDF downloads → its QR address says "valid".
+async fn letter_journey(backend: Backend) {
+    let b = Browser::start(backend).await;
+    let c = &b.client;
+    let mut pdf = Vec::new();
+    let result: Result<(), fantoccini::error::CmdError> = async {
+        b.login("operator.kenanga").await?;
+        c.goto(&format!("{}/app/surat", b.base)).await?;
+        c.find(Locator::LinkText("Surat Keterangan Status Perkawinan"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("nik"))
+            .await?
+            .send_keys("3212164507980001")
+            .await?;
+        c.find(Locator::Id("f_marital_status"))
+            .await?
+            .send_keys("Kawin")
+            .await?;
+        c.find(Locator::Id("f_purpose"))
+            .await?
+            .send_keys("Persyaratan kerja ke Taiwan")
+            .await?;
+        c.find(Locator::Css("form.form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Css("input[name=to][value=in_review] ~ button"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Css(
+                "input[name=to][value=awaiting_signature] ~ button",
+            ))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Css("input[name=to][value=in_review] ~ button"))
+            .await?;
+        let letter = c.current_url().await?;
+        b.shot("letter-requested").await?;
+        c.find(Locator::Css("form[action='/keluar'] button"))
+            .await?
+            .click()
+            .await?;
+        wait_for_path(c, "/").await?;
+
+        b.login("kades.kenanga").await?;
+        c.goto(letter.as_str()).await?;
+        c.find(Locator::Css("form[action$='/tandatangan'] button"))
+            .await?
+            .click()
+            .await?;
+        let download = c
+            .wait()
+            .for_element(Locator::Css("a[href$='/pdf']"))
+            .await?;
+        let href = download.attr("href").await?.expect("a download link");
+        let html = c.source().await?;
+        assert!(html.contains("474.2/001/2004/"), "numbered: {html}");
+        b.shot("letter-issued").await?;
+        // The download, with the browser's own session.
+        let session = c.get_named_cookie("dm_session").await?;
+        let request = axum::http::Request::get(href)
+            .header(axum::http::header::HOST, "localhost")
+            .header(
+                axum::http::header::COOKIE,
+                format!("dm_session={}", session.value()),
+            )
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = tower::ServiceExt::oneshot(b.app.router.clone(), request)
+            .await
+            .unwrap();
+        assert_eq!(response.status(), axum::http::StatusCode::OK);
+        pdf = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        // What the QR code holds, opened as a phone would.
+        let verify = c
+            .find(Locator::Css("a[href*='/v/']"))
+            .await?
+            .attr("href")
+            .await?
+            .expect("verification address");
+        let path = verify
+            .split_once("/v/")
+            .map(|(_, code)| format!("/v/{code}"))
+            .unwrap();
+        c.goto(&format!("{}{path}", b.base)).await?;
+        let html = c.source().await?;
+        assert!(
+            html.contains("SAH")
+                && html.contains("Siti Aminah")
+                && !html.contains("3212164507980001"),
+            "{html}"
+        );
+        b.shot("letter-verified").await?;
+        Ok(())
+    }
+    .await;
+    b.finish(result).await;
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = desmigratif_pdf::text(&pdf).unwrap();
+    assert!(text.contains("Siti Aminah") && text.contains("3212164507980001"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn letter_journey_sqlite() {
+    letter_journey(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn letter_journey_postgres() {
+    letter_journey(Backend::Postgres).await;
 }
