@@ -110,16 +110,7 @@ async fn list_page(
     let scope = staff.principal().scope.as_stored().to_owned();
     let (rows, total) =
         registry::list_households(&state.db, &scope, (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
-    let villages = desmigratif_db::villages::list_within(&state.db, &staff.principal().scope)
-        .await?
-        .into_iter()
-        .filter(|v| {
-            v.code
-                .parse()
-                .is_ok_and(|c| authorize(staff.principal(), WRITE, Some(&Scope::Region(c))).is_ok())
-        })
-        .map(|v| (v.code, v.name))
-        .collect();
+    let villages = super::persons::villages_where(state, staff, WRITE).await?;
     let needs_correction = !errors.is_empty();
     render_form(
         HouseholdsPage {

@@ -695,16 +695,7 @@ async fn form_page(
     errors: FieldErrors,
     supersedes: String,
 ) -> Result<Response, AppError> {
-    let villages = desmigratif_db::villages::list_within(&state.db, &staff.principal().scope)
-        .await?
-        .into_iter()
-        .filter(|v| {
-            v.code
-                .parse()
-                .is_ok_and(|c| authorize(staff.principal(), WRITE, Some(&Scope::Region(c))).is_ok())
-        })
-        .map(|v| (v.code, v.name))
-        .collect();
+    let villages = super::persons::villages_where(state, staff, WRITE).await?;
     let needs_correction = !errors.is_empty();
     render_form(
         LetterFormPage {

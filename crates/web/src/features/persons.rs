@@ -58,13 +58,22 @@ pub(crate) async fn writable_villages(
     state: &AppState,
     staff: &Staff,
 ) -> Result<Vec<(String, String)>, AppError> {
+    villages_where(state, staff, WRITE).await
+}
+
+/// The villages served here (code, name) in which the caller may do `action`.
+pub(crate) async fn villages_where(
+    state: &AppState,
+    staff: &Staff,
+    action: Action,
+) -> Result<Vec<(String, String)>, AppError> {
     Ok(
         desmigratif_db::villages::list_within(&state.db, &staff.principal().scope)
             .await?
             .into_iter()
             .filter(|v| {
                 v.code.parse().is_ok_and(|c| {
-                    authorize(staff.principal(), WRITE, Some(&Scope::Region(c))).is_ok()
+                    authorize(staff.principal(), action, Some(&Scope::Region(c))).is_ok()
                 })
             })
             .map(|v| (v.code, v.name))
