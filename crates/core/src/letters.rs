@@ -197,21 +197,6 @@ pub fn check_step(from: LetterStatus, to: LetterStatus) -> Result<(), Invalid> {
     Err(Invalid::new("status", message))
 }
 
-const MONTHS: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
-
 /// Village letter numbers carry the month in Roman numerals, as village offices write them.
 const ROMAN_MONTHS: [&str; 12] = [
     "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
@@ -219,7 +204,12 @@ const ROMAN_MONTHS: [&str; 12] = [
 
 /// A date as printed on a letter: "27 November 2026" (Indonesian month names, no leading zero).
 pub fn indonesian_date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    format!(
+        "{} {} {}",
+        d.day(),
+        crate::nik::MONTHS[d.month0() as usize],
+        d.year()
+    )
 }
 
 /// Village letter number:

@@ -74,7 +74,8 @@ const WOMAN_DAY_OFFSET: u32 = 40;
 /// The minimum age of a migrant worker (UU 18/2017 Pasal 5 huruf a).
 const MINIMUM_AGE: u32 = 18;
 
-const MONTHS: [&str; 12] = [
+/// Indonesian month names (for messages here and dates on letters).
+pub(crate) const MONTHS: [&str; 12] = [
     "Januari",
     "Februari",
     "Maret",
