@@ -123,6 +123,14 @@ enum Command {
         #[arg(long, default_value = "dry-run")]
         mode: String,
     },
+    /// Import licensed placement companies (P3MI) from an .xlsx or .csv file of the official list:
+    /// new licence numbers are added, known ones updated, status changes kept in their history.
+    Agencies {
+        file: PathBuf,
+        /// dry-run (check only), all-or-nothing, or valid-only.
+        #[arg(long, default_value = "dry-run")]
+        mode: String,
+    },
 }
 
 #[derive(Args, Clone)]
@@ -166,6 +174,9 @@ struct ServeArgs {
         default_value_t = 60
     )]
     public_lookups_per_minute: usize,
+    /// Public reports (/lapor) accepted per client address per hour.
+    #[arg(long, env = "DESMIGRATIF_PUBLIC_REPORTS_PER_HOUR", default_value_t = 5)]
+    public_reports_per_hour: usize,
 }
 
 #[derive(Subcommand)]
@@ -261,7 +272,7 @@ async fn open(g: &Global, create_explicit: bool) -> Result<Db> {
     })
     .await?;
     db.migrate().await?;
-    desmigratif_web::seed_letter_kinds(&db).await?;
+    desmigratif_web::seed(&db).await?;
     Ok(db)
 }
 
@@ -412,6 +423,7 @@ async fn run(cli: Cli) -> Result<()> {
             village,
             mode,
         } => import(&g, &file, &village, &mode).await,
+        Command::Agencies { file, mode } => import_agencies(&g, &file, &mode).await,
         Command::Audit(AuditCommand::Verify) => {
             let db = open(&g, false).await?;
             match desmigratif_db::audit::verify(&db).await? {
@@ -550,6 +562,7 @@ async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<Strin
         trust_proxy: args.trust_proxy,
         public_url: args.public_url.clone(),
         public_lookups_per_minute: args.public_lookups_per_minute,
+        public_reports_per_hour: args.public_reports_per_hour,
         password_cost: Cost::Standard,
         demo_password,
     };
@@ -724,6 +737,46 @@ async fn import(g: &Global, file: &Path, village: &str, mode: &str) -> Result<()
             "{} baris bermasalah; tidak ada yang disimpan",
             report.invalid
         );
+    }
+    Ok(())
+}
+
+/// `desmigratif agencies FILE`: the checks and modes of the agency import page; fails when the
+/// file has errors and nothing was written.
+async fn import_agencies(g: &Global, file: &Path, mode: &str) -> Result<()> {
+    use desmigratif_db::transfer::{self, Mode};
+    let mode = Mode::parse(mode).with_context(|| {
+        format!("--mode «{mode}» tidak dikenal; pilih dry-run, all-or-nothing atau valid-only")
+    })?;
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("berkas {} tidak dapat dibaca", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let sheet = desmigratif_docs::read(&bytes, &name)?;
+    let table = transfer::Table {
+        headers: sheet.headers,
+        rows: sheet.rows,
+        unreadable: sheet
+            .problems
+            .into_iter()
+            .map(|p| (p.row, p.column, p.message))
+            .collect(),
+    };
+    let db = open(g, false).await?;
+    let r = desmigratif_db::agencies::import(&db, &cli_actor(), &table, mode).await?;
+    db.close().await;
+    println!("berkas {name}, cara: {}", r.mode.code());
+    println!(
+        "baris data: {}, benar: {}, bermasalah: {}; ditambahkan: {}, diperbarui: {}, tidak berubah: {}",
+        r.rows, r.valid, r.invalid, r.created, r.updated, r.unchanged
+    );
+    for p in &r.problems {
+        println!("  baris {} kolom {}: {}", p.row, p.column, p.message);
+    }
+    if r.invalid > 0 && !r.wrote() {
+        bail!("{} baris bermasalah; tidak ada yang disimpan", r.invalid);
     }
     Ok(())
 }

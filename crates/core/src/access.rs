@@ -89,6 +89,12 @@ pub enum Action {
     SignLetters,
     /// Change the deployment's letter kinds and their templates.
     EditLetterKinds,
+    /// Publish and withdraw job orders: district and national labour offices, which receive
+    /// job demand (UU 18/2017 Pasal 42 gives villages only the passing on of it).
+    PublishJobs,
+    /// Take up reports from the public: the case workers of a village and the offices above it,
+    /// since a report may name only a kabupaten.
+    HandleReports,
 }
 
 impl Role {
@@ -133,6 +139,11 @@ impl Role {
             Action::EditReference => self == Role::Pusat,
             Action::SignLetters => self == Role::KepalaDesa,
             Action::EditLetterKinds => self == Role::Admin,
+            Action::PublishJobs => matches!(self, Role::Pusat | Role::Provinsi | Role::Kabupaten),
+            Action::HandleReports => matches!(
+                self,
+                Role::CaseWorker | Role::Kecamatan | Role::Kabupaten | Role::Provinsi | Role::Pusat
+            ),
         }
     }
 
@@ -253,6 +264,7 @@ pub fn authorize(p: &Principal, action: Action, place: Option<&Scope>) -> Result
     let compartment = match action {
         Action::Read(c) | Action::Write(c) => Some(c),
         Action::SignLetters | Action::EditLetterKinds => Some(Compartment::Letters),
+        Action::HandleReports => Some(Compartment::Cases),
         _ => None,
     };
     if let Some(c) = compartment.filter(|c| !p.compartments.contains(*c)) {

@@ -34,6 +34,14 @@ pub const TABLES: &[&str] = &[
     "letter_events",
     "letter_counters",
     "verifications",
+    "agencies",
+    "agency_status_history",
+    "fee_rules",
+    "fee_rule_versions",
+    "job_orders",
+    "country_guides",
+    "scam_alerts",
+    "public_reports",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];

@@ -136,7 +136,86 @@ pub async fn load(db: &Db, regions: &RegionTree, keys: &Keys, cost: Cost) -> Res
     }
     tx.commit().await?;
     load_people(db, regions, keys).await?;
+    load_portal(db, keys).await?;
     Ok(true)
+}
+
+/// Fictional placement companies in every licence state, job orders from the Indramayu labour
+/// office, and one report waiting in Kenanga's queue. No name here belongs to a real company.
+async fn load_portal(db: &Db, keys: &Keys) -> Result<()> {
+    use desmigratif_core::agencies::RawAgency;
+    let actor = Actor::system("demo");
+    let today = (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    // (name, licence number, valid until (days from today), status, branches)
+    let agencies: [(&str, &str, i64, &str, &str); 10] = [
+        ("PT Cahaya Lintas Samudra", "KEP.1021/DEMO/2026", 240, "aktif", "Indramayu: Jl. Contoh Raya No. 7 (fiktif)"),
+        ("PT Mitra Sejahtera Andalan Nusantara", "KEP.1022/DEMO/2026", 310, "aktif", "Wonosobo: Jl. Contoh Kidul No. 2 (fiktif)"),
+        ("PT Kenari Bina Karya", "KEP.1023/DEMO/2026", 120, "aktif", ""),
+        ("PT Duta Rantau Mandiri", "KEP.1024/DEMO/2026", 200, "aktif", "Cirebon: Jl. Contoh Lor No. 5 (fiktif)"),
+        ("PT Graha Mulia Pekerja", "KEP.1025/DEMO/2026", 90, "aktif", ""),
+        ("PT Arunika Global Karya", "KEP.1026/DEMO/2026", 330, "aktif", ""),
+        ("PT Permata Laut Indah", "KEP.1027/DEMO/2026", 45, "aktif", ""),
+        ("PT Bintang Selatan Penempatan", "KEP.1028/DEMO/2025", 150, "dibekukan", ""),
+        ("PT Sinar Harapan Rantau", "KEP.1029/DEMO/2025", 60, "dicabut", ""),
+        ("PT Tirta Kencana Abadi", "KEP.1030/DEMO/2025", -30, "aktif", ""),
+    ];
+    let mut tx = db.begin().await?;
+    let mut ids = Vec::new();
+    for (name, licence, until, status, branches) in agencies {
+        let input = RawAgency {
+            name: name.into(),
+            licence_number: licence.into(),
+            address: "Jl. Contoh No. 1, Jakarta Timur (data contoh fiktif)".into(),
+            valid_from: day(until - 365),
+            valid_until: day(until),
+            status: status.into(),
+            branches: branches.into(),
+        }
+        .check()
+        .map_err(|e| DbError::Setup(format!("{e:?}")))?;
+        let saved = crate::agencies::save(&mut tx, &actor, &input, crate::agencies::Via::Import, "data demo", None).await?;
+        ids.push(saved.id());
+    }
+    // (agency index, title, destination, occupation, employer, wage, cost rupiah, cost foreign, quota, deadline in days)
+    let jobs: [(usize, &str, &str, &str, &str, i64, i64, i64, i32, i64); 4] = [
+        (0, "Perawat lansia (live-in) di Taichung", "TW", "pengasuh_lansia", "Keluarga di Taichung (fiktif)", 20_000, 9_622_000, 20_000, 12, 30),
+        (1, "Penata laksana rumah tangga di Hong Kong", "HK", "pengurus_rumah_tangga", "", 5_100, 0, 0, 8, 21),
+        (3, "Pekerja kebun sawit di Sabah", "MY", "petugas_ladang", "Perkebunan di Sabah (fiktif)", 1_700, 0, 0, 25, 45),
+        (2, "Operator pabrik elektronik di Taoyuan", "TW", "operator_pabrik", "Pabrik di Taoyuan (fiktif)", 28_590, 0, 0, 15, 14),
+    ];
+    let publisher = Actor::system("kab.indramayu");
+    for (agency, title, destination, occupation, employer, wage, cost_idr, cost_foreign, quota, deadline) in jobs {
+        let input = desmigratif_core::jobs::JobInput {
+            agency_id: ids[agency],
+            title: title.into(),
+            destination: destination.into(),
+            occupation: occupation.into(),
+            employer: employer.into(),
+            wage,
+            wage_currency: desmigratif_core::fees::currency_of(destination)
+                .map(|c| c.code.to_owned())
+                .unwrap_or_default(),
+            cost_idr,
+            cost_foreign,
+            quota,
+            deadline: today + chrono::Duration::days(deadline),
+            requirements: "Usia 21–40 tahun, sehat, lulus SMP; bimbingan di desa sebelum mendaftar.".into(),
+        };
+        crate::jobs::create(&mut tx, &publisher, "32.12", &input).await?;
+    }
+    let report = desmigratif_core::reports::RawReport {
+        category: "calo".into(),
+        country: "TW".into(),
+        details: "Ada orang yang mengaku sponsor menawarkan kerja pabrik di Taiwan dengan biaya Rp45 juta, katanya bisa berangkat dalam sebulan tanpa lewat Disnaker.".into(),
+        accused: "Seorang sponsor dari luar desa (data contoh fiktif)".into(),
+        when_where: "Minggu lalu, di warung dekat balai desa".into(),
+        contact: String::new(),
+    }
+    .check(KENANGA)
+    .map_err(|e| DbError::Setup(format!("{e:?}")))?;
+    crate::reports::create(&mut tx, &Actor::system("demo"), keys, &report, &desmigratif_core::letters::new_tracking_code()).await?;
+    tx.commit().await
 }
 
 /// A few fictional villagers at different points of a migration, so every list and the

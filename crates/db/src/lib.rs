@@ -3,14 +3,19 @@
 //! the same body against the concrete driver of each backend, so each arm is type-checked against
 //! its real driver (no `Any` driver: it cannot read SQLite booleans or PostgreSQL dates).
 
+pub mod agencies;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
 pub mod connect;
 pub mod demo;
+pub mod fees;
+pub mod guides;
+pub mod jobs;
 pub mod letters;
 pub mod names;
 pub mod registry;
+pub mod reports;
 pub mod schema;
 pub mod sessions;
 pub mod settings;

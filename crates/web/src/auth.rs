@@ -239,7 +239,13 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
     match guard(&state, request).await {
         Ok((request, new_csrf_cookie)) => {
             let mut response = next.run(request).await;
-            if let Some(token) = new_csrf_cookie {
+            // A page shared caches may keep must not carry anyone's cookie; such pages have no
+            // form that posts, so they need no CSRF token.
+            let shareable = response
+                .headers()
+                .get(header::CACHE_CONTROL)
+                .is_some_and(|v| v.as_bytes().starts_with(b"public"));
+            if let Some(token) = new_csrf_cookie.filter(|_| !shareable) {
                 response.headers_mut().append(
                     header::SET_COOKIE,
                     set_cookie(&state, CSRF_COOKIE, &token, None),

@@ -13,7 +13,7 @@ mod throttle;
 
 pub use auth::SESSION_COOKIE;
 pub use error::AppError;
-pub use features::letters::seed as seed_letter_kinds;
+pub use features::seed;
 pub use i18n::Lang;
 
 use axum::Router;
@@ -44,6 +44,8 @@ pub struct WebConfig {
     /// Public lookups (letter verification, tracking, resident requests) allowed per client
     /// address per minute.
     pub public_lookups_per_minute: usize,
+    /// Public reports (`/lapor`) accepted per client address per hour.
+    pub public_reports_per_hour: usize,
 }
 
 impl Default for WebConfig {
@@ -55,6 +57,7 @@ impl Default for WebConfig {
             demo_password: None,
             public_url: None,
             public_lookups_per_minute: 60,
+            public_reports_per_hour: 5,
         }
     }
 }
@@ -71,6 +74,10 @@ pub struct AppState {
     login_throttle: Arc<throttle::Throttle>,
     /// Public lookups per address: letter verification, tracking, resident requests.
     public_throttle: Arc<throttle::Throttle>,
+    /// Public reports per address: a handful an hour is plenty for a person, and bounds a flood.
+    report_throttle: Arc<throttle::Throttle>,
+    /// This server's agency search index.
+    agency_cache: Arc<features::agencies::Cache>,
 }
 
 impl AppState {
@@ -88,6 +95,11 @@ impl AppState {
                 config.public_lookups_per_minute,
                 std::time::Duration::from_secs(60),
             )),
+            report_throttle: Arc::new(throttle::Throttle::new(
+                config.public_reports_per_hour,
+                std::time::Duration::from_secs(3600),
+            )),
+            agency_cache: Arc::default(),
             config: Arc::new(config),
         }
     }

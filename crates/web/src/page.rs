@@ -60,6 +60,15 @@ impl Page {
                 item("/app/surat", "nav.letters");
                 item("/app/desa", "nav.villages");
             }
+            if can(Action::HandleReports) {
+                item("/app/laporan", "nav.reports");
+            }
+            if can(Action::PublishJobs) {
+                item("/app/lowongan", "nav.jobs");
+            }
+            if can(Action::EditReference) {
+                item("/app/informasi", "nav.public_info");
+            }
             if can(Action::ManageUsers) {
                 item("/app/pengguna", "nav.users");
             }
@@ -137,6 +146,28 @@ pub fn render(template: impl Template) -> Result<Response, AppError> {
     )
         .into_response())
 }
+
+/// Renders a page of public information (agencies, fees, jobs, country guides) that shared caches
+/// and phones may keep for a few minutes: the same for every visitor in a language, so the page
+/// is public only to visitors without a login (whose header shows their name).
+pub fn render_public(template: impl Template, ctx: &Ctx) -> Result<Response, AppError> {
+    let cache = if ctx.auth.is_some() {
+        "private, no-store"
+    } else {
+        PUBLIC_CACHE
+    };
+    Ok((
+        [
+            (header::CACHE_CONTROL, cache),
+            (header::VARY, "Cookie"),
+        ],
+        Html(template.render()?),
+    )
+        .into_response())
+}
+
+/// How long public information may be reused without asking again.
+pub const PUBLIC_CACHE: &str = "public, max-age=300";
 
 /// Renders a form page; 422 when it is shown again because something must be corrected, so
 /// API-like clients and tests can tell a re-shown form from a fresh one.

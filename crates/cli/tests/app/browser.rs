@@ -509,3 +509,72 @@ async fn letter_journey_sqlite() {
 async fn letter_journey_postgres() {
     letter_journey(Backend::Postgres).await;
 }
+
+/// At 360 px without logging in: check an agency (look-alike warning, then the real one's
+/// status) → check a fee (verdict) → send a report → get a tracking code → track it.
+async fn portal_journey(backend: Backend) {
+    let b = Browser::start(backend).await;
+    let c = &b.client;
+    let result: Result<(), fantoccini::error::CmdError> = async {
+        c.goto(&format!("{}/", b.base)).await?;
+        c.find(Locator::Css("a[href='/agensi']")).await?.click().await?;
+        wait_for_path(c, "/agensi").await?;
+        c.find(Locator::Id("q")).await?.send_keys("PT Cahaya Lintas Samudera").await?;
+        c.find(Locator::Css("form.search button[type=submit]")).await?.click().await?;
+        let warning = c.wait().for_element(Locator::Id("mirip")).await?;
+        assert!(warning.text().await?.contains("PT Cahaya Lintas Samudra"));
+        b.shot("portal-agency-lookalike").await?;
+        c.find(Locator::LinkText("PT Cahaya Lintas Samudra")).await?.click().await?;
+        let status = c.wait().for_element(Locator::Css("p[role=status]")).await?;
+        assert!(status.text().await?.contains("BERIZIN"));
+        b.shot("portal-agency").await?;
+
+        c.goto(&format!("{}/biaya", b.base)).await?;
+        c.find(Locator::Css("#negara option[value=TW]")).await?.click().await?;
+        c.find(Locator::Css("#jabatan option[value=pengasuh_lansia]")).await?.click().await?;
+        c.find(Locator::Id("biaya_rupiah")).await?.send_keys("15.000.000").await?;
+        c.find(Locator::Id("biaya_asing")).await?.send_keys("20000").await?;
+        c.find(Locator::Css("form.form button[type=submit]")).await?.click().await?;
+        let verdict = c.wait().for_element(Locator::Id("putusan")).await?;
+        let text = verdict.text().await?;
+        assert!(text.contains("MELEBIHI") && text.contains("Rp5.378.000"), "{text}");
+        b.shot("portal-fee").await?;
+
+        c.goto(&format!("{}/lapor", b.base)).await?;
+        c.find(Locator::Css("input[name=kategori][value=penipuan]")).await?.click().await?;
+        c.find(Locator::Css("#wilayah option[value='32.12.16.2004']")).await?.click().await?;
+        c.find(Locator::Id("isi")).await?
+            .send_keys("Ada pesan WhatsApp menawarkan bantuan Rp150 juta atas nama KP2MI, diminta transfer biaya admin.")
+            .await?;
+        // A person takes more than a few seconds to write a report; a bot does not.
+        tokio::time::sleep(Duration::from_millis(3200)).await;
+        c.find(Locator::Css("form.form button[type=submit]")).await?.click().await?;
+        let code = c.wait().for_element(Locator::Id("kode")).await?.text().await?;
+        assert_eq!(code.len(), 14, "{code}");
+        b.shot("portal-report").await?;
+        c.find(Locator::Css("#terkirim a")).await?.click().await?;
+        let status = c.wait().for_element(Locator::Css("p[role=status]")).await?;
+        assert!(status.text().await?.contains("Diterima"));
+        // Nothing is wider than the phone.
+        let wide: bool = c
+            .execute("return document.documentElement.scrollWidth > window.innerWidth", vec![])
+            .await?
+            .as_bool()
+            .unwrap_or(true);
+        assert!(!wide, "the page scrolls sideways at 360 px");
+        Ok(())
+    }
+    .await;
+    let app = b.finish(result).await;
+    assert_eq!(app.rows("public_reports").await, 2, "the demo report and this one");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn portal_journey_sqlite() {
+    portal_journey(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn portal_journey_postgres() {
+    portal_journey(Backend::Postgres).await;
+}

@@ -8,5 +8,6 @@ mod browser;
 mod cli;
 mod foundation;
 mod letters;
+mod portal;
 mod registry;
 mod transfer;

@@ -102,7 +102,7 @@ impl TestApp {
         desmigratif_db::demo::load(&db, &REGIONS, &KEYS, Cost::TestOnly)
             .await
             .unwrap();
-        desmigratif_web::seed_letter_kinds(&db).await.unwrap();
+        desmigratif_web::seed(&db).await.unwrap();
         let config = WebConfig {
             password_cost: Cost::TestOnly,
             ..WebConfig::default()
@@ -239,6 +239,13 @@ impl TestApp {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let re = regex_lite::Regex::new(r#"class="secret">([A-Za-z0-9_-]{43})<"#).unwrap();
         re.captures(&r.body).expect("token shown once")[1].to_owned()
+    }
+
+    /// Rows in a table, to prove that a refused request stored nothing.
+    pub async fn rows(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        desmigratif_db::on_pool!(&self.db, p => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone())).fetch_one(p).await)
+            .unwrap()
     }
 
     pub async fn audit_count(&self, action: &str, outcome: desmigratif_db::audit::Outcome) -> i64 {

@@ -23,7 +23,12 @@ struct HomePage {
     page: Page,
     programme: String,
     villages: Vec<VillageCard>,
+    alerts: Vec<super::guides::AlertView>,
+    flags: Vec<String>,
 }
+
+/// How many of the newest scam alerts the home page shows.
+const HOME_ALERTS: usize = 3;
 
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let programme = settings::get(&state.db, settings::PROGRAMME_LABEL)
@@ -38,9 +43,17 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
             code: v.code,
         })
         .collect();
+    let alerts = desmigratif_db::guides::alerts(&state.db, true)
+        .await?
+        .into_iter()
+        .take(HOME_ALERTS)
+        .map(|a| super::guides::alert_view(a, ctx.lang))
+        .collect();
     render(HomePage {
         programme,
         villages,
+        alerts,
+        flags: super::guides::flags(ctx.lang),
         page: Page::new(&ctx, "home.title"),
     })
 }

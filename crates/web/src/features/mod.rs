@@ -2,15 +2,20 @@
 //! feature in one place in every layer (`core::X`, `db::X`, `web::features::X`).
 
 mod account;
+pub mod agencies;
 mod audit_log;
 mod dashboard;
 mod episodes;
+mod fees;
+mod guides;
 mod home;
 mod households;
+mod jobs;
 pub mod letters;
 mod monitoring;
 mod persons;
 mod regions;
+mod reports;
 mod requirements;
 mod session;
 mod system;
@@ -41,6 +46,11 @@ pub fn page_router() -> Router<AppState> {
         .merge(requirements::pages())
         .merge(letters::pages())
         .merge(verify::pages())
+        .merge(agencies::pages())
+        .merge(fees::pages())
+        .merge(jobs::pages())
+        .merge(guides::pages())
+        .merge(reports::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
@@ -80,6 +90,18 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(episodes::api())
         .merge(households::api())
         .merge(letters::api())
+        .merge(agencies::api())
+        .merge(fees::api())
+        .merge(jobs::api())
+        .merge(reports::api())
+}
+
+/// Reference data a deployment starts with and then keeps as its own: letter kinds, fee rules,
+/// country guides and scam alerts. Adds only what is missing; never overwrites staff's edits.
+pub async fn seed(db: &desmigratif_db::Db) -> Result<(), desmigratif_db::DbError> {
+    letters::seed(db).await?;
+    desmigratif_db::fees::seed(db, &desmigratif_core::fees::seed_rules()).await?;
+    desmigratif_db::guides::seed(db).await
 }
 
 /// A list of problems with a form, shown beside the fields they concern.

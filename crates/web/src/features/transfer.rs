@@ -28,7 +28,7 @@ const WRITE: Action = Action::Write(Compartment::Registry);
 const SHOWN: usize = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(super) enum Format {
     Csv,
     Xlsx,
 }
@@ -50,7 +50,7 @@ impl Format {
 }
 
 /// A file to download; never cached (it holds personal data).
-fn download(format: Format, stem: &str, bytes: Vec<u8>) -> Response {
+pub(super) fn download(format: Format, stem: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
@@ -65,7 +65,7 @@ fn download(format: Format, stem: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-fn sheet_file(
+pub(super) fn sheet_file(
     format: Format,
     sheet: &str,
     headers: &[&str],
@@ -203,16 +203,42 @@ async fn show(State(state): State<AppState>, staff: Staff) -> Result<Response, A
 
 /// What the upload form sends.
 #[derive(Default)]
-struct Upload {
-    village: String,
-    mode: String,
-    file_name: String,
-    bytes: Vec<u8>,
+pub(super) struct Upload {
+    pub village: String,
+    pub mode: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The uploaded spreadsheet as an import table, or the message that says why it cannot be read.
+pub(super) fn table_of(u: &Upload) -> Result<Table, String> {
+    if u.bytes.is_empty() {
+        return Err("pilih berkas .xlsx atau .csv yang akan diimpor".into());
+    }
+    let sheet = desmigratif_docs::read(&u.bytes, &u.file_name).map_err(|e| e.to_string())?;
+    Ok(Table {
+        headers: sheet.headers,
+        rows: sheet.rows,
+        unreadable: sheet
+            .problems
+            .into_iter()
+            .map(|p| (p.row, p.column, p.message))
+            .collect(),
+    })
+}
+
+/// The file's own name, without the folders some browsers send.
+pub(super) fn file_stem(u: &Upload) -> String {
+    u.file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 const CUT_OFF: &str = "unggahan terputus atau terlalu besar (maksimal 10 MB); untuk berkas besar pakai perintah «desmigratif import»";
 
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
+pub(super) async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
     let mut u = Upload::default();
     while let Some(field) = multipart
         .next_field()
@@ -287,21 +313,9 @@ async fn import(
     else {
         return again(format!("desa {code} tidak dilayani deployment ini"));
     };
-    if u.bytes.is_empty() {
-        return again("pilih berkas .xlsx atau .csv yang akan diimpor".into());
-    }
-    let sheet = match desmigratif_docs::read(&u.bytes, &u.file_name) {
-        Ok(s) => s,
-        Err(e) => return again(e.to_string()),
-    };
-    let table = Table {
-        headers: sheet.headers,
-        rows: sheet.rows,
-        unreadable: sheet
-            .problems
-            .into_iter()
-            .map(|p| (p.row, p.column, p.message))
-            .collect(),
+    let table = match table_of(&u) {
+        Ok(t) => t,
+        Err(e) => return again(e),
     };
     let target = transfer::Target {
         village: &code,
@@ -311,13 +325,7 @@ async fn import(
         today: today(),
     };
     let report = transfer::import(&state.db, &target, &table, mode, &|_, _, _| {}).await?;
-    let file = u
-        .file_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let view = ReportView::new(file, village_name, report);
+    let view = ReportView::new(file_stem(&u), village_name, report);
     transfer_page(
         &staff,
         villages.clone(),
