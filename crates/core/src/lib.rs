@@ -5,6 +5,7 @@ pub mod access;
 pub mod audit;
 pub mod catalog;
 pub mod crypto;
+pub mod fees;
 pub mod id;
 pub mod jobs;
 pub mod letters;
