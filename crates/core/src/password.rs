@@ -45,10 +45,7 @@ pub fn verify(password: &str, stored: &str) -> bool {
 pub fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| {
-        hash(
-            &crate::id::Secret::generate().expose().to_owned(),
-            Cost::Standard,
-        )
+        hash(crate::id::Secret::generate().expose(), Cost::Standard)
     })
 }
 

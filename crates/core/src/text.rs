@@ -55,32 +55,9 @@ pub fn clean_spaces(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// An amount with dots between thousands, as Indonesians write money: 9622000 → "9.622.000".
-pub fn group_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_are_grouped_with_dots() {
-        for (n, s) in [(0, "0"), (999, "999"), (1000, "1.000"), (9_622_000, "9.622.000"), (-1_500, "-1.500"), (i64::MIN, "-9.223.372.036.854.775.808")] {
-            assert_eq!(group_thousands(n), s);
-        }
-    }
 
     #[test]
     fn name_keys_ignore_case_spaces_accents_and_punctuation() {

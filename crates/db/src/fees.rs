@@ -23,6 +23,7 @@ struct Row {
     code: String,
     title: String,
     destination: String,
+    excluded_destinations: String,
     occupations: String,
     fee_kind: String,
     limit_kind: String,
@@ -42,7 +43,7 @@ struct Row {
     updated_by: String,
 }
 
-const COLUMNS: &str = "code, title, destination, occupations, fee_kind, limit_kind, max_idr, max_foreign, currency, basis_points, \
+const COLUMNS: &str = "code, title, destination, excluded_destinations, occupations, fee_kind, limit_kind, max_idr, max_foreign, currency, basis_points, \
      year_caps, regulation, source, effective_from, effective_until, to_verify, note, active, updated_at, updated_by";
 
 /// The limit in the columns that hold it: kind, rupiah cap, foreign cap, currency, basis points,
@@ -93,6 +94,15 @@ fn limit_columns(limit: &Limit) -> LimitColumns {
     }
 }
 
+/// A comma-separated column as its items.
+fn list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 impl TryFrom<Row> for StoredRule {
     type Error = DbError;
 
@@ -126,13 +136,8 @@ impl TryFrom<Row> for StoredRule {
         Ok(StoredRule {
             rule: FeeRule {
                 destination: Some(r.destination).filter(|d| !d.is_empty()),
-                occupations: r
-                    .occupations
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|o| !o.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
+                excluded_destinations: list(&r.excluded_destinations),
+                occupations: list(&r.occupations),
                 code: r.code,
                 title: r.title,
                 fee_kind,
@@ -191,31 +196,34 @@ pub async fn save(tx: &mut Tx, actor: &Actor, rule: &FeeRule, new: bool) -> Resu
     let l = limit_columns(&rule.limit);
     let destination = rule.destination.clone().unwrap_or_default();
     let occupations = rule.occupations.join(",");
+    let excluded = rule.excluded_destinations.join(",");
     let fee_kind = rule.fee_kind.as_str();
     let at = now();
     let done = if new {
         on_tx!(tx, c => sqlx::query(
             "INSERT INTO fee_rules (code, title, destination, occupations, fee_kind, limit_kind, max_idr, max_foreign, currency, basis_points,
-                                    year_caps, regulation, source, effective_from, effective_until, to_verify, note, active, updated_at, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, TRUE, $18, $19)",
+                                    year_caps, regulation, source, effective_from, effective_until, to_verify, note, active, updated_at, updated_by,
+                                    excluded_destinations)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, TRUE, $18, $19, $20)",
         )
         .bind(&rule.code).bind(&rule.title).bind(&destination).bind(&occupations).bind(fee_kind).bind(l.kind)
         .bind(l.max_idr).bind(l.max_foreign).bind(&l.currency).bind(l.basis_points).bind(&l.year_caps)
         .bind(&rule.regulation).bind(&rule.source).bind(rule.effective_from).bind(rule.effective_until)
-        .bind(rule.to_verify).bind(&rule.note).bind(at).bind(&actor.label)
+        .bind(rule.to_verify).bind(&rule.note).bind(at).bind(&actor.label).bind(&excluded)
         .execute(c).await.map(|r| r.rows_affected()))
         .map_err(|e| crate::conflict_on_duplicate(e, format!("kode aturan «{}» sudah dipakai", rule.code)))?
     } else {
         on_tx!(tx, c => sqlx::query(
             "UPDATE fee_rules SET title = $2, destination = $3, occupations = $4, fee_kind = $5, limit_kind = $6, max_idr = $7,
                     max_foreign = $8, currency = $9, basis_points = $10, year_caps = $11, regulation = $12, source = $13,
-                    effective_from = $14, effective_until = $15, to_verify = $16, note = $17, updated_at = $18, updated_by = $19
+                    effective_from = $14, effective_until = $15, to_verify = $16, note = $17, updated_at = $18, updated_by = $19,
+                    excluded_destinations = $20
              WHERE code = $1",
         )
         .bind(&rule.code).bind(&rule.title).bind(&destination).bind(&occupations).bind(fee_kind).bind(l.kind)
         .bind(l.max_idr).bind(l.max_foreign).bind(&l.currency).bind(l.basis_points).bind(&l.year_caps)
         .bind(&rule.regulation).bind(&rule.source).bind(rule.effective_from).bind(rule.effective_until)
-        .bind(rule.to_verify).bind(&rule.note).bind(at).bind(&actor.label)
+        .bind(rule.to_verify).bind(&rule.note).bind(at).bind(&actor.label).bind(&excluded)
         .execute(c).await.map(|r| r.rows_affected()))?
     };
     if done == 0 {

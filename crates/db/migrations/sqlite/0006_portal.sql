@@ -39,6 +39,8 @@ CREATE TABLE fee_rules (
     title            TEXT NOT NULL,
     -- ISO2, or '' for every destination.
     destination      TEXT NOT NULL,
+    -- Comma-separated ISO2 codes a rule for every destination does not cover.
+    excluded_destinations TEXT NOT NULL,
     -- Comma-separated occupation codes, or '' for every occupation.
     occupations      TEXT NOT NULL,
     fee_kind         TEXT NOT NULL,

@@ -14,95 +14,21 @@ use axum::{Form, Json, Router};
 use desmigratif_core::access::Action;
 use desmigratif_core::catalog::{self, COUNTRIES, OCCUPATIONS};
 use desmigratif_core::fees::{
-    self, FEE_KINDS, FeeKind, FeeQuestion, FeeRule, Limit, RawFeeRule, Verdict, currency_of,
-    parse_money,
+    self, FEE_KINDS, FeeKind, FeeQuestion, FeeRule, Limit, Outcome, RawFeeQuestion, RawFeeRule,
+    Verdict, currency_of, format_amount,
 };
 use desmigratif_core::letters::indonesian_date;
-use desmigratif_core::text::group_thousands;
 use desmigratif_db::DbError;
 use desmigratif_db::fees as store;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// The question as typed on the page or in the API.
-#[derive(serde::Deserialize, Default, Clone, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct FeeForm {
-    /// Destination, ISO 3166-1 alpha-2 (TW, HK, MY…).
-    pub negara: String,
-    /// Occupation code (see the catalogue; e.g. pengurus_rumah_tangga).
-    pub jabatan: String,
-    /// penempatan, komisi_agensi or jasa_bulanan.
-    pub jenis_biaya: String,
-    /// Amount asked in rupiah ("Rp 9.622.000" is fine).
-    pub biaya_rupiah: String,
-    /// Amount asked in the destination's currency.
-    pub biaya_asing: String,
-    /// First month's wage in the destination's currency (percentage rules).
-    pub gaji_bulan_pertama: String,
-    /// Contract year, from 1 (monthly service fees).
-    pub tahun_kontrak: String,
-}
-
-impl FeeForm {
-    fn asked(&self) -> bool {
-        !self.negara.is_empty() || !self.jabatan.is_empty()
-    }
-
-    /// The question, or every field error.
-    fn question(&self) -> Result<FeeQuestion, Vec<desmigratif_core::Invalid>> {
-        let mut errors = Vec::new();
-        let mut money = |raw: &str, field| {
-            parse_money(raw, field)
-                .map_err(|e| errors.push(e))
-                .ok()
-                .flatten()
-        };
-        let amount_idr = money(&self.biaya_rupiah, "biaya_rupiah");
-        let amount_foreign = money(&self.biaya_asing, "biaya_asing");
-        let first_month_wage = money(&self.gaji_bulan_pertama, "gaji_bulan_pertama");
-        let contract_year = if self.tahun_kontrak.trim().is_empty() {
-            None
-        } else {
-            match self.tahun_kontrak.trim().parse::<u32>() {
-                Ok(y) => Some(y),
-                Err(_) => {
-                    errors.push(desmigratif_core::Invalid::new(
-                        "tahun_kontrak",
-                        "tahun kontrak berupa angka, mis. 1 untuk tahun pertama",
-                    ));
-                    None
-                }
-            }
-        };
-        let fee_kind = self
-            .jenis_biaya
-            .parse::<FeeKind>()
-            .map_err(|e| errors.push(e))
-            .ok();
-        match fee_kind {
-            Some(fee_kind) if errors.is_empty() => Ok(FeeQuestion {
-                destination: self.negara.trim().to_uppercase(),
-                occupation: self.jabatan.trim().to_owned(),
-                fee_kind,
-                on: super::persons::today(),
-                amount_idr,
-                amount_foreign,
-                first_month_wage,
-                contract_year,
-            }),
-            _ => Err(errors),
-        }
-    }
-}
 
 /// A verdict as shown and as returned by the API.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct FeeVerdict {
     /// within, above, must_be_zero or no_rule.
     pub verdict: &'static str,
-    /// One sentence for the person asking, in Indonesian.
+    /// The verdict in one Indonesian sentence, with the limits and the rule's verification status.
     pub message: String,
     pub excess_idr: i64,
     pub excess_foreign: i64,
@@ -149,80 +75,38 @@ impl RuleOut {
     }
 }
 
-fn money_text(symbol: &str, n: i64) -> String {
-    format!("{symbol}{}", group_thousands(n))
-}
-
-/// The verdict on `q` under `rules`.
-pub fn verdict(rules: &[FeeRule], q: &FeeQuestion) -> Result<FeeVerdict, Vec<desmigratif_core::Invalid>> {
-    let o = fees::check(rules, q)?;
-    let symbol = o.currency.as_ref().map(|c| c.symbol).unwrap_or("");
-    let limits = {
-        let mut parts = Vec::new();
-        if let Some(idr) = o.limit_idr {
-            parts.push(money_text("Rp", idr));
-        }
-        if let Some(f) = o.limit_foreign {
-            parts.push(money_text(symbol, f));
-        }
-        parts.join(" + ")
-    };
-    let (verdict, message, excess_idr, excess_foreign) = match o.verdict {
-        Verdict::Within => (
-            "within",
-            if limits.is_empty() {
-                "Sesuai aturan: tidak ada biaya yang diminta.".to_owned()
-            } else {
-                format!("Masih dalam batas resmi (paling banyak {limits}). Minta kuitansi untuk setiap pembayaran.")
-            },
-            0,
-            0,
-        ),
-        Verdict::Above {
-            excess_idr,
-            excess_foreign,
-        } => {
-            let mut over = Vec::new();
-            if excess_idr > 0 {
-                over.push(money_text("Rp", excess_idr));
-            }
-            if excess_foreign > 0 {
-                over.push(money_text(symbol, excess_foreign));
-            }
-            (
-                "above",
-                format!(
-                    "MELEBIHI batas resmi ({limits}) sebesar {}. Jangan bayar; laporkan di /lapor.",
-                    over.join(" dan ")
-                ),
+impl FeeVerdict {
+    pub fn of(o: &Outcome<'_>) -> FeeVerdict {
+        let (verdict, excess_idr, excess_foreign) = match o.verdict {
+            Verdict::Within => ("within", 0, 0),
+            Verdict::Above {
                 excess_idr,
                 excess_foreign,
-            )
+            } => ("above", excess_idr, excess_foreign),
+            Verdict::MustBeZero => ("must_be_zero", 0, 0),
+            Verdict::NoRule => ("no_rule", 0, 0),
+        };
+        FeeVerdict {
+            verdict,
+            message: o.message_id(),
+            excess_idr,
+            excess_foreign,
+            limit_idr: o.limit_idr,
+            limit_foreign: o.limit_foreign,
+            currency: o.currency.map(|c| c.code.to_owned()),
+            currency_symbol: o.currency.map(|c| c.symbol.to_owned()),
+            rule: o.rule.map(RuleOut::of),
         }
-        Verdict::MustBeZero => (
-            "must_be_zero",
-            "Untuk jabatan dan tujuan ini biaya tersebut HARUS NOL: pekerja tidak boleh dibebani. Jangan bayar; laporkan di /lapor.".to_owned(),
-            0,
-            0,
-        ),
-        Verdict::NoRule => (
-            "no_rule",
-            "Belum ada aturan tercatat untuk pilihan ini. Itu bukan berarti biayanya sah: tanyakan ke Disnaker kabupaten atau BP3MI sebelum membayar.".to_owned(),
-            0,
-            0,
-        ),
-    };
-    Ok(FeeVerdict {
-        verdict,
-        message,
-        excess_idr,
-        excess_foreign,
-        limit_idr: o.limit_idr,
-        limit_foreign: o.limit_foreign,
-        currency: o.currency.as_ref().map(|c| c.code.to_owned()),
-        currency_symbol: o.currency.as_ref().map(|c| c.symbol.to_owned()),
-        rule: o.rule.map(RuleOut::of),
-    })
+    }
+}
+
+/// The verdict on what a job order says the worker pays before departure.
+pub fn placement_verdict(rules: &[FeeRule], q: &FeeQuestion) -> Option<FeeVerdict> {
+    fees::check(rules, q).ok().map(|o| FeeVerdict::of(&o))
+}
+
+fn asked(q: &RawFeeQuestion) -> bool {
+    !q.destination.is_empty() || !q.occupation.is_empty()
 }
 
 // --- public page -------------------------------------------------------------------------------
@@ -231,7 +115,7 @@ pub fn verdict(rules: &[FeeRule], q: &FeeQuestion) -> Result<FeeVerdict, Vec<des
 #[template(path = "fee_check.html")]
 struct CheckPage {
     page: Page,
-    form: FeeForm,
+    form: RawFeeQuestion,
     errors: FieldErrors,
     result: Option<FeeVerdict>,
     countries: &'static [catalog::Country],
@@ -259,18 +143,18 @@ fn kind_choices(lang: crate::Lang) -> Vec<(&'static str, &'static str)> {
 async fn check_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(mut form): Query<FeeForm>,
+    Query(mut form): Query<RawFeeQuestion>,
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
     let mut result = None;
-    if form.asked() {
+    if asked(&form) {
         let rules = store::active(&state.db).await?;
-        match form.question().and_then(|q| verdict(&rules, &q)) {
-            Ok(v) => result = Some(v),
+        match form.check(&rules, super::persons::today()) {
+            Ok(o) => result = Some(FeeVerdict::of(&o)),
             Err(list) => list.into_iter().for_each(|e| errors.push(e)),
         }
     } else {
-        form.jenis_biaya = FeeKind::Placement.as_str().to_owned();
+        form.fee_kind = FeeKind::Placement.as_str().to_owned();
     }
     let page = Page::new(&ctx, "fees.title");
     let kinds = kind_choices(ctx.lang);
@@ -300,29 +184,26 @@ struct RuleLine {
     limit: String,
 }
 
+/// A rule's limit in a few words, for the staff list.
 fn describe_limit(l: &Limit) -> String {
-    let symbol = |code: &str| {
+    let money = |code: &str, n: i64| {
         COUNTRIES
             .iter()
             .filter_map(|c| currency_of(c.iso2))
             .find(|c| c.code == code)
-            .map(|c| c.symbol.to_owned())
-            .unwrap_or_else(|| format!("{code} "))
+            .map(|c| c.format(n))
+            .unwrap_or_else(|| format!("{code} {}", format_amount(n)))
     };
     match l {
         Limit::Zero => "harus nol".into(),
         Limit::Ceiling { idr, foreign } => {
-            let mut parts = Vec::new();
-            parts.push(money_text("Rp", idr.unwrap_or(0)));
+            let mut parts = vec![money("IDR", idr.unwrap_or(0))];
             if let Some((c, a)) = foreign {
-                parts.push(money_text(&symbol(c), *a));
+                parts.push(money(c, *a));
             }
             format!("paling banyak {}", parts.join(" + "))
         }
-        Limit::PercentOfFirstMonthWage {
-            basis_points,
-            currency: _,
-        } => format!(
+        Limit::PercentOfFirstMonthWage { basis_points, .. } => format!(
             "paling banyak {},{:02} % gaji bulan pertama",
             basis_points / 100,
             basis_points % 100
@@ -331,7 +212,10 @@ fn describe_limit(l: &Limit) -> String {
             "per bulan: {}",
             caps.iter()
                 .enumerate()
-                .map(|(i, c)| format!("tahun {}{}: {}", i + 1, if i + 1 == caps.len() { "+" } else { "" }, money_text(&symbol(currency), *c)))
+                .map(|(i, c)| {
+                    let last = if i + 1 == caps.len() { "+" } else { "" };
+                    format!("tahun {}{last}: {}", i + 1, money(currency, *c))
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -542,16 +426,25 @@ pub fn pages() -> Router<AppState> {
 // --- API ---------------------------------------------------------------------------------------
 
 /// Check a fee against the rules in force, as `/biaya` does. Public: no token needed.
-#[utoipa::path(get, path = "/api/v1/fee-check", tag = "portal", params(FeeForm),
+#[utoipa::path(get, path = "/api/v1/fee-check", tag = "portal",
+    params(
+        ("negara" = String, Query, description = "Destination, ISO 3166-1 alpha-2 (TW, HK, MY…)"),
+        ("jabatan" = String, Query, description = "Occupation code, e.g. pengurus_rumah_tangga"),
+        ("jenis_biaya" = String, Query, description = "penempatan, komisi_agensi or jasa_bulanan"),
+        ("biaya_rupiah" = Option<String>, Query, description = "Amount asked in rupiah (\"Rp 9.622.000\" is fine)"),
+        ("biaya_asing" = Option<String>, Query, description = "Amount asked in the destination's currency"),
+        ("gaji_bulan_pertama" = Option<String>, Query, description = "First month's wage, destination currency (percentage rules)"),
+        ("tahun_kontrak" = Option<String>, Query, description = "Contract year from 1 (monthly service fees)"),
+        ("tanggal" = Option<String>, Query, description = "The day the fee is or was asked (YYYY-MM-DD); default today"),
+    ),
     responses((status = 200, body = FeeVerdict), (status = 422)))]
 async fn api_check(
     State(state): State<AppState>,
-    Query(form): Query<FeeForm>,
+    Query(form): Query<RawFeeQuestion>,
 ) -> Result<Json<FeeVerdict>, AppError> {
     let rules = store::active(&state.db).await?;
-    form.question()
-        .and_then(|q| verdict(&rules, &q))
-        .map(Json)
+    form.check(&rules, super::persons::today())
+        .map(|o| Json(FeeVerdict::of(&o)))
         .map_err(|list| {
             AppError::Invalid(
                 list.into_iter()

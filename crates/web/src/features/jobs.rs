@@ -4,7 +4,7 @@
 
 use super::FieldErrors;
 use super::agencies::{AgencyOut, may_recruit};
-use super::fees::{FeeVerdict, verdict};
+use super::fees::{FeeVerdict, placement_verdict};
 use crate::AppState;
 use crate::auth::{Ctx, Staff, Target};
 use crate::error::AppError;
@@ -17,11 +17,10 @@ use axum::{Form, Json, Router};
 use desmigratif_core::access::Action;
 use desmigratif_core::agencies::licence_key;
 use desmigratif_core::catalog::{self, COUNTRIES, OCCUPATIONS};
-use desmigratif_core::fees::{FeeKind, FeeQuestion, currency_of};
+use desmigratif_core::fees::{FeeKind, FeeQuestion, RUPIAH, currency_of, format_amount};
 use desmigratif_core::id::Id;
 use desmigratif_core::jobs::{JobInput, RawJob};
 use desmigratif_core::region::Scope;
-use desmigratif_core::text::group_thousands;
 use desmigratif_db::jobs::{self, JobFilter, JobRow};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -54,20 +53,21 @@ pub struct JobOut {
 }
 
 impl JobOut {
-    fn symbol(&self) -> &'static str {
-        currency_of(&self.destination)
-            .map(|c| c.symbol)
-            .unwrap_or("")
+    fn foreign(&self, n: i64) -> String {
+        match currency_of(&self.destination) {
+            Some(c) => c.format(n),
+            None => format_amount(n),
+        }
     }
 
     pub fn wage_text(&self) -> String {
-        format!("{}{}", self.symbol(), group_thousands(self.wage))
+        self.foreign(self.wage)
     }
 
     pub fn cost_text(&self) -> String {
-        let mut parts = vec![format!("Rp{}", group_thousands(self.cost_idr))];
+        let mut parts = vec![RUPIAH.format(self.cost_idr)];
         if self.cost_foreign > 0 {
-            parts.push(format!("{}{}", self.symbol(), group_thousands(self.cost_foreign)));
+            parts.push(self.foreign(self.cost_foreign));
         }
         parts.join(" + ")
     }
@@ -89,7 +89,7 @@ async fn out(
         .rows
         .get(&j.agency_id)
         .map(|a| AgencyOut::of(a, today));
-    let fee = verdict(
+    let fee = placement_verdict(
         rules,
         &FeeQuestion {
             destination: j.destination.clone(),
@@ -101,8 +101,7 @@ async fn out(
             first_month_wage: None,
             contract_year: None,
         },
-    )
-    .ok();
+    );
     let country = catalog::country(&j.destination);
     let occupation = catalog::occupation(&j.occupation);
     let en = lang == crate::Lang::En;
