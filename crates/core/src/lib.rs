@@ -2,6 +2,7 @@
 //! so the same rules hold whether a request comes from a page, the API or the CLI.
 
 pub mod access;
+pub mod agencies;
 pub mod audit;
 pub mod catalog;
 pub mod crypto;
