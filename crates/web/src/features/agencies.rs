@@ -111,8 +111,13 @@ impl AgencyOut {
     }
 
     /// The locale key of the standing, for pages.
-    pub fn standing_key(&self) -> String {
-        format!("agency.standing.{}", self.standing)
+    pub fn standing_key(&self) -> &'static str {
+        match self.standing.as_str() {
+            "licensed" => "agency.standing.licensed",
+            "expired" => "agency.standing.expired",
+            "suspended" => "agency.standing.suspended",
+            _ => "agency.standing.revoked",
+        }
     }
 
     pub fn until(&self) -> String {

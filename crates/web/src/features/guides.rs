@@ -19,7 +19,7 @@ use desmigratif_core::letters::indonesian_date;
 use desmigratif_core::registry::parse_date;
 use desmigratif_db::DbError;
 use desmigratif_db::guides::{self, AlertRow, AlertText, GuideText, RedFlag};
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Markdown to HTML that cannot carry markup of its own: raw HTML becomes text, images become
 /// their description (nothing is fetched), and only links to this site or to `https://`

@@ -8,7 +8,7 @@ use super::fees::{FeeVerdict, placement_verdict};
 use crate::AppState;
 use crate::auth::{Ctx, Staff, Target};
 use crate::error::AppError;
-use crate::page::{Page, render, render_form, render_public};
+use crate::page::{Page, render_form, render_public};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

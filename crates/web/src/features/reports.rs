@@ -452,13 +452,20 @@ async fn move_status(
         Ok(_) => return one(&state, &staff, &id, Some("catatan paling banyak 1.000 huruf".into())).await,
         Err(e) => return one(&state, &staff, &id, Some(e.message)).await,
     };
-    let mut tx = state.db.begin().await?;
-    match reports::set_status(&mut tx, &staff.actor(), &r, to, &note).await {
-        Ok(()) => tx.commit().await?,
-        Err(desmigratif_db::DbError::Conflict(m)) => return one(&state, &staff, &id, Some(m)).await,
-        Err(e) => return Err(e.into()),
+    let moved = {
+        let mut tx = state.db.begin().await?;
+        match reports::set_status(&mut tx, &staff.actor(), &r, to, &note).await {
+            Ok(()) => tx.commit().await.map(|_| None),
+            Err(desmigratif_db::DbError::Conflict(m)) => Ok(Some(m)),
+            Err(e) => Err(e),
+        }
+        // The transaction ends here: showing the page again writes an audit entry, which on
+        // SQLite must not wait for this transaction's write lock.
+    }?;
+    match moved {
+        None => Ok(Redirect::to(&format!("/app/laporan/{}", r.id)).into_response()),
+        Some(m) => one(&state, &staff, &id, Some(m)).await,
     }
-    Ok(Redirect::to(&format!("/app/laporan/{}", r.id)).into_response())
 }
 
 pub fn pages() -> Router<AppState> {
