@@ -15,7 +15,10 @@ fn main() -> std::io::Result<()> {
         .unwrap_or(10_000);
     let today = (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    writeln!(out, "nama,nomor_izin,alamat,berlaku_mulai,berlaku_sampai,status,cabang")?;
+    writeln!(
+        out,
+        "nama,nomor_izin,alamat,berlaku_mulai,berlaku_sampai,status,cabang"
+    )?;
     for (i, name) in desmigratif_core::agencies::synthetic_names(n, 7)
         .into_iter()
         .enumerate()
@@ -26,7 +29,12 @@ fn main() -> std::io::Result<()> {
             5 | 6 => "dicabut",
             _ => "aktif",
         };
-        let until = today + chrono::Duration::days(if i % 10 == 9 { -20 } else { 30 + (i % 700) as i64 });
+        let until = today
+            + chrono::Duration::days(if i % 10 == 9 {
+                -20
+            } else {
+                30 + (i % 700) as i64
+            });
         writeln!(
             out,
             "{name},KEP.{i:05}/SINTETIS/2026,\"Jl. Contoh No. {}, Jakarta (fiktif)\",,{until},{status},",

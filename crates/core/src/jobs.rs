@@ -58,7 +58,9 @@ impl RawJob {
         agency: Result<Id, String>,
     ) -> Result<JobInput, Vec<Invalid>> {
         let mut errors = Vec::new();
-        let agency_id = agency.map_err(|m| errors.push(Invalid::new("agensi", m))).ok();
+        let agency_id = agency
+            .map_err(|m| errors.push(Invalid::new("agensi", m)))
+            .ok();
         let title = clean_spaces(&self.judul);
         if title.chars().count() < 3 || title.chars().count() > 200 {
             errors.push(Invalid::new("judul", "judul lowongan 3–200 huruf"));
@@ -91,7 +93,12 @@ impl RawJob {
         }
         let cost_idr = money("biaya_rupiah", &self.biaya_rupiah, &mut errors).unwrap_or(0);
         let cost_foreign = money("biaya_asing", &self.biaya_asing, &mut errors).unwrap_or(0);
-        let quota = self.kuota.trim().parse::<i32>().ok().filter(|q| (1..=10_000).contains(q));
+        let quota = self
+            .kuota
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|q| (1..=10_000).contains(q));
         if quota.is_none() {
             errors.push(Invalid::new("kuota", "kuota berupa angka 1–10.000"));
         }
@@ -108,27 +115,42 @@ impl RawJob {
         }
         let requirements = self.persyaratan.trim().replace("\r\n", "\n");
         if requirements.chars().count() > 2000 {
-            errors.push(Invalid::new("persyaratan", "persyaratan paling banyak 2.000 huruf"));
+            errors.push(Invalid::new(
+                "persyaratan",
+                "persyaratan paling banyak 2.000 huruf",
+            ));
         }
-        match (agency_id, destination, occupation, wage, quota, deadline, currency) {
-            (Some(agency_id), Some(destination), Some(occupation), Some(wage), Some(quota), Some(deadline), Some(currency))
-                if errors.is_empty() =>
-            {
-                Ok(JobInput {
-                    agency_id,
-                    title,
-                    destination: destination.to_owned(),
-                    occupation: occupation.to_owned(),
-                    employer,
-                    wage,
-                    wage_currency: currency.code.to_owned(),
-                    cost_idr,
-                    cost_foreign,
-                    quota,
-                    deadline,
-                    requirements,
-                })
-            }
+        match (
+            agency_id,
+            destination,
+            occupation,
+            wage,
+            quota,
+            deadline,
+            currency,
+        ) {
+            (
+                Some(agency_id),
+                Some(destination),
+                Some(occupation),
+                Some(wage),
+                Some(quota),
+                Some(deadline),
+                Some(currency),
+            ) if errors.is_empty() => Ok(JobInput {
+                agency_id,
+                title,
+                destination: destination.to_owned(),
+                occupation: occupation.to_owned(),
+                employer,
+                wage,
+                wage_currency: currency.code.to_owned(),
+                cost_idr,
+                cost_foreign,
+                quota,
+                deadline,
+                requirements,
+            }),
             _ => Err(errors),
         }
     }
@@ -161,7 +183,10 @@ mod tests {
     #[test]
     fn a_complete_order_passes_in_the_destination_currency() {
         let j = raw().check(today(), Ok(Id::new())).unwrap();
-        assert_eq!((j.destination.as_str(), j.wage_currency.as_str()), ("TW", "TWD"));
+        assert_eq!(
+            (j.destination.as_str(), j.wage_currency.as_str()),
+            ("TW", "TWD")
+        );
         assert_eq!((j.wage, j.cost_idr, j.cost_foreign), (20_000, 9_622_000, 0));
     }
 
@@ -171,8 +196,21 @@ mod tests {
             batas_akhir: "2026-11-27".into(),
             ..RawJob::default()
         };
-        let fields: Vec<&str> = r.check(today(), Err("nomor izin tidak ada di daftar".into())).unwrap_err().iter().map(|e| e.field).collect();
-        for f in ["agensi", "judul", "negara", "jabatan", "gaji", "kuota", "batas_akhir"] {
+        let fields: Vec<&str> = r
+            .check(today(), Err("nomor izin tidak ada di daftar".into()))
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        for f in [
+            "agensi",
+            "judul",
+            "negara",
+            "jabatan",
+            "gaji",
+            "kuota",
+            "batas_akhir",
+        ] {
             assert!(fields.contains(&f), "{f} in {fields:?}");
         }
         let mut far = raw();

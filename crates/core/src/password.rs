@@ -44,9 +44,7 @@ pub fn verify(password: &str, stored: &str) -> bool {
 /// unknown and known usernames take the same time.
 pub fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| {
-        hash(crate::id::Secret::generate().expose(), Cost::Standard)
-    })
+    DUMMY.get_or_init(|| hash(crate::id::Secret::generate().expose(), Cost::Standard))
 }
 
 #[cfg(test)]

@@ -206,7 +206,10 @@ impl RawReport {
             .ok();
         let country = self.country.trim().to_uppercase();
         if !country.is_empty() && crate::catalog::country(&country).is_none() {
-            errors.push(Invalid::new("negara", "pilih negara dari daftar, atau kosongkan"));
+            errors.push(Invalid::new(
+                "negara",
+                "pilih negara dari daftar, atau kosongkan",
+            ));
         }
         let details = text(
             "isi",
@@ -340,7 +343,14 @@ mod tests {
         let fields: Vec<&str> = r.check("32").unwrap_err().iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
-            ["kategori", "negara", "isi", "pihak", "waktu_tempat", "kontak"]
+            [
+                "kategori",
+                "negara",
+                "isi",
+                "pihak",
+                "waktu_tempat",
+                "kontak"
+            ]
         );
         let mut long = raw();
         long.details = "x".repeat(DETAILS_MAX + 1);

@@ -3,10 +3,12 @@
 //! (`core::agencies::AgencyIndex`) is stale.
 
 use crate::audit::{self, Actor};
+use crate::transfer::{Mode, Problem, Severity, Table, normalise_header};
 use crate::{Db, DbError, Result, Tx, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use crate::transfer::{Mode, Problem, Severity, Table, normalise_header};
-use desmigratif_core::agencies::{AgencyInput, AgencyStatus, Branch, RawAgency, licence_key, name_key};
+use desmigratif_core::agencies::{
+    AgencyInput, AgencyStatus, Branch, RawAgency, licence_key, name_key,
+};
 use desmigratif_core::id::Id;
 use desmigratif_core::now;
 
@@ -69,9 +71,7 @@ pub async fn get(db: &Db, id: Id) -> Result<Option<AgencyRow>> {
 
 async fn by_licence_in_tx(tx: &mut Tx, key: &str) -> Result<Option<AgencyRow>> {
     let sql = format!("SELECT {COLUMNS} FROM agencies WHERE licence_key = $1");
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(key).fetch_optional(c).await)?,
-    )
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(key).fetch_optional(c).await)?)
 }
 
 /// The stamp of the last write; `None` before the first company exists.
@@ -302,7 +302,8 @@ pub async fn import(db: &Db, actor: &Actor, table: &Table, mode: Mode) -> Result
         report.invalid = report.rows;
         return Ok(report);
     }
-    let cell = |cells: &[String], i: usize| columns[i].map(|c| cells[c].clone()).unwrap_or_default();
+    let cell =
+        |cells: &[String], i: usize| columns[i].map(|c| cells[c].clone()).unwrap_or_default();
     let mut seen = std::collections::HashMap::new();
     let mut accepted = Vec::new();
     for (row, cells) in &table.rows {
@@ -320,7 +321,11 @@ pub async fn import(db: &Db, actor: &Actor, table: &Table, mode: Mode) -> Result
             .iter()
             .filter(|(r, _, _)| r == row)
             .map(|(r, c, m)| {
-                problem(*r, table.headers.get(*c).map(String::as_str).unwrap_or("?"), m.clone())
+                problem(
+                    *r,
+                    table.headers.get(*c).map(String::as_str).unwrap_or("?"),
+                    m.clone(),
+                )
             })
             .collect();
         match raw.check() {
@@ -335,7 +340,11 @@ pub async fn import(db: &Db, actor: &Actor, table: &Table, mode: Mode) -> Result
                     accepted.push(input);
                 }
             }
-            Err(errors) => bad.extend(errors.into_iter().map(|e| problem(*row, e.field, e.message))),
+            Err(errors) => bad.extend(
+                errors
+                    .into_iter()
+                    .map(|e| problem(*row, e.field, e.message)),
+            ),
         }
         if bad.is_empty() {
             report.valid += 1;

@@ -149,16 +149,76 @@ async fn load_portal(db: &Db, keys: &Keys) -> Result<()> {
     let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
     // (name, licence number, valid until (days from today), status, branches)
     let agencies: [(&str, &str, i64, &str, &str); 10] = [
-        ("PT Cahaya Lintas Samudra", "KEP.1021/DEMO/2026", 240, "aktif", "Indramayu: Jl. Contoh Raya No. 7 (fiktif)"),
-        ("PT Mitra Sejahtera Andalan Nusantara", "KEP.1022/DEMO/2026", 310, "aktif", "Wonosobo: Jl. Contoh Kidul No. 2 (fiktif)"),
-        ("PT Kenari Bina Karya", "KEP.1023/DEMO/2026", 120, "aktif", ""),
-        ("PT Duta Rantau Mandiri", "KEP.1024/DEMO/2026", 200, "aktif", "Cirebon: Jl. Contoh Lor No. 5 (fiktif)"),
-        ("PT Graha Mulia Pekerja", "KEP.1025/DEMO/2026", 90, "aktif", ""),
-        ("PT Arunika Global Karya", "KEP.1026/DEMO/2026", 330, "aktif", ""),
-        ("PT Permata Laut Indah", "KEP.1027/DEMO/2026", 45, "aktif", ""),
-        ("PT Bintang Selatan Penempatan", "KEP.1028/DEMO/2025", 150, "dibekukan", ""),
-        ("PT Sinar Harapan Rantau", "KEP.1029/DEMO/2025", 60, "dicabut", ""),
-        ("PT Tirta Kencana Abadi", "KEP.1030/DEMO/2025", -30, "aktif", ""),
+        (
+            "PT Cahaya Lintas Samudra",
+            "KEP.1021/DEMO/2026",
+            240,
+            "aktif",
+            "Indramayu: Jl. Contoh Raya No. 7 (fiktif)",
+        ),
+        (
+            "PT Mitra Sejahtera Andalan Nusantara",
+            "KEP.1022/DEMO/2026",
+            310,
+            "aktif",
+            "Wonosobo: Jl. Contoh Kidul No. 2 (fiktif)",
+        ),
+        (
+            "PT Kenari Bina Karya",
+            "KEP.1023/DEMO/2026",
+            120,
+            "aktif",
+            "",
+        ),
+        (
+            "PT Duta Rantau Mandiri",
+            "KEP.1024/DEMO/2026",
+            200,
+            "aktif",
+            "Cirebon: Jl. Contoh Lor No. 5 (fiktif)",
+        ),
+        (
+            "PT Graha Mulia Pekerja",
+            "KEP.1025/DEMO/2026",
+            90,
+            "aktif",
+            "",
+        ),
+        (
+            "PT Arunika Global Karya",
+            "KEP.1026/DEMO/2026",
+            330,
+            "aktif",
+            "",
+        ),
+        (
+            "PT Permata Laut Indah",
+            "KEP.1027/DEMO/2026",
+            45,
+            "aktif",
+            "",
+        ),
+        (
+            "PT Bintang Selatan Penempatan",
+            "KEP.1028/DEMO/2025",
+            150,
+            "dibekukan",
+            "",
+        ),
+        (
+            "PT Sinar Harapan Rantau",
+            "KEP.1029/DEMO/2025",
+            60,
+            "dicabut",
+            "",
+        ),
+        (
+            "PT Tirta Kencana Abadi",
+            "KEP.1030/DEMO/2025",
+            -30,
+            "aktif",
+            "",
+        ),
     ];
     let mut tx = db.begin().await?;
     let mut ids = Vec::new();
@@ -174,18 +234,94 @@ async fn load_portal(db: &Db, keys: &Keys) -> Result<()> {
         }
         .check()
         .map_err(|e| DbError::Setup(format!("{e:?}")))?;
-        let saved = crate::agencies::save(&mut tx, &actor, &input, crate::agencies::Via::Import, "data demo", None).await?;
+        let saved = crate::agencies::save(
+            &mut tx,
+            &actor,
+            &input,
+            crate::agencies::Via::Import,
+            "data demo",
+            None,
+        )
+        .await?;
         ids.push(saved.id());
     }
     // (agency index, title, destination, occupation, employer, wage, cost rupiah, cost foreign, quota, deadline in days)
-    let jobs: [(usize, &str, &str, &str, &str, i64, i64, i64, i32, i64); 4] = [
-        (0, "Perawat lansia (live-in) di Taichung", "TW", "pengasuh_lansia", "Keluarga di Taichung (fiktif)", 20_000, 9_622_000, 20_000, 12, 30),
-        (1, "Penata laksana rumah tangga di Hong Kong", "HK", "pengurus_rumah_tangga", "", 5_100, 0, 0, 8, 21),
-        (3, "Pekerja kebun sawit di Sabah", "MY", "petugas_ladang", "Perkebunan di Sabah (fiktif)", 1_700, 0, 0, 25, 45),
-        (2, "Operator pabrik elektronik di Taoyuan", "TW", "operator_pabrik", "Pabrik di Taoyuan (fiktif)", 28_590, 0, 0, 15, 14),
+    type Job = (
+        usize,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        i64,
+        i64,
+        i64,
+        i32,
+        i64,
+    );
+    let jobs: [Job; 4] = [
+        (
+            0,
+            "Perawat lansia (live-in) di Taichung",
+            "TW",
+            "pengasuh_lansia",
+            "Keluarga di Taichung (fiktif)",
+            20_000,
+            9_622_000,
+            20_000,
+            12,
+            30,
+        ),
+        (
+            1,
+            "Penata laksana rumah tangga di Hong Kong",
+            "HK",
+            "pengurus_rumah_tangga",
+            "",
+            5_100,
+            0,
+            0,
+            8,
+            21,
+        ),
+        (
+            3,
+            "Pekerja kebun sawit di Sabah",
+            "MY",
+            "petugas_ladang",
+            "Perkebunan di Sabah (fiktif)",
+            1_700,
+            0,
+            0,
+            25,
+            45,
+        ),
+        (
+            2,
+            "Operator pabrik elektronik di Taoyuan",
+            "TW",
+            "operator_pabrik",
+            "Pabrik di Taoyuan (fiktif)",
+            28_590,
+            0,
+            0,
+            15,
+            14,
+        ),
     ];
     let publisher = Actor::system("kab.indramayu");
-    for (agency, title, destination, occupation, employer, wage, cost_idr, cost_foreign, quota, deadline) in jobs {
+    for (
+        agency,
+        title,
+        destination,
+        occupation,
+        employer,
+        wage,
+        cost_idr,
+        cost_foreign,
+        quota,
+        deadline,
+    ) in jobs
+    {
         let input = desmigratif_core::jobs::JobInput {
             agency_id: ids[agency],
             title: title.into(),
@@ -200,7 +336,8 @@ async fn load_portal(db: &Db, keys: &Keys) -> Result<()> {
             cost_foreign,
             quota,
             deadline: today + chrono::Duration::days(deadline),
-            requirements: "Usia 21–40 tahun, sehat, lulus SMP; bimbingan di desa sebelum mendaftar.".into(),
+            requirements:
+                "Usia 21–40 tahun, sehat, lulus SMP; bimbingan di desa sebelum mendaftar.".into(),
         };
         crate::jobs::create(&mut tx, &publisher, "32.12", &input).await?;
     }
@@ -214,7 +351,14 @@ async fn load_portal(db: &Db, keys: &Keys) -> Result<()> {
     }
     .check(KENANGA)
     .map_err(|e| DbError::Setup(format!("{e:?}")))?;
-    crate::reports::create(&mut tx, &Actor::system("demo"), keys, &report, &desmigratif_core::letters::new_tracking_code()).await?;
+    crate::reports::create(
+        &mut tx,
+        &Actor::system("demo"),
+        keys,
+        &report,
+        &desmigratif_core::letters::new_tracking_code(),
+    )
+    .await?;
     tx.commit().await
 }
 

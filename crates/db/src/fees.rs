@@ -193,6 +193,23 @@ async fn keep_version(tx: &mut Tx, actor: &Actor, rule: &FeeRule, active: bool) 
 /// Creates (`new`) or replaces a rule, keeping the version and an audit entry. A new rule with a
 /// code in use, or an edit of a code that does not exist, is refused.
 pub async fn save(tx: &mut Tx, actor: &Actor, rule: &FeeRule, new: bool) -> Result<()> {
+    write(tx, actor, rule, new).await?;
+    audit::record_change(
+        tx,
+        actor,
+        "fee_rule",
+        &rule.code,
+        if new { "create" } else { "update" },
+        "",
+        &[],
+    )
+    .await
+}
+
+/// The row and its version, without an audit entry: for the rules the product ships with,
+/// which, like letter kinds, are installed rather than changed by anyone (and so a freshly
+/// installed database still counts as empty for a restore).
+async fn write(tx: &mut Tx, actor: &Actor, rule: &FeeRule, new: bool) -> Result<()> {
     let l = limit_columns(&rule.limit);
     let destination = rule.destination.clone().unwrap_or_default();
     let occupations = rule.occupations.join(",");
@@ -229,17 +246,7 @@ pub async fn save(tx: &mut Tx, actor: &Actor, rule: &FeeRule, new: bool) -> Resu
     if done == 0 {
         return Err(DbError::NotFound);
     }
-    keep_version(tx, actor, rule, true).await?;
-    audit::record_change(
-        tx,
-        actor,
-        "fee_rule",
-        &rule.code,
-        if new { "create" } else { "update" },
-        "",
-        &[],
-    )
-    .await
+    keep_version(tx, actor, rule, true).await
 }
 
 /// Takes a rule out of use (or back); it stays on record with its versions.
@@ -273,7 +280,7 @@ pub async fn seed(db: &Db, rules: &[FeeRule]) -> Result<()> {
     let mut tx = db.begin().await?;
     let actor = Actor::system("bawaan");
     for rule in missing {
-        save(&mut tx, &actor, rule, true).await?;
+        write(&mut tx, &actor, rule, true).await?;
     }
     tx.commit().await
 }

@@ -45,6 +45,12 @@ pub struct GuideText<'a> {
 
 /// Writes a country's guide, creating it if the country has none yet.
 pub async fn save_guide(tx: &mut Tx, actor: &Actor, iso2: &str, g: &GuideText<'_>) -> Result<()> {
+    write_guide(tx, actor, iso2, g).await?;
+    audit::record_change(tx, actor, "country_guide", iso2, "update", "", &[]).await
+}
+
+/// The row alone: shipped content is installed without an audit entry, like letter kinds.
+async fn write_guide(tx: &mut Tx, actor: &Actor, iso2: &str, g: &GuideText<'_>) -> Result<()> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO country_guides (iso2, summary_id, summary_en, body_id, body_en, last_checked, updated_at, updated_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -53,7 +59,7 @@ pub async fn save_guide(tx: &mut Tx, actor: &Actor, iso2: &str, g: &GuideText<'_
     )
     .bind(iso2).bind(g.summary_id).bind(g.summary_en).bind(g.body_id).bind(g.body_en).bind(g.last_checked).bind(now()).bind(&actor.label)
     .execute(c).await.map(|_| ()))?;
-    audit::record_change(tx, actor, "country_guide", iso2, "update", "", &[]).await
+    Ok(())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -70,12 +76,15 @@ pub struct AlertRow {
     pub updated_by: String,
 }
 
-const ALERT_COLUMNS: &str =
-    "code, published_on, title_id, title_en, body_id, body_en, source, active, updated_at, updated_by";
+const ALERT_COLUMNS: &str = "code, published_on, title_id, title_en, body_id, body_en, source, active, updated_at, updated_by";
 
 /// Alerts, newest first; `only_active` for public pages.
 pub async fn alerts(db: &Db, only_active: bool) -> Result<Vec<AlertRow>> {
-    let filter = if only_active { "WHERE active = TRUE" } else { "" };
+    let filter = if only_active {
+        "WHERE active = TRUE"
+    } else {
+        ""
+    };
     let sql = format!(
         "SELECT {ALERT_COLUMNS} FROM scam_alerts {filter} ORDER BY published_on DESC, code"
     );
@@ -109,6 +118,26 @@ pub async fn save_alert(
     active: bool,
     new: bool,
 ) -> Result<()> {
+    write_alert(tx, actor, a, active, new).await?;
+    audit::record_change(
+        tx,
+        actor,
+        "scam_alert",
+        &a.code,
+        if new { "create" } else { "update" },
+        "",
+        &[],
+    )
+    .await
+}
+
+async fn write_alert(
+    tx: &mut Tx,
+    actor: &Actor,
+    a: &AlertText,
+    active: bool,
+    new: bool,
+) -> Result<()> {
     let at = now();
     let done = if new {
         on_tx!(tx, c => sqlx::query(
@@ -131,16 +160,7 @@ pub async fn save_alert(
     if done == 0 {
         return Err(DbError::NotFound);
     }
-    audit::record_change(
-        tx,
-        actor,
-        "scam_alert",
-        &a.code,
-        if new { "create" } else { "update" },
-        "",
-        &[],
-    )
-    .await
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,7 +227,8 @@ pub async fn seed(db: &Db) -> Result<()> {
     let alerts: AlertSeeds = toml::from_str(include_str!("../seed/portal/alerts.toml"))
         .expect("seed/portal/alerts.toml is valid");
     let have_guides: Vec<String> = on_pool!(db, p => sqlx::query_scalar("SELECT iso2 FROM country_guides").fetch_all(p).await)?;
-    let have_alerts: Vec<String> = on_pool!(db, p => sqlx::query_scalar("SELECT code FROM scam_alerts").fetch_all(p).await)?;
+    let have_alerts: Vec<String> =
+        on_pool!(db, p => sqlx::query_scalar("SELECT code FROM scam_alerts").fetch_all(p).await)?;
     let new_guides: Vec<&GuideSeed> = guides
         .guide
         .iter()
@@ -225,7 +246,7 @@ pub async fn seed(db: &Db) -> Result<()> {
     let mut tx = db.begin().await?;
     for g in new_guides {
         let (body_id, body_en) = seed_body(&g.iso2).unwrap_or(("", ""));
-        save_guide(
+        write_guide(
             &mut tx,
             &actor,
             &g.iso2,
@@ -240,7 +261,7 @@ pub async fn seed(db: &Db) -> Result<()> {
         .await?;
     }
     for a in new_alerts {
-        save_alert(&mut tx, &actor, a, true, true).await?;
+        write_alert(&mut tx, &actor, a, true, true).await?;
     }
     tx.commit().await
 }
@@ -252,14 +273,20 @@ mod tests {
     /// The shipped content parses and every seeded guide has both bodies.
     #[test]
     fn seed_content_is_complete() {
-        let guides: GuideSeeds = toml::from_str(include_str!("../seed/portal/guides.toml")).unwrap();
+        let guides: GuideSeeds =
+            toml::from_str(include_str!("../seed/portal/guides.toml")).unwrap();
         assert_eq!(guides.guide.len(), 7);
         for g in &guides.guide {
             let (id, en) = seed_body(&g.iso2).unwrap_or_else(|| panic!("no body for {}", g.iso2));
             assert!(id.contains("## ") && en.contains("## "), "{}", g.iso2);
-            assert!(id.contains("0800-1000"), "{} names the KP2MI call centre", g.iso2);
+            assert!(
+                id.contains("0800-1000"),
+                "{} names the KP2MI call centre",
+                g.iso2
+            );
         }
-        let alerts: AlertSeeds = toml::from_str(include_str!("../seed/portal/alerts.toml")).unwrap();
+        let alerts: AlertSeeds =
+            toml::from_str(include_str!("../seed/portal/alerts.toml")).unwrap();
         assert!(alerts.alert.len() >= 5);
         assert!(red_flags().len() >= 8);
     }

@@ -50,12 +50,7 @@ pub struct JobFilter {
 /// A page of job orders, soonest deadline first, and whether more follow. With `open_on`, only
 /// orders still open that day whose company is licensed that day: a vacancy of a company that
 /// lost its licence must not be advertised.
-pub async fn list(
-    db: &Db,
-    f: &JobFilter,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<JobRow>, bool)> {
+pub async fn list(db: &Db, f: &JobFilter, offset: i64, limit: i64) -> Result<(Vec<JobRow>, bool)> {
     let columns = COLUMNS
         .split(", ")
         .map(|c| format!("j.{c}"))
@@ -122,12 +117,7 @@ pub async fn get(db: &Db, id: Id) -> Result<Option<JobRow>> {
 
 /// Publishes a job order for `region_code` (the publisher's kabupaten, or '' nationally). The
 /// caller has checked that the company is licensed today.
-pub async fn create(
-    tx: &mut Tx,
-    actor: &Actor,
-    region_code: &str,
-    j: &JobInput,
-) -> Result<Id> {
+pub async fn create(tx: &mut Tx, actor: &Actor, region_code: &str, j: &JobInput) -> Result<Id> {
     let id = Id::new();
     let at = now();
     on_tx!(tx, c => sqlx::query(

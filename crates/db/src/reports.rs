@@ -74,7 +74,16 @@ pub async fn create(
     .bind(id).bind(tracking_code).bind(&r.region_code).bind(r.category.as_str()).bind(&r.country)
     .bind(&details_enc).bind(&contact_enc).bind(ReportStatus::Received.as_str()).bind(at).bind(&actor.label)
     .execute(c).await.map(|_| ()))?;
-    audit::record_change(tx, actor, "public_report", id, "create", &r.region_code, &[]).await?;
+    audit::record_change(
+        tx,
+        actor,
+        "public_report",
+        id,
+        "create",
+        &r.region_code,
+        &[],
+    )
+    .await?;
     Ok(id)
 }
 

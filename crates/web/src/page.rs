@@ -157,10 +157,7 @@ pub fn render_public(template: impl Template, ctx: &Ctx) -> Result<Response, App
         PUBLIC_CACHE
     };
     Ok((
-        [
-            (header::CACHE_CONTROL, cache),
-            (header::VARY, "Cookie"),
-        ],
+        [(header::CACHE_CONTROL, cache), (header::VARY, "Cookie")],
         Html(template.render()?),
     )
         .into_response())

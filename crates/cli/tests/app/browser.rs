@@ -543,7 +543,7 @@ async fn portal_journey(backend: Backend) {
         c.goto(&format!("{}/lapor", b.base)).await?;
         c.find(Locator::Css("input[name=kategori][value=penipuan]")).await?.click().await?;
         c.find(Locator::Css("#wilayah option[value='32.12.16.2004']")).await?.click().await?;
-        c.find(Locator::Id("isi")).await?
+        c.find(Locator::Id("kejadian")).await?
             .send_keys("Ada pesan WhatsApp menawarkan bantuan Rp150 juta atas nama KP2MI, diminta transfer biaya admin.")
             .await?;
         // A person takes more than a few seconds to write a report; a bot does not.
@@ -566,7 +566,11 @@ async fn portal_journey(backend: Backend) {
     }
     .await;
     let app = b.finish(result).await;
-    assert_eq!(app.rows("public_reports").await, 2, "the demo report and this one");
+    assert_eq!(
+        app.rows("public_reports").await,
+        2,
+        "the demo report and this one"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

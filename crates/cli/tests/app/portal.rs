@@ -21,7 +21,11 @@ fn stamp(secs_ago: i64) -> String {
     format!("{t}.{}", KEYS.blind_index("report.form", &t.to_string()))
 }
 
-fn report_fields<'a>(csrf: &'a str, stamp: &'a str, details: &'a str) -> Vec<(&'static str, &'a str)> {
+fn report_fields<'a>(
+    csrf: &'a str,
+    stamp: &'a str,
+    details: &'a str,
+) -> Vec<(&'static str, &'a str)> {
     vec![
         ("_csrf", csrf),
         ("mulai", stamp),
@@ -40,7 +44,8 @@ fn owned(fields: Vec<(&'static str, &str)>) -> Vec<(&'static str, String)> {
     fields.into_iter().map(|(a, b)| (a, b.to_owned())).collect()
 }
 
-const DETAILS: &str = "Ada sponsor menawarkan kerja pabrik di Taiwan dengan biaya Rp40 juta tanpa lewat Disnaker.";
+const DETAILS: &str =
+    "Ada sponsor menawarkan kerja pabrik di Taiwan dengan biaya Rp40 juta tanpa lewat Disnaker.";
 
 async fn fee(app: &TestApp, query: &str) -> serde_json::Value {
     let r = app.get(&format!("/api/v1/fee-check?{query}"), None).await;
@@ -563,7 +568,9 @@ both! {
 
 /// Whether a fee rule code is the Taiwan informal-sector ceiling (its code is seed data).
 fn app_rule_is_ceiling(code: &str) -> bool {
-    desmigratif_core::fees::seed_rules()
-        .iter()
-        .any(|r| r.code == code && matches!(r.limit, desmigratif_core::fees::Limit::Ceiling { .. }) && r.destination.as_deref() == Some("TW"))
+    desmigratif_core::fees::seed_rules().iter().any(|r| {
+        r.code == code
+            && matches!(r.limit, desmigratif_core::fees::Limit::Ceiling { .. })
+            && r.destination.as_deref() == Some("TW")
+    })
 }

@@ -158,12 +158,10 @@ fn search(l: &Loaded, q: &str, today: NaiveDate) -> Found {
             .look_alikes
             .iter()
             .filter_map(|(id, score)| {
-                out(id)
-                    .filter(|a| a.may_recruit)
-                    .map(|agency| LookAlike {
-                        agency,
-                        similarity: (score * 100.0).round() as u32,
-                    })
+                out(id).filter(|a| a.may_recruit).map(|agency| LookAlike {
+                    agency,
+                    similarity: (score * 100.0).round() as u32,
+                })
             })
             .collect(),
         matches: s.matches.iter().filter_map(out).collect(),
@@ -781,11 +779,7 @@ async fn api_save(
                 Saved::Created(_) => StatusCode::CREATED,
                 _ => StatusCode::OK,
             };
-            Ok((
-                status,
-                Json(AgencyOut::of(&row, super::persons::today())),
-            )
-                .into_response())
+            Ok((status, Json(AgencyOut::of(&row, super::persons::today()))).into_response())
         }
         Err(errors) => Err(AppError::Invalid(errors.0)),
     }

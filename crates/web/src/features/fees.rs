@@ -345,9 +345,7 @@ async fn save_rule(
         Some(code) => (
             "fees.edit_rule",
             versions(&state, code).await?,
-            store::get(&state.db, code)
-                .await?
-                .is_none_or(|r| r.active),
+            store::get(&state.db, code).await?.is_none_or(|r| r.active),
         ),
         None => ("fees.new_rule", Vec::new(), true),
     };

@@ -29,11 +29,21 @@ pub fn markdown(src: &str) -> String {
     let events = Parser::new_ext(src, Options::ENABLE_STRIKETHROUGH).filter_map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
         Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
-        Event::Start(Tag::Link { dest_url, title, link_type, id }) => {
+        Event::Start(Tag::Link {
+            dest_url,
+            title,
+            link_type,
+            id,
+        }) => {
             let safe = (dest_url.starts_with('/') && !dest_url.starts_with("//"))
                 || dest_url.starts_with("https://");
             in_dropped_link.push(!safe);
-            safe.then_some(Event::Start(Tag::Link { dest_url, title, link_type, id }))
+            safe.then_some(Event::Start(Tag::Link {
+                dest_url,
+                title,
+                link_type,
+                id,
+            }))
         }
         Event::End(TagEnd::Link) => {
             if in_dropped_link.pop().unwrap_or(false) {
@@ -213,7 +223,13 @@ async fn guide_save(
     let country = catalog::country(&iso2).ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
     check_text(&mut errors, "ringkasan", &f.ringkasan, SUMMARY_MAX, true);
-    check_text(&mut errors, "ringkasan_en", &f.ringkasan_en, SUMMARY_MAX, false);
+    check_text(
+        &mut errors,
+        "ringkasan_en",
+        &f.ringkasan_en,
+        SUMMARY_MAX,
+        false,
+    );
     check_text(&mut errors, "isi", &f.isi, BODY_MAX, true);
     check_text(&mut errors, "isi_en", &f.isi_en, BODY_MAX, false);
     let checked = parse_date("diperiksa", &f.diperiksa)
@@ -271,8 +287,16 @@ pub fn alert_view(a: AlertRow, lang: crate::Lang) -> AlertView {
     let en = lang == crate::Lang::En;
     AlertView {
         date: indonesian_date(a.published_on),
-        title: if en && !a.title_en.is_empty() { a.title_en } else { a.title_id },
-        body: markdown(if en && !a.body_en.is_empty() { &a.body_en } else { &a.body_id }),
+        title: if en && !a.title_en.is_empty() {
+            a.title_en
+        } else {
+            a.title_id
+        },
+        body: markdown(if en && !a.body_en.is_empty() {
+            &a.body_en
+        } else {
+            &a.body_id
+        }),
         source: a.source,
         active: a.active,
         code: a.code,
@@ -374,9 +398,14 @@ struct AlertFormPage {
 fn alert_text(f: &AlertForm, errors: &mut FieldErrors) -> Option<AlertText> {
     let code = f.kode.trim().to_lowercase();
     if !(3..=60).contains(&code.len())
-        || !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        errors.add("kode", "kode 3–60 karakter: huruf kecil, angka, tanda hubung (mis. bansos-palsu-2026)");
+        errors.add(
+            "kode",
+            "kode 3–60 karakter: huruf kecil, angka, tanda hubung (mis. bansos-palsu-2026)",
+        );
     }
     let published_on: Option<NaiveDate> = parse_date("tanggal", &f.tanggal)
         .map_err(|e| errors.push(e))
@@ -454,7 +483,15 @@ async fn save_alert(
     let mut errors = FieldErrors::default();
     if let Some(a) = alert_text(&f, &mut errors) {
         let mut tx = state.db.begin().await?;
-        match guides::save_alert(&mut tx, &staff.actor(), &a, f.aktif == "ya", editing.is_none()).await {
+        match guides::save_alert(
+            &mut tx,
+            &staff.actor(),
+            &a,
+            f.aktif == "ya",
+            editing.is_none(),
+        )
+        .await
+        {
             Ok(()) => {
                 tx.commit().await?;
                 return Ok(Redirect::to("/app/informasi").into_response());
@@ -467,7 +504,11 @@ async fn save_alert(
         AlertFormPage {
             page: Page::new(
                 &staff.ctx,
-                if editing.is_some() { "alerts.edit" } else { "alerts.new" },
+                if editing.is_some() {
+                    "alerts.edit"
+                } else {
+                    "alerts.new"
+                },
             ),
             editing,
             form: f,
@@ -510,7 +551,10 @@ pub fn pages() -> Router<AppState> {
         .route("/negara/{iso2}", get(guide_page))
         .route("/waspada", get(alerts_page))
         .route("/app/informasi", get(staff_page).post(create_alert))
-        .route("/app/informasi/negara/{iso2}", get(guide_form).post(guide_save))
+        .route(
+            "/app/informasi/negara/{iso2}",
+            get(guide_form).post(guide_save),
+        )
         .route("/app/informasi/peringatan/baru", get(new_alert))
         .route(
             "/app/informasi/peringatan/{code}",

@@ -132,7 +132,11 @@ async fn out(
     })
 }
 
-async fn outs(state: &AppState, rows: Vec<JobRow>, lang: crate::Lang) -> Result<Vec<JobOut>, AppError> {
+async fn outs(
+    state: &AppState,
+    rows: Vec<JobRow>,
+    lang: crate::Lang,
+) -> Result<Vec<JobOut>, AppError> {
     let rules = desmigratif_db::fees::active(&state.db).await?;
     let mut list = Vec::with_capacity(rows.len());
     for j in rows {
@@ -309,7 +313,14 @@ async fn staff_list(
     staff
         .allow_action(&state, Action::PublishJobs, "job_order.list")
         .await?;
-    staff_page(&state, &staff, RawJob::default(), FieldErrors::default(), q.page_no()).await
+    staff_page(
+        &state,
+        &staff,
+        RawJob::default(),
+        FieldErrors::default(),
+        q.page_no(),
+    )
+    .await
 }
 
 /// Checks a job order: the licence number must name a company licensed today.
@@ -317,7 +328,11 @@ async fn check(state: &AppState, raw: &RawJob) -> Result<Result<JobInput, FieldE
     let today = super::persons::today();
     let agencies = super::agencies::loaded(state).await?;
     let key = licence_key(&raw.agensi);
-    let agency = match agencies.rows.values().find(|a| a.licence_key == key && !key.is_empty()) {
+    let agency = match agencies
+        .rows
+        .values()
+        .find(|a| a.licence_key == key && !key.is_empty())
+    {
         None => Err("nomor izin ini tidak ada di daftar P3MI; periksa di /agensi".to_owned()),
         Some(a) if !may_recruit(a, today) => Err(format!(
             "{} tidak berizin hari ini (izin dibekukan, dicabut atau kedaluwarsa); lowongannya tidak boleh diumumkan",
@@ -470,7 +485,9 @@ async fn api_create(
     staff
         .allow_action(&state, Action::PublishJobs, "job_order.create")
         .await?;
-    let j = check(&state, &raw).await?.map_err(|e| AppError::Invalid(e.0))?;
+    let j = check(&state, &raw)
+        .await?
+        .map_err(|e| AppError::Invalid(e.0))?;
     let id = publish(&state, &staff, &j).await?;
     let row = jobs::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let rules = desmigratif_db::fees::active(&state.db).await?;

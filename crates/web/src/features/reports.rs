@@ -22,7 +22,9 @@ use desmigratif_core::catalog::{self, COUNTRIES};
 use desmigratif_core::id::constant_time_eq;
 use desmigratif_core::letters::{new_tracking_code, normalise_tracking_code};
 use desmigratif_core::region::Scope;
-use desmigratif_core::reports::{RawReport, ReportCategory, ReportInput, ReportStatus, fill_time_ok};
+use desmigratif_core::reports::{
+    RawReport, ReportCategory, ReportInput, ReportStatus, fill_time_ok,
+};
 use desmigratif_db::audit::{self, Actor, Event};
 use desmigratif_db::reports::{self, ReportRow};
 use utoipa_axum::router::OpenApiRouter;
@@ -34,7 +36,10 @@ const STAMP_CONTEXT: &str = "report.form";
 
 /// A timestamp the server signed when it served the form.
 fn stamp(state: &AppState, secs: i64) -> String {
-    format!("{secs}.{}", state.keys.blind_index(STAMP_CONTEXT, &secs.to_string()))
+    format!(
+        "{secs}.{}",
+        state.keys.blind_index(STAMP_CONTEXT, &secs.to_string())
+    )
 }
 
 fn stamp_ok(state: &AppState, s: &str) -> Result<(), &'static str> {
@@ -54,7 +59,11 @@ async fn destinations(state: &AppState) -> Result<Vec<(String, String)>, AppErro
     for v in &villages {
         out.push((
             v.code.clone(),
-            format!("Desa {} — {}", v.name, super::dashboard::place_of(&v.code, &state.regions)),
+            format!(
+                "Desa {} — {}",
+                v.name,
+                super::dashboard::place_of(&v.code, &state.regions)
+            ),
         ));
     }
     let mut kabupaten: Vec<String> = villages
@@ -128,7 +137,15 @@ async fn form_page(
 }
 
 async fn show_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    form_page(&state, &ctx, ReportForm::default(), FieldErrors::default(), None, StatusCode::OK).await
+    form_page(
+        &state,
+        &ctx,
+        ReportForm::default(),
+        FieldErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn raw_of(f: &ReportForm) -> RawReport {
@@ -149,9 +166,15 @@ async fn checked(
     raw: &RawReport,
 ) -> Result<Result<ReportInput, FieldErrors>, AppError> {
     let mut errors = FieldErrors::default();
-    let known = destinations(state).await?.iter().any(|(c, _)| c == region.trim());
+    let known = destinations(state)
+        .await?
+        .iter()
+        .any(|(c, _)| c == region.trim());
     if !known {
-        errors.add("wilayah", "pilih desa atau kabupaten tempat kejadian atau tempat Anda tinggal");
+        errors.add(
+            "wilayah",
+            "pilih desa atau kabupaten tempat kejadian atau tempat Anda tinggal",
+        );
     }
     match raw.check(region.trim()) {
         Ok(input) if known => Ok(Ok(input)),
@@ -163,7 +186,11 @@ async fn checked(
     }
 }
 
-async fn store(state: &AppState, actor: &Actor, input: &ReportInput) -> Result<(String, desmigratif_core::id::Id), AppError> {
+async fn store(
+    state: &AppState,
+    actor: &Actor,
+    input: &ReportInput,
+) -> Result<(String, desmigratif_core::id::Id), AppError> {
     let code = new_tracking_code();
     let mut tx = state.db.begin().await?;
     let id = reports::create(&mut tx, actor, &state.keys, input, &code).await?;
@@ -184,7 +211,10 @@ async fn submit(
     if !f.situs.is_empty() {
         // Filled by a program: counted against the address, answered plainly, nothing stored.
         state.report_throttle.record(&key);
-        errors.add("formulir", "formulir tidak dapat diterima; muat ulang halaman lalu isi lagi");
+        errors.add(
+            "formulir",
+            "formulir tidak dapat diterima; muat ulang halaman lalu isi lagi",
+        );
         return form_page(&state, &ctx, f, errors, None, StatusCode::BAD_REQUEST).await;
     }
     match stamp_ok(&state, &f.mulai) {
@@ -193,7 +223,11 @@ async fn submit(
             state.report_throttle.record(&key);
             let message = if reason.is_empty() {
                 match fill_time_ok(
-                    f.mulai.split('.').next().and_then(|s| s.parse().ok()).unwrap_or(0),
+                    f.mulai
+                        .split('.')
+                        .next()
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0),
                     desmigratif_core::now().timestamp(),
                 ) {
                     Err(e) => e.message,
@@ -203,13 +237,29 @@ async fn submit(
                 format!("{reason}; muat ulang halaman lalu kirim lagi")
             };
             errors.add("formulir", message);
-            return form_page(&state, &ctx, f, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return form_page(
+                &state,
+                &ctx,
+                f,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     }
     let input = match checked(&state, &f.wilayah, &raw_of(&f)).await? {
         Ok(i) => i,
         Err(errors) => {
-            return form_page(&state, &ctx, f, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return form_page(
+                &state,
+                &ctx,
+                f,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     state.report_throttle.record(&key);
@@ -257,7 +307,11 @@ async fn track(
             && let Some(r) = reports::by_tracking_code(&state.db, &code).await?
         {
             let s = r.status();
-            status = Some(if ctx.lang == crate::Lang::En { s.label_en() } else { s.label_id() });
+            status = Some(if ctx.lang == crate::Lang::En {
+                s.label_en()
+            } else {
+                s.label_id()
+            });
         }
     }
     let mut page = Page::new(&ctx, "report.track");
@@ -337,7 +391,9 @@ async fn queue(
             at: crate::page::when(&r.created_at),
             place: super::dashboard::place_of(&r.region_code, &state.regions),
             category: format!("report.category.{}", r.category),
-            country: catalog::country(&r.country).map(|c| c.id.to_owned()).unwrap_or_default(),
+            country: catalog::country(&r.country)
+                .map(|c| c.id.to_owned())
+                .unwrap_or_default(),
             status: r.status().label_id(),
         })
         .collect();
@@ -393,7 +449,12 @@ struct OnePage {
     error: Option<String>,
 }
 
-async fn one(state: &AppState, staff: &Staff, id: &str, error: Option<String>) -> Result<Response, AppError> {
+async fn one(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let (r, details, contact) = open_report(state, staff, id).await?;
     let status = r.status();
     let bad = error.is_some();
@@ -403,9 +464,14 @@ async fn one(state: &AppState, staff: &Staff, id: &str, error: Option<String>) -
             at: crate::page::when(&r.created_at),
             place: super::dashboard::place_of(&r.region_code, &state.regions),
             category: format!("report.category.{}", r.category),
-            country: catalog::country(&r.country).map(|c| c.id.to_owned()).unwrap_or_default(),
+            country: catalog::country(&r.country)
+                .map(|c| c.id.to_owned())
+                .unwrap_or_default(),
             status: status.label_id(),
-            next: ReportStatus::ALL.into_iter().filter(|s| status.can_move_to(*s)).collect(),
+            next: ReportStatus::ALL
+                .into_iter()
+                .filter(|s| status.can_move_to(*s))
+                .collect(),
             details,
             contact,
             r,
@@ -449,7 +515,15 @@ async fn move_status(
     let note = desmigratif_core::text::clean_spaces(&f.catatan);
     let to = match f.status.parse::<ReportStatus>() {
         Ok(to) if note.chars().count() <= 1000 => to,
-        Ok(_) => return one(&state, &staff, &id, Some("catatan paling banyak 1.000 huruf".into())).await,
+        Ok(_) => {
+            return one(
+                &state,
+                &staff,
+                &id,
+                Some("catatan paling banyak 1.000 huruf".into()),
+            )
+            .await;
+        }
         Err(e) => return one(&state, &staff, &id, Some(e.message)).await,
     };
     let moved = {
@@ -473,7 +547,9 @@ pub fn pages() -> Router<AppState> {
     Router::new()
         .route(
             "/lapor",
-            get(show_form).post(submit).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+            get(show_form)
+                .post(submit)
+                .layer(DefaultBodyLimit::max(BODY_LIMIT)),
         )
         .route("/lapor/lacak", get(track))
         .route("/app/laporan", get(queue))
@@ -612,13 +688,20 @@ async fn api_create(
         .trim()
         .parse()
         .map(Scope::Region)
-        .map_err(|_| AppError::Invalid(vec![("region_code".into(), "kode wilayah tidak valid".into())]))?;
+        .map_err(|_| {
+            AppError::Invalid(vec![(
+                "region_code".into(),
+                "kode wilayah tidak valid".into(),
+            )])
+        })?;
     staff
         .allow(
             &state,
             Action::Read(Compartment::Cases),
             Some(&place),
-            crate::auth::Target::Action { name: "public_report.create" },
+            crate::auth::Target::Action {
+                name: "public_report.create",
+            },
         )
         .await?;
     staff
@@ -636,7 +719,9 @@ async fn api_create(
         .await?
         .map_err(|e| AppError::Invalid(e.0))?;
     let (_, id) = store(&state, &staff.actor(), &input).await?;
-    let r = reports::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let r = reports::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(ReportOut::of(&r))).into_response())
 }
 
