@@ -687,13 +687,7 @@ async fn import(g: &Global, file: &Path, village: &str, mode: &str) -> Result<()
     let regions = RegionTree::official();
     let code = village::parse_village_code(village, &regions)
         .map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    let bytes = std::fs::read(file)
-        .with_context(|| format!("berkas {} tidak dapat dibaca", file.display()))?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let sheet = desmigratif_docs::read(&bytes, &name)?;
+    let (name, table) = read_table(file)?;
     let db = open(g, false).await?;
     let Some(served) = villages::by_code(&db, &code).await? else {
         bail!(
@@ -701,15 +695,6 @@ async fn import(g: &Global, file: &Path, village: &str, mode: &str) -> Result<()
         );
     };
     let keys = g.keys()?;
-    let table = transfer::Table {
-        headers: sheet.headers,
-        rows: sheet.rows,
-        unreadable: sheet
-            .problems
-            .into_iter()
-            .map(|p| (p.row, p.column, p.message))
-            .collect(),
-    };
     let show_progress = std::io::stderr().is_terminal();
     let progress = move |phase: &str, done: usize, total: usize| {
         if show_progress {
@@ -741,13 +726,8 @@ async fn import(g: &Global, file: &Path, village: &str, mode: &str) -> Result<()
     Ok(())
 }
 
-/// `desmigratif agencies FILE`: the checks and modes of the agency import page; fails when the
-/// file has errors and nothing was written.
-async fn import_agencies(g: &Global, file: &Path, mode: &str) -> Result<()> {
-    use desmigratif_db::transfer::{self, Mode};
-    let mode = Mode::parse(mode).with_context(|| {
-        format!("--mode «{mode}» tidak dikenal; pilih dry-run, all-or-nothing atau valid-only")
-    })?;
+/// A spreadsheet file as an import table, with its name for the report.
+fn read_table(file: &Path) -> Result<(String, desmigratif_db::transfer::Table)> {
     let bytes = std::fs::read(file)
         .with_context(|| format!("berkas {} tidak dapat dibaca", file.display()))?;
     let name = file
@@ -755,7 +735,7 @@ async fn import_agencies(g: &Global, file: &Path, mode: &str) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let sheet = desmigratif_docs::read(&bytes, &name)?;
-    let table = transfer::Table {
+    let table = desmigratif_db::transfer::Table {
         headers: sheet.headers,
         rows: sheet.rows,
         unreadable: sheet
@@ -764,6 +744,17 @@ async fn import_agencies(g: &Global, file: &Path, mode: &str) -> Result<()> {
             .map(|p| (p.row, p.column, p.message))
             .collect(),
     };
+    Ok((name, table))
+}
+
+/// `desmigratif agencies FILE`: the checks and modes of the agency import page; fails when the
+/// file has errors and nothing was written.
+async fn import_agencies(g: &Global, file: &Path, mode: &str) -> Result<()> {
+    use desmigratif_db::transfer::Mode;
+    let mode = Mode::parse(mode).with_context(|| {
+        format!("--mode «{mode}» tidak dikenal; pilih dry-run, all-or-nothing atau valid-only")
+    })?;
+    let (name, table) = read_table(file)?;
     let db = open(g, false).await?;
     let r = desmigratif_db::agencies::import(&db, &cli_actor(), &table, mode).await?;
     db.close().await;

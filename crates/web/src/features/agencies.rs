@@ -168,6 +168,17 @@ fn search(l: &Loaded, q: &str, today: NaiveDate) -> Found {
     }
 }
 
+/// One page of the list in name order, from `start`.
+fn in_name_order(l: &Loaded, start: usize, today: NaiveDate) -> Vec<AgencyOut> {
+    l.order
+        .iter()
+        .skip(start)
+        .take(PAGE_SIZE)
+        .filter_map(|id| l.rows.get(id))
+        .map(|r| AgencyOut::of(r, today))
+        .collect()
+}
+
 fn check_query(q: &str) -> Result<String, String> {
     let q = desmigratif_core::text::clean_spaces(q);
     if q.chars().count() > QUERY_MAX {
@@ -320,14 +331,7 @@ async fn staff_list(
     let page_no = query.halaman.unwrap_or(1).max(1);
     let (rows, total, more) = if q.is_empty() {
         let start = (page_no - 1) * PAGE_SIZE;
-        let rows: Vec<AgencyOut> = l
-            .order
-            .iter()
-            .skip(start)
-            .take(PAGE_SIZE)
-            .filter_map(|id| l.rows.get(id))
-            .map(|r| AgencyOut::of(r, today))
-            .collect();
+        let rows = in_name_order(&l, start, today);
         (rows, l.order.len(), start + PAGE_SIZE < l.order.len())
     } else {
         let f = search(&l, &q, today);
@@ -692,14 +696,7 @@ async fn api_search(
     let found = if query.is_empty() {
         let start = (q.page.unwrap_or(1).max(1) - 1) * PAGE_SIZE;
         Found {
-            matches: l
-                .order
-                .iter()
-                .skip(start)
-                .take(PAGE_SIZE)
-                .filter_map(|id| l.rows.get(id))
-                .map(|r| AgencyOut::of(r, today))
-                .collect(),
+            matches: in_name_order(&l, start, today),
             ..Found::default()
         }
     } else {

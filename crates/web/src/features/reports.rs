@@ -42,13 +42,16 @@ fn stamp(state: &AppState, secs: i64) -> String {
     )
 }
 
-fn stamp_ok(state: &AppState, s: &str) -> Result<(), &'static str> {
-    let (secs, mac) = s.split_once('.').ok_or("formulir tidak lengkap")?;
-    let t: i64 = secs.parse().map_err(|_| "formulir tidak lengkap")?;
+/// Whether the form's stamp is the server's and the form was filled in a person's time; the
+/// message says what to do when not.
+fn stamp_ok(state: &AppState, s: &str) -> Result<(), String> {
+    let bad = || "formulir tidak lengkap; muat ulang halaman lalu kirim lagi".to_owned();
+    let (secs, mac) = s.split_once('.').ok_or_else(bad)?;
+    let t: i64 = secs.parse().map_err(|_| bad())?;
     if !constant_time_eq(mac, &state.keys.blind_index(STAMP_CONTEXT, secs)) {
-        return Err("formulir tidak lengkap");
+        return Err(bad());
     }
-    fill_time_ok(t, desmigratif_core::now().timestamp()).map_err(|_| "")
+    fill_time_ok(t, desmigratif_core::now().timestamp()).map_err(|e| e.message)
 }
 
 /// Where a report may be sent: each village of the deployment, and each of their kabupaten
@@ -217,36 +220,18 @@ async fn submit(
         );
         return form_page(&state, &ctx, f, errors, None, StatusCode::BAD_REQUEST).await;
     }
-    match stamp_ok(&state, &f.mulai) {
-        Ok(()) => {}
-        Err(reason) => {
-            state.report_throttle.record(&key);
-            let message = if reason.is_empty() {
-                match fill_time_ok(
-                    f.mulai
-                        .split('.')
-                        .next()
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(0),
-                    desmigratif_core::now().timestamp(),
-                ) {
-                    Err(e) => e.message,
-                    Ok(()) => "kirim ulang formulir".into(),
-                }
-            } else {
-                format!("{reason}; muat ulang halaman lalu kirim lagi")
-            };
-            errors.add("formulir", message);
-            return form_page(
-                &state,
-                &ctx,
-                f,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+    if let Err(message) = stamp_ok(&state, &f.mulai) {
+        state.report_throttle.record(&key);
+        errors.add("formulir", message);
+        return form_page(
+            &state,
+            &ctx,
+            f,
+            errors,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let input = match checked(&state, &f.wilayah, &raw_of(&f)).await? {
         Ok(i) => i,
