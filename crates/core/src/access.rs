@@ -70,6 +70,9 @@ string_enum!(
         Business = "business",
         Cooperative = "cooperative",
         Reports = "reports",
+        /// Not data but a grant: refer a case without the worker's or family's consent, with a
+        /// written reason. Never given by default; an admin grants it to named case workers.
+        ConsentOverride = "consent_override",
     }
 );
 
@@ -95,6 +98,8 @@ pub enum Action {
     /// Take up reports from the public: the case workers of a village and the offices above it,
     /// since a report may name only a kabupaten.
     HandleReports,
+    /// Refer a case without recorded consent (a written reason is still required).
+    OverrideConsent,
 }
 
 impl Role {
@@ -111,6 +116,16 @@ impl Role {
             Role::CaseWorker => &[Cases, Registry, Reports],
             Role::BendaharaKoperasi => &[Cooperative],
         }
+    }
+
+    /// The compartments a user of this role may be granted: the defaults and the grants that
+    /// must be given explicitly.
+    pub fn may_hold(self) -> Vec<Compartment> {
+        let mut all = self.compartments().to_vec();
+        if self == Role::CaseWorker {
+            all.push(Compartment::ConsentOverride);
+        }
+        all
     }
 
     /// Supervisory levels read what villages record; they do not edit village records.
@@ -140,6 +155,7 @@ impl Role {
             Action::SignLetters => self == Role::KepalaDesa,
             Action::EditLetterKinds => self == Role::Admin,
             Action::PublishJobs => matches!(self, Role::Pusat | Role::Provinsi | Role::Kabupaten),
+            Action::OverrideConsent => self == Role::CaseWorker,
             Action::HandleReports => matches!(
                 self,
                 Role::CaseWorker | Role::Kecamatan | Role::Kabupaten | Role::Provinsi | Role::Pusat
@@ -215,7 +231,7 @@ impl Compartments {
 
     /// Refuses compartments the role can never hold (a treasurer never sees cases).
     pub fn check_for(&self, role: Role) -> Result<(), Invalid> {
-        match self.0.iter().find(|c| !role.compartments().contains(c)) {
+        match self.0.iter().find(|c| !role.may_hold().contains(c)) {
             Some(c) => Err(Invalid::new(
                 "kompartemen",
                 format!("peran {role} tidak boleh memegang kompartemen {c}"),
@@ -265,6 +281,7 @@ pub fn authorize(p: &Principal, action: Action, place: Option<&Scope>) -> Result
         Action::Read(c) | Action::Write(c) => Some(c),
         Action::SignLetters | Action::EditLetterKinds => Some(Compartment::Letters),
         Action::HandleReports => Some(Compartment::Cases),
+        Action::OverrideConsent => Some(Compartment::ConsentOverride),
         _ => None,
     };
     if let Some(c) = compartment.filter(|c| !p.compartments.contains(*c)) {
@@ -461,6 +478,31 @@ mod tests {
                     .is_ok()
             );
         }
+    }
+
+    #[test]
+    fn consent_override_is_an_explicit_grant_of_case_workers_only() {
+        let mut worker = principal(Role::CaseWorker, KENANGA);
+        assert_eq!(
+            authorize(&worker, Action::OverrideConsent, Some(&code(KENANGA))),
+            Err(Denial::Compartment(ConsentOverride)),
+            "not by default"
+        );
+        worker.compartments = Compartments::new(vec![Cases, Registry, ConsentOverride]);
+        assert_eq!(
+            authorize(&worker, Action::OverrideConsent, Some(&code(KENANGA))),
+            Ok(())
+        );
+        assert!(
+            Compartments::new(vec![ConsentOverride])
+                .check_for(Role::OperatorDesa)
+                .is_err()
+        );
+        let kab = principal(Role::Kabupaten, "32.12");
+        assert_eq!(
+            authorize(&kab, Action::OverrideConsent, None),
+            Err(Denial::Role)
+        );
     }
 
     #[test]

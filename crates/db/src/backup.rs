@@ -42,6 +42,10 @@ pub const TABLES: &[&str] = &[
     "country_guides",
     "scam_alerts",
     "public_reports",
+    "cases",
+    "case_events",
+    "case_documents",
+    "case_referrals",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];
