@@ -4,6 +4,7 @@
 pub mod access;
 pub mod agencies;
 pub mod audit;
+pub mod cases;
 pub mod catalog;
 pub mod crypto;
 pub mod fees;
