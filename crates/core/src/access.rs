@@ -70,8 +70,8 @@ string_enum!(
         Business = "business",
         Cooperative = "cooperative",
         Reports = "reports",
-        /// Not data but a grant: refer a case without the worker's or family's consent, with a
-        /// written reason. Never given by default; an admin grants it to named case workers.
+        // Not data but a grant: refer a case without the worker's or family's consent, with a
+        // written reason. Never given by default; an admin grants it to named case workers.
         ConsentOverride = "consent_override",
     }
 );

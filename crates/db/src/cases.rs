@@ -90,7 +90,8 @@ pub async fn create(tx: &mut Tx, actor: &Actor, keys: &Keys, n: &NewCase<'_>) ->
     let id = Id::new();
     let at = now();
     let i = n.input;
-    let reporter = serde_json::json!({ "name": i.reporter, "contact": i.reporter_contact }).to_string();
+    let reporter =
+        serde_json::json!({ "name": i.reporter, "contact": i.reporter_contact }).to_string();
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO cases (id, region_code, person_id, episode_id, report_id, worker_name, source, category, urgency, country, agency,
                             employer, chronology_enc, reporter_enc, status, opened_on, last_action_on, created_at, updated_at)
@@ -208,7 +209,16 @@ pub async fn move_status(
         note,
     )
     .await?;
-    audit::record_change(tx, actor, "case", case, "update", &c.region_code, &["status"]).await
+    audit::record_change(
+        tx,
+        actor,
+        "case",
+        case,
+        "update",
+        &c.region_code,
+        &["status"],
+    )
+    .await
 }
 
 /// A note on the timeline; it counts as an action, so the next deadline runs from today.
@@ -224,16 +234,41 @@ pub async fn add_note(
         .bind(today).bind(now()).bind(case.id)
         .execute(c).await.map(|_| ()))?;
     event(tx, keys, actor, case.id, "note", "", note).await?;
-    audit::record_change(tx, actor, "case", case.id, "update", &case.region_code, &["note"]).await
+    audit::record_change(
+        tx,
+        actor,
+        "case",
+        case.id,
+        "update",
+        &case.region_code,
+        &["note"],
+    )
+    .await
 }
 
 /// Assigns the case to a case worker (or to no one).
-pub async fn assign(tx: &mut Tx, actor: &Actor, keys: &Keys, case: &CaseRow, to: Option<Id>, label: &str) -> Result<()> {
+pub async fn assign(
+    tx: &mut Tx,
+    actor: &Actor,
+    keys: &Keys,
+    case: &CaseRow,
+    to: Option<Id>,
+    label: &str,
+) -> Result<()> {
     on_tx!(tx, c => sqlx::query("UPDATE cases SET assigned_to = $1, updated_at = $2 WHERE id = $3")
         .bind(to).bind(now()).bind(case.id)
         .execute(c).await.map(|_| ()))?;
     event(tx, keys, actor, case.id, "assigned", label, "").await?;
-    audit::record_change(tx, actor, "case", case.id, "update", &case.region_code, &["assigned_to"]).await
+    audit::record_change(
+        tx,
+        actor,
+        "case",
+        case.id,
+        "update",
+        &case.region_code,
+        &["assigned_to"],
+    )
+    .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -261,7 +296,14 @@ pub async fn documents(db: &Db, case: Id) -> Result<Vec<(String, Option<Id>)>> {
 
 /// Files a document of the checklist (a newer upload replaces the older one on the list; the old
 /// file stays stored and named on the timeline).
-pub async fn attach(tx: &mut Tx, actor: &Actor, keys: &Keys, case: &CaseRow, code: &str, file: Id) -> Result<()> {
+pub async fn attach(
+    tx: &mut Tx,
+    actor: &Actor,
+    keys: &Keys,
+    case: &CaseRow,
+    code: &str,
+    file: Id,
+) -> Result<()> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO case_documents (case_id, code, file_id, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (case_id, code) DO UPDATE SET file_id = excluded.file_id, updated_at = excluded.updated_at",
@@ -269,7 +311,16 @@ pub async fn attach(tx: &mut Tx, actor: &Actor, keys: &Keys, case: &CaseRow, cod
     .bind(case.id).bind(code).bind(file).bind(now())
     .execute(c).await.map(|_| ()))?;
     event(tx, keys, actor, case.id, "document", code, "").await?;
-    audit::record_change(tx, actor, "case", case.id, "update", &case.region_code, &["documents"]).await
+    audit::record_change(
+        tx,
+        actor,
+        "case",
+        case.id,
+        "update",
+        &case.region_code,
+        &["documents"],
+    )
+    .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -321,7 +372,16 @@ pub async fn refer(
     .bind(id).bind(case.id).bind(r.target.as_str()).bind(&r.unit).bind(receiver_region).bind(r.consent.as_str())
     .bind(&r.consent_by).bind(r.consent_on).bind(&r.override_reason).bind(at).bind(&actor.label)
     .execute(c).await.map(|_| ()))?;
-    event(tx, keys, actor, case.id, "referral", r.target.as_str(), &r.note).await?;
+    event(
+        tx,
+        keys,
+        actor,
+        case.id,
+        "referral",
+        r.target.as_str(),
+        &r.note,
+    )
+    .await?;
     audit::record_change(
         tx,
         actor,
@@ -329,7 +389,11 @@ pub async fn refer(
         id,
         "create",
         &case.region_code,
-        &[if r.consent.as_str() == "pengecualian" { "consent_override" } else { "consent" }],
+        &[if r.consent.as_str() == "pengecualian" {
+            "consent_override"
+        } else {
+            "consent"
+        }],
     )
     .await?;
     if case.status().can_move_to(CaseStatus::Referred) {
@@ -339,13 +403,17 @@ pub async fn refer(
 }
 
 pub async fn referrals(db: &Db, case: Id) -> Result<Vec<ReferralRow>> {
-    let sql = format!("SELECT {REFERRAL_COLUMNS} FROM case_referrals WHERE case_id = $1 ORDER BY created_at, id");
+    let sql = format!(
+        "SELECT {REFERRAL_COLUMNS} FROM case_referrals WHERE case_id = $1 ORDER BY created_at, id"
+    );
     Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(case).fetch_all(p).await)?)
 }
 
 pub async fn referral(db: &Db, id: Id) -> Result<Option<ReferralRow>> {
     let sql = format!("SELECT {REFERRAL_COLUMNS} FROM case_referrals WHERE id = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?,
+    )
 }
 
 /// Moves a referral along (accepted, rejected with a reason, done, revoked with a reason).
@@ -379,7 +447,16 @@ pub async fn move_referral(
         reason,
     )
     .await?;
-    audit::record_change(tx, actor, "case_referral", r.id, "update", &case.region_code, &["status"]).await
+    audit::record_change(
+        tx,
+        actor,
+        "case_referral",
+        r.id,
+        "update",
+        &case.region_code,
+        &["status"],
+    )
+    .await
 }
 
 /// Whether an office whose region is `receiver_region` holds a referral of the case that gives
@@ -408,8 +485,26 @@ pub async fn record_outcome(
     )
     .bind(o.kind.as_str()).bind(o.amount_idr).bind(o.on).bind(now()).bind(case.id)
     .execute(c).await.map(|_| ()))?;
-    event(tx, keys, actor, case.id, "outcome", o.kind.as_str(), &o.note).await?;
-    audit::record_change(tx, actor, "case", case.id, "update", &case.region_code, &["outcome"]).await?;
+    event(
+        tx,
+        keys,
+        actor,
+        case.id,
+        "outcome",
+        o.kind.as_str(),
+        &o.note,
+    )
+    .await?;
+    audit::record_change(
+        tx,
+        actor,
+        "case",
+        case.id,
+        "update",
+        &case.region_code,
+        &["outcome"],
+    )
+    .await?;
     if case.status() != CaseStatus::Resolved {
         move_status(tx, actor, keys, case.id, CaseStatus::Resolved, "", today).await?;
     }

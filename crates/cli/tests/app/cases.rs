@@ -21,7 +21,8 @@ fn intake() -> RawCase {
         negara: "TW".into(),
         agensi: "PT Cahaya Lintas Samudra".into(),
         pemberi_kerja: "Keluarga di Taichung".into(),
-        kronologi: "Gaji tiga bulan terakhir belum dibayar; pekerja dilarang memegang ponsel.".into(),
+        kronologi: "Gaji tiga bulan terakhir belum dibayar; pekerja dilarang memegang ponsel."
+            .into(),
         pelapor: "Ibu kandung".into(),
         kontak_pelapor: "0812 0000 2222".into(),
     }
