@@ -471,6 +471,30 @@ pub async fn referred_to(db: &Db, case: Id, receiver_region: &str) -> Result<boo
         .any(ReferralStatus::grants_access))
 }
 
+/// Cases referred to an office (its region code) that it may read now, newest first.
+pub async fn referred_cases(db: &Db, receiver_region: &str) -> Result<Vec<CaseRow>> {
+    let columns = COLUMNS
+        .split(", ")
+        .map(|c| format!("c.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The states that give access, from the rule itself (stored names are plain ASCII words).
+    let granting = ReferralStatus::ALL
+        .iter()
+        .filter(|s| s.grants_access())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT DISTINCT {columns} FROM cases c JOIN case_referrals r ON r.case_id = c.id
+         WHERE r.receiver_region = $1 AND r.status IN ({granting})
+         ORDER BY c.opened_on DESC, c.id DESC LIMIT 500"
+    );
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(receiver_region).fetch_all(p).await)?,
+    )
+}
+
 /// Records how the case ended; the case becomes "resolved".
 pub async fn record_outcome(
     tx: &mut Tx,

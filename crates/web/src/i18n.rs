@@ -184,6 +184,10 @@ mod tests {
             include_str!("../templates/report_track.html"),
             include_str!("../templates/reports.html"),
             include_str!("../templates/report.html"),
+            include_str!("../templates/cases.html"),
+            include_str!("../templates/case_form.html"),
+            include_str!("../templates/case.html"),
+            include_str!("../templates/case_counts.html"),
         ];
         let mut missing = Vec::new();
         for src in re_sources {

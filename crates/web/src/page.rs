@@ -63,6 +63,9 @@ impl Page {
             if can(Action::HandleReports) {
                 item("/app/laporan", "nav.reports");
             }
+            if can(Action::Read(Compartment::Cases)) {
+                item("/app/kasus", "nav.cases");
+            }
             if can(Action::PublishJobs) {
                 item("/app/lowongan", "nav.jobs");
             }

@@ -2,11 +2,13 @@
 //! report, its states and timeline (notes sealed), a referral that needs consent, the receiving
 //! office's access from referral to revocation, the outcome, and counts with small cells hidden.
 
-use crate::support::{KEYS, TestApp, today};
+use crate::support::{KEYS, PASSWORD, TestApp, today};
+use axum::http::StatusCode;
 use desmigratif_core::cases::{
     CaseStatus, RawCase, RawOutcome, RawReferral, ReferralStatus, suppress_table,
 };
 use desmigratif_db::audit::Actor;
+use desmigratif_db::audit::Outcome;
 use desmigratif_db::cases::{self, NewCase};
 
 const KENANGA: &str = "32.12.16.2004";
@@ -140,5 +142,98 @@ both! {
         assert_eq!(table[0].1[1], None, "2 is hidden");
         assert!(table[0].1[0].is_none(), "and a second cell with it, so the total does not give it away");
         assert_eq!(table[0].1[2], Some(0));
+    }
+
+    async fn case_pages_follow_a_report_to_its_outcome_and_keep_others_out(app) {
+        let worker = app.login("advokasi.kenanga", PASSWORD).await;
+        // The demo report in Kenanga's queue becomes a case.
+        let queue = app.get("/app/laporan", Some(&worker)).await;
+        let report = regex_lite::Regex::new(r#"href="/app/laporan/([0-9a-f-]{36})""#).unwrap().captures(&queue.body).unwrap()[1].to_owned();
+        let page = app.get(&format!("/app/laporan/{report}"), Some(&worker)).await;
+        assert!(page.body.contains(&format!("/app/kasus/baru?laporan={report}")));
+        let form = app.get(&format!("/app/kasus/baru?laporan={report}"), Some(&worker)).await;
+        assert!(form.body.contains("sponsor"), "the report's account is carried over: {}", form.body);
+        // Every problem at once, nothing stored.
+        let bad = app.post("/app/kasus", &worker, &[("desa", KENANGA), ("laporan", &report), ("sumber", "laporan_publik"), ("kategori", ""), ("urgensi", "biasa"), ("nama_pekerja", ""), ("kronologi", "pendek")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.rows("cases").await, 0);
+        let r = app.post("/app/kasus", &worker, &[
+            ("desa", KENANGA), ("laporan", &report), ("sumber", "laporan_publik"), ("kategori", "penipuan"), ("urgensi", "tinggi"),
+            ("nama_pekerja", "Calon pekerja (fiktif)"), ("negara", "TW"), ("agensi", ""), ("pemberi_kerja", ""),
+            ("kronologi", "Sponsor meminta Rp45 juta untuk kerja pabrik di Taiwan tanpa lewat Disnaker."), ("pelapor", "Tetangga"), ("kontak_pelapor", ""),
+        ]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let case = r.location().trim_start_matches("/app/kasus/").to_owned();
+        let tracking: String = desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar("SELECT status FROM public_reports").fetch_one(p).await).unwrap();
+        assert_eq!(tracking, "in_review", "the reporter sees it is being handled");
+
+        let reads = app.audit_count("case.read", Outcome::Ok).await;
+        let page = app.get(&format!("/app/kasus/{case}"), Some(&worker)).await;
+        assert!(page.body.contains("Rp45 juta") && page.body.contains("Kasus dibuka"), "{}", page.body);
+        assert_eq!(app.audit_count("case.read", Outcome::Ok).await, reads + 1);
+
+        // Outsiders: a treasurer, an operator, another village's case worker, and the kecamatan
+        // before the referral — each refused and audited.
+        let denied = app.audit_count("access.denied", Outcome::Denied).await;
+        let kec = app.login("kec.sindang", PASSWORD).await;
+        for user in ["bendahara.kenanga", "operator.kenanga", "advokasi.kuripan"] {
+            let s = app.login(user, PASSWORD).await;
+            let r = app.get(&format!("/app/kasus/{case}"), Some(&s)).await;
+            assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{user}: {}", r.status);
+            assert!(!r.body.contains("Rp45 juta"));
+        }
+        assert_eq!(app.get(&format!("/app/kasus/{case}"), Some(&kec)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.audit_count("access.denied", Outcome::Denied).await, denied + 4);
+
+        // Moves: assessed, in progress; a referral without consent refused; with the family's
+        // consent to the kecamatan, which can read it from then on.
+        for to in ["assessed", "in_progress"] {
+            let r = app.post(&format!("/app/kasus/{case}/status"), &worker, &[("status", to), ("catatan", "")]).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{to}: {}", r.body);
+        }
+        let illegal = app.post(&format!("/app/kasus/{case}/status"), &worker, &[("status", "closed"), ("catatan", "")]).await;
+        assert_eq!(illegal.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let no_consent = app.post(&format!("/app/kasus/{case}/rujukan"), &worker, &[("tujuan", "kecamatan"), ("unit", "Kecamatan Sindang"), ("persetujuan", "")]).await;
+        assert_eq!(no_consent.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let override_try = app.post(&format!("/app/kasus/{case}/rujukan"), &worker, &[("tujuan", "kecamatan"), ("unit", "Kecamatan Sindang"), ("persetujuan", "pengecualian"), ("alasan_pengecualian", "Keadaan darurat, keluarga tidak dapat dihubungi.")]).await;
+        assert_eq!(override_try.status, StatusCode::FORBIDDEN, "an override needs its grant");
+        assert_eq!(app.rows("case_referrals").await, 0);
+        let r = app.post(&format!("/app/kasus/{case}/rujukan"), &worker, &[
+            ("tujuan", "kecamatan"), ("unit", "Kecamatan Sindang"), ("persetujuan", "keluarga"), ("nama_pemberi", "Ibu pekerja"),
+            ("tanggal_persetujuan", &today().to_string()), ("catatan", "mohon pendampingan"),
+        ]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let seen = app.get(&format!("/app/kasus/{case}"), Some(&kec)).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(seen.body.contains("Rp45 juta") && seen.body.contains("Dirujuk"));
+        assert!(app.get("/app/kasus", Some(&kec)).await.body.contains(&case));
+        // The kabupaten was not referred to: still counts only.
+        let kab = app.login("kab.indramayu", PASSWORD).await;
+        assert_eq!(app.get(&format!("/app/kasus/{case}"), Some(&kab)).await.status, StatusCode::NOT_FOUND);
+
+        // The kecamatan accepts; the case worker revokes (with a reason) and the access ends.
+        let referral: desmigratif_core::id::Id = desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar("SELECT id FROM case_referrals").fetch_one(p).await).unwrap();
+        let r = app.post(&format!("/app/kasus/{case}/rujukan/{referral}"), &kec, &[("status", "accepted")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(app.post(&format!("/app/kasus/{case}/rujukan/{referral}"), &kec, &[("status", "revoked"), ("alasan", "bukan wewenang kami")]).await.status, StatusCode::FORBIDDEN);
+        let r = app.post(&format!("/app/kasus/{case}/rujukan/{referral}"), &worker, &[("status", "revoked"), ("alasan", "keluarga menarik persetujuan")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(app.get(&format!("/app/kasus/{case}"), Some(&kec)).await.status, StatusCode::NOT_FOUND);
+
+        // The outcome, a note, an assignment; then the counts, with small numbers hidden.
+        let r = app.post(&format!("/app/kasus/{case}/hasil"), &worker, &[("hasil", "kompensasi"), ("jumlah", "Rp 3.000.000"), ("tanggal", &today().to_string()), ("catatan", "uang dikembalikan sponsor")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = app.post(&format!("/app/kasus/{case}/catatan"), &worker, &[("catatan", "<b>tebal</b>")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = app.get(&format!("/app/kasus/{case}"), Some(&worker)).await;
+        assert!(page.body.contains("Rp3.000.000") && page.body.contains("Selesai"), "{}", page.body);
+        let uid = regex_lite::Regex::new(r#"<option value="([0-9a-f-]{36})">Ahmad Fauzi"#).unwrap().captures(&page.body).unwrap()[1].to_owned();
+        assert_eq!(app.post(&format!("/app/kasus/{case}/petugas"), &worker, &[("petugas", &uid)]).await.status, StatusCode::SEE_OTHER);
+        let pusat = app.login("pusat", PASSWORD).await;
+        let counts = app.get("/app/kasus/angka", Some(&pusat)).await;
+        assert_eq!(counts.status, StatusCode::OK);
+        assert!(counts.body.contains("&lt;5") && !counts.body.contains(">1</td>"), "{}", counts.body);
+        assert_eq!(app.get("/app/kasus", Some(&pusat)).await.location(), "/app/kasus/angka");
+        assert_eq!(app.get("/app/kasus/angka", Some(&app.login("bendahara.kenanga", PASSWORD).await)).await.status, StatusCode::FORBIDDEN);
     }
 }

@@ -4,6 +4,7 @@
 mod account;
 pub mod agencies;
 mod audit_log;
+mod cases;
 mod dashboard;
 mod episodes;
 mod fees;
@@ -51,6 +52,7 @@ pub fn page_router() -> Router<AppState> {
         .merge(jobs::pages())
         .merge(guides::pages())
         .merge(reports::pages())
+        .merge(cases::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())

@@ -432,6 +432,8 @@ struct OnePage {
     contact: Option<String>,
     next: Vec<ReportStatus>,
     error: Option<String>,
+    /// A case worker of the report's village may open a case from it.
+    can_open_case: bool,
 }
 
 async fn one(
@@ -457,6 +459,12 @@ async fn one(
                 .into_iter()
                 .filter(|s| status.can_move_to(*s))
                 .collect(),
+            can_open_case: desmigratif_core::access::authorize(
+                staff.principal(),
+                Action::Write(Compartment::Cases),
+                r.region_code.parse().map(Scope::Region).ok().as_ref(),
+            )
+            .is_ok(),
             details,
             contact,
             r,

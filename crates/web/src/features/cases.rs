@@ -1,0 +1,911 @@
+//! Advocacy cases at `/app/kasus`: intake (from the desk, a family, a public report or a
+//! returning worker), handling with a timeline, referral with recorded consent, the outcome, and
+//! counts for everyone above the village.
+//!
+//! Who reads a case's contents is decided in [`case_for`] and nowhere else: the case workers of
+//! its village, and an office inside the system the case is referred to, for as long as the
+//! referral stands. Every read is audited; every refusal too.
+
+use super::FieldErrors;
+use crate::AppState;
+use crate::auth::{Staff, Target};
+use crate::error::AppError;
+use crate::page::{Page, render, render_form};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use desmigratif_core::access::{Action, Compartment, Role, authorize};
+use desmigratif_core::cases::{
+    self as rules, CaseCategory, CaseStatus, Consent, IntakeSource, OutcomeKind, RawCase,
+    RawOutcome, RawReferral, ReferralStatus, ReferralTarget, Urgency,
+};
+use desmigratif_core::id::Id;
+use desmigratif_core::region::Scope;
+use desmigratif_db::audit::{self, Event, Outcome};
+use desmigratif_db::cases::{self, CaseRow, NewCase, ReferralRow};
+use desmigratif_db::reports;
+
+const READ: Action = Action::Read(Compartment::Cases);
+const WRITE: Action = Action::Write(Compartment::Cases);
+
+/// How a caller stands to one case.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    /// A case worker of the case's village: reads and handles it.
+    Worker,
+    /// An office the case is referred to: reads it and answers the referral.
+    Receiver,
+}
+
+/// The region code of the office inside this system that a referral target names for a case
+/// of `region`: the kecamatan or the kabupaten above it; '' for offices outside the system.
+fn receiver_region(target: ReferralTarget, region: &str) -> String {
+    let cut = match target {
+        ReferralTarget::Kecamatan => 8,
+        ReferralTarget::DisnakerKabupaten => 5,
+        _ => return String::new(),
+    };
+    region.get(..cut).unwrap_or_default().to_owned()
+}
+
+/// The office a supervisory user speaks for: their scope, when they are the kecamatan or
+/// kabupaten level a referral can name.
+fn office_of(staff: &Staff) -> Option<String> {
+    let p = staff.principal();
+    matches!(p.role, Role::Kecamatan | Role::Kabupaten)
+        .then(|| p.scope.as_stored().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// The one place that decides who reads a case: loads it, checks role, compartment and scope
+/// (`Staff::record`), then that the caller is a case worker of it or an office it is referred
+/// to. A refusal answers 404 and is audited; a granted read is audited.
+async fn case_for(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+) -> Result<(CaseRow, Standing), AppError> {
+    let c = staff
+        .record(
+            state,
+            READ,
+            "case",
+            id,
+            |id| cases::get(&state.db, id),
+            |c: &CaseRow| c.region_code.as_str(),
+        )
+        .await?;
+    let standing = if staff.principal().role == Role::CaseWorker {
+        Some(Standing::Worker)
+    } else {
+        match office_of(staff) {
+            Some(office) if cases::referred_to(&state.db, c.id, &office).await? => {
+                Some(Standing::Receiver)
+            }
+            _ => None,
+        }
+    };
+    let Some(standing) = standing else {
+        audit::log(
+            &state.db,
+            &staff.actor(),
+            &Event::new("access.denied", "case", c.id, &c.region_code)
+                .outcome(Outcome::Denied)
+                .detail("not the case's worker nor a receiving office"),
+        )
+        .await?;
+        return Err(AppError::NotFound);
+    };
+    audit::log(
+        &state.db,
+        &staff.actor(),
+        &Event::new("case.read", "case", c.id, &c.region_code),
+    )
+    .await?;
+    Ok((c, standing))
+}
+
+/// A case the caller may handle (write): a case worker of its village with the cases
+/// compartment; read rules first, then the write permission, each refusal audited.
+async fn case_to_handle(state: &AppState, staff: &Staff, id: &str) -> Result<CaseRow, AppError> {
+    let (c, standing) = case_for(state, staff, id).await?;
+    let place = Scope::Region(
+        c.region_code
+            .parse()
+            .map_err(|_| AppError::Internal("kode wilayah kasus rusak".into()))?,
+    );
+    staff
+        .allow(
+            state,
+            WRITE,
+            Some(&place),
+            Target::Object { entity: "case", id },
+        )
+        .await?;
+    debug_assert!(standing == Standing::Worker);
+    Ok(c)
+}
+
+// --- list --------------------------------------------------------------------------------------
+
+struct Line {
+    id: String,
+    opened: String,
+    worker: String,
+    category: &'static str,
+    status: &'static str,
+    due: String,
+    overdue: bool,
+}
+
+fn line(c: &CaseRow, today: NaiveDate) -> Line {
+    let urgency: Urgency = c.urgency.parse().unwrap_or(Urgency::Normal);
+    Line {
+        id: c.id.to_string(),
+        opened: c.opened_on.format("%d-%m-%Y").to_string(),
+        worker: c.worker_name.clone(),
+        category: c
+            .category
+            .parse::<CaseCategory>()
+            .map(|k| k.label_id())
+            .unwrap_or(""),
+        status: c.status().label_id(),
+        due: rules::due_on(urgency, c.last_action_on)
+            .format("%d-%m-%Y")
+            .to_string(),
+        overdue: rules::is_overdue(c.status(), urgency, c.last_action_on, today),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct ListPage {
+    page: Page,
+    lines: Vec<Line>,
+    can_open: bool,
+    referred: bool,
+}
+
+async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    staff.allow_action(&state, READ, "case.list").await?;
+    let today = super::persons::today();
+    let p = staff.principal();
+    let (rows, referred) = if p.role == Role::CaseWorker {
+        (
+            cases::list(&state.db, Some(p.scope.as_stored()), "", 0, 200)
+                .await?
+                .0,
+            false,
+        )
+    } else if let Some(office) = office_of(&staff) {
+        (cases::referred_cases(&state.db, &office).await?, true)
+    } else {
+        return Ok(Redirect::to("/app/kasus/angka").into_response());
+    };
+    render(ListPage {
+        page: Page::new(&staff.ctx, "cases.title"),
+        lines: rows.iter().map(|c| line(c, today)).collect(),
+        can_open: authorize(p, WRITE, None).is_ok(),
+        referred,
+    })
+}
+
+// --- intake ------------------------------------------------------------------------------------
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct IntakeQuery {
+    laporan: String,
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+struct IntakeForm {
+    desa: String,
+    laporan: String,
+    #[serde(flatten)]
+    case: RawCase,
+}
+
+#[derive(Template)]
+#[template(path = "case_form.html")]
+struct IntakePage {
+    page: Page,
+    villages: Vec<(String, String)>,
+    form: IntakeForm,
+    errors: FieldErrors,
+    sources: &'static [IntakeSource],
+    categories: &'static [CaseCategory],
+    urgencies: &'static [Urgency],
+    countries: &'static [desmigratif_core::catalog::Country],
+}
+
+async fn intake_page(
+    state: &AppState,
+    staff: &Staff,
+    form: IntakeForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let villages = super::persons::villages_where(state, staff, WRITE).await?;
+    let bad = !errors.is_empty();
+    render_form(
+        IntakePage {
+            page: Page::new(&staff.ctx, "cases.new"),
+            villages,
+            form,
+            errors,
+            sources: IntakeSource::ALL,
+            categories: CaseCategory::ALL,
+            urgencies: Urgency::ALL,
+            countries: desmigratif_core::catalog::COUNTRIES,
+        },
+        bad,
+    )
+}
+
+/// A report from `/lapor` the caller may take up, opened (and its read audited).
+async fn report_for(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+) -> Result<(reports::ReportRow, reports::Details), AppError> {
+    let r = staff
+        .record(
+            state,
+            Action::HandleReports,
+            "public_report",
+            id,
+            |id| reports::get(&state.db, id),
+            |r: &reports::ReportRow| r.region_code.as_str(),
+        )
+        .await?;
+    let (details, _) = reports::open(&state.keys, &r)?;
+    audit::log(
+        &state.db,
+        &staff.actor(),
+        &Event::new("public_report.read", "public_report", r.id, &r.region_code),
+    )
+    .await?;
+    Ok((r, details))
+}
+
+async fn new_case(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<IntakeQuery>,
+) -> Result<Response, AppError> {
+    staff.allow_action(&state, WRITE, "case.create").await?;
+    let mut form = IntakeForm {
+        case: RawCase {
+            sumber: IntakeSource::Desk.as_str().into(),
+            urgensi: Urgency::Normal.as_str().into(),
+            ..RawCase::default()
+        },
+        ..IntakeForm::default()
+    };
+    if !q.laporan.is_empty() {
+        let (r, d) = report_for(&state, &staff, &q.laporan).await?;
+        form.laporan = r.id.to_string();
+        form.desa = r.region_code.clone();
+        form.case.sumber = IntakeSource::PublicReport.as_str().into();
+        form.case.negara = r.country.clone();
+        form.case.kategori = match r.category.as_str() {
+            "masalah_luar_negeri" => "",
+            _ => CaseCategory::Fraud.as_str(),
+        }
+        .into();
+        form.case.agensi = d.who.clone();
+        form.case.kronologi = [d.what.as_str(), d.when_where.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n\n");
+    }
+    intake_page(&state, &staff, form, FieldErrors::default()).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<IntakeForm>,
+) -> Result<Response, AppError> {
+    let place = f
+        .desa
+        .trim()
+        .parse()
+        .map(Scope::Region)
+        .map_err(|_| AppError::BadRequest("pilih desa kasus".into()))?;
+    staff
+        .allow(
+            &state,
+            WRITE,
+            Some(&place),
+            Target::Action {
+                name: "case.create",
+            },
+        )
+        .await?;
+    let mut errors = FieldErrors::default();
+    let input = match f.case.check(false) {
+        Ok(i) => i,
+        Err(list) => {
+            list.into_iter().for_each(|e| errors.push(e));
+            return intake_page(&state, &staff, f, errors).await;
+        }
+    };
+    let report = if f.laporan.is_empty() {
+        None
+    } else {
+        Some(report_for(&state, &staff, &f.laporan).await?.0)
+    };
+    let today = super::persons::today();
+    let mut tx = state.db.begin().await?;
+    let id = cases::create(
+        &mut tx,
+        &staff.actor(),
+        &state.keys,
+        &NewCase {
+            region_code: f.desa.trim(),
+            person_id: None,
+            episode_id: None,
+            report_id: report.as_ref().map(|r| r.id),
+            input: &input,
+            today,
+        },
+    )
+    .await?;
+    // The report is being handled now: its reporter sees that on the tracking page.
+    if let Some(r) = report.filter(|r| {
+        r.status()
+            .can_move_to(desmigratif_core::reports::ReportStatus::InReview)
+    }) {
+        reports::set_status(
+            &mut tx,
+            &staff.actor(),
+            &r,
+            desmigratif_core::reports::ReportStatus::InReview,
+            "dibuka sebagai kasus",
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/app/kasus/{id}")).into_response())
+}
+
+// --- one case ----------------------------------------------------------------------------------
+
+struct EventView {
+    at: String,
+    actor: String,
+    kind: String,
+    summary: String,
+    note: String,
+}
+
+struct ReferralView {
+    r: ReferralRow,
+    target: &'static str,
+    status: &'static str,
+    consent: &'static str,
+    next: Vec<ReferralStatus>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    page: Page,
+    c: CaseRow,
+    line: Line,
+    chronology: String,
+    reporter: String,
+    source: &'static str,
+    urgency: &'static str,
+    outcome: String,
+    events: Vec<EventView>,
+    referrals: Vec<ReferralView>,
+    next: Vec<CaseStatus>,
+    handles: bool,
+    receiver: bool,
+    may_override: bool,
+    /// Case workers of the case's village: (user id, name), for the assignment.
+    workers: Vec<(String, String)>,
+    assigned: String,
+    targets: &'static [ReferralTarget],
+    outcomes: &'static [OutcomeKind],
+    errors: FieldErrors,
+}
+
+async fn case_page(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let (c, standing) = case_for(state, staff, id).await?;
+    let (chronology, reporter) = cases::open(&state.keys, &c)?;
+    let events = cases::events(&state.db, c.id)
+        .await?
+        .into_iter()
+        .map(|e| EventView {
+            at: crate::page::when(&e.at),
+            note: state
+                .keys
+                .decrypt_str(cases::NOTE_CONTEXT, &e.note_enc)
+                .unwrap_or_default(),
+            actor: e.actor,
+            kind: e.kind,
+            summary: e.summary,
+        })
+        .collect();
+    let office = office_of(staff).unwrap_or_default();
+    let referrals = cases::referrals(&state.db, c.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let s = r.status();
+            // The receiving office answers its own referral; the case worker may revoke any.
+            let next = ReferralStatus::ALL
+                .iter()
+                .copied()
+                .filter(|to| s.can_move_to(*to))
+                .filter(|to| match standing {
+                    Standing::Worker => *to == ReferralStatus::Revoked,
+                    Standing::Receiver => {
+                        r.receiver_region == office && *to != ReferralStatus::Revoked
+                    }
+                })
+                .collect();
+            ReferralView {
+                target: r
+                    .target
+                    .parse::<ReferralTarget>()
+                    .map(|t| t.label_id())
+                    .unwrap_or(""),
+                status: s.label_id(),
+                consent: r
+                    .consent
+                    .parse::<Consent>()
+                    .map(|k| k.label_id())
+                    .unwrap_or(""),
+                next,
+                r,
+            }
+        })
+        .collect();
+    let handles = standing == Standing::Worker && authorize(staff.principal(), WRITE, None).is_ok();
+    let place = c.region_code.parse().map(Scope::Region).ok();
+    let may_override =
+        handles && authorize(staff.principal(), Action::OverrideConsent, place.as_ref()).is_ok();
+    let workers = case_workers(state, &c.region_code).await?;
+    let assigned = c
+        .assigned_to
+        .and_then(|a| workers.iter().find(|(id, _)| *id == a.to_string()))
+        .map(|(_, name)| name.clone())
+        .unwrap_or_default();
+    let today = super::persons::today();
+    let bad = !errors.is_empty();
+    render_form(
+        CasePage {
+            workers,
+            assigned,
+            page: Page::new(&staff.ctx, "cases.one"),
+            line: line(&c, today),
+            chronology,
+            reporter: [
+                reporter["name"].as_str().unwrap_or_default(),
+                reporter["contact"].as_str().unwrap_or_default(),
+            ]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" · "),
+            source: c
+                .source
+                .parse::<IntakeSource>()
+                .map(|s| s.label_id())
+                .unwrap_or(""),
+            urgency: c
+                .urgency
+                .parse::<Urgency>()
+                .map(|s| s.label_id())
+                .unwrap_or(""),
+            outcome: match (&c.outcome, c.outcome_amount) {
+                (Some(o), amount) => {
+                    let label = o.parse::<OutcomeKind>().map(|k| k.label_id()).unwrap_or("");
+                    match amount.filter(|a| *a > 0) {
+                        Some(a) => format!("{label}: {}", desmigratif_core::fees::RUPIAH.format(a)),
+                        None => label.to_owned(),
+                    }
+                }
+                (None, _) => String::new(),
+            },
+            next: if handles {
+                c.status().next()
+            } else {
+                Vec::new()
+            },
+            events,
+            referrals,
+            handles,
+            receiver: standing == Standing::Receiver,
+            may_override,
+            targets: ReferralTarget::ALL,
+            outcomes: OutcomeKind::ALL,
+            errors,
+            c,
+        },
+        bad,
+    )
+}
+
+/// The active case workers of a village, (id, name), to assign cases to.
+async fn case_workers(state: &AppState, region: &str) -> Result<Vec<(String, String)>, AppError> {
+    let Ok(code) = region.parse() else {
+        return Ok(Vec::new());
+    };
+    let (users, _) =
+        desmigratif_db::users::list_within(&state.db, &Scope::Region(code), 0, 200).await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| u.role == Role::CaseWorker.as_str() && u.scope == region && !u.disabled)
+        .map(|u| (u.id.to_string(), u.display_name))
+        .collect())
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AssignForm {
+    petugas: String,
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<AssignForm>,
+) -> Result<Response, AppError> {
+    let c = case_to_handle(&state, &staff, &id).await?;
+    let workers = case_workers(&state, &c.region_code).await?;
+    let chosen = workers
+        .into_iter()
+        .find(|(uid, _)| *uid == f.petugas.trim());
+    let Some((uid, name)) = chosen else {
+        let mut errors = FieldErrors::default();
+        errors.add("petugas", "pilih petugas advokasi desa ini");
+        return case_page(&state, &staff, &id, errors).await;
+    };
+    let to: Id = uid
+        .parse()
+        .map_err(|_| AppError::Internal("id pengguna rusak".into()))?;
+    let (actor, keys) = (staff.actor(), state.keys.clone());
+    write_then_show(&state, &staff, &id, async |tx| {
+        cases::assign(tx, &actor, &keys, &c, Some(to), &name).await
+    })
+    .await
+}
+
+async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    case_page(&state, &staff, &id, FieldErrors::default()).await
+}
+
+/// Runs one write of a case in its own transaction; a rule the write breaks comes back on the
+/// case page (after the transaction has ended, so the page's audited read does not wait on it).
+async fn write_then_show<F>(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    write: F,
+) -> Result<Response, AppError>
+where
+    F: AsyncFnOnce(&mut desmigratif_db::Tx) -> Result<(), desmigratif_db::DbError>,
+{
+    let refused = {
+        let mut tx = state.db.begin().await?;
+        match write(&mut tx).await {
+            Ok(()) => tx.commit().await.map(|_| None),
+            Err(desmigratif_db::DbError::Conflict(m)) => Ok(Some(m)),
+            Err(e) => Err(e),
+        }
+    }?;
+    match refused {
+        None => Ok(Redirect::to(&format!("/app/kasus/{id}")).into_response()),
+        Some(m) => {
+            let mut errors = FieldErrors::default();
+            errors.add("kasus", m);
+            case_page(state, staff, id, errors).await
+        }
+    }
+}
+
+fn field_errors(list: Vec<desmigratif_core::Invalid>) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    list.into_iter().for_each(|e| errors.push(e));
+    errors
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct StatusForm {
+    status: String,
+    catatan: String,
+}
+
+async fn move_status(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, AppError> {
+    let c = case_to_handle(&state, &staff, &id).await?;
+    let to = match f.status.parse::<CaseStatus>() {
+        Ok(to) => to,
+        Err(e) => return case_page(&state, &staff, &id, field_errors(vec![e])).await,
+    };
+    let (actor, keys, today) = (staff.actor(), state.keys.clone(), super::persons::today());
+    write_then_show(&state, &staff, &id, async |tx| {
+        cases::move_status(tx, &actor, &keys, c.id, to, &f.catatan, today).await
+    })
+    .await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct NoteForm {
+    catatan: String,
+}
+
+async fn add_note(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<NoteForm>,
+) -> Result<Response, AppError> {
+    let c = case_to_handle(&state, &staff, &id).await?;
+    let note = f.catatan.trim().replace("\r\n", "\n");
+    if note.is_empty()
+        || note.chars().count() > rules::NOTE_MAX
+        || desmigratif_core::reports::markup_or_control(&note)
+    {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "catatan",
+            "catatan 1–2.000 huruf, tanpa kode atau tanda < >",
+        );
+        return case_page(&state, &staff, &id, errors).await;
+    }
+    let (actor, keys, today) = (staff.actor(), state.keys.clone(), super::persons::today());
+    write_then_show(&state, &staff, &id, async |tx| {
+        cases::add_note(tx, &actor, &keys, &c, &note, today).await
+    })
+    .await
+}
+
+async fn refer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<RawReferral>,
+) -> Result<Response, AppError> {
+    let c = case_to_handle(&state, &staff, &id).await?;
+    let place = c.region_code.parse().map(Scope::Region).ok();
+    let may_override =
+        authorize(staff.principal(), Action::OverrideConsent, place.as_ref()).is_ok();
+    if f.persetujuan == Consent::Override.as_str() && !may_override {
+        // Asking for an override without the grant is refused and audited like any denial.
+        staff
+            .allow(
+                &state,
+                Action::OverrideConsent,
+                place.as_ref(),
+                Target::Action {
+                    name: "case.referral.override",
+                },
+            )
+            .await?;
+    }
+    let today = super::persons::today();
+    let r = match f.check(today, may_override) {
+        Ok(r) => r,
+        Err(list) => return case_page(&state, &staff, &id, field_errors(list)).await,
+    };
+    let receiver = receiver_region(r.target, &c.region_code);
+    let (actor, keys) = (staff.actor(), state.keys.clone());
+    write_then_show(&state, &staff, &id, async |tx| {
+        cases::refer(tx, &actor, &keys, &c, &r, &receiver, today)
+            .await
+            .map(|_| ())
+    })
+    .await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ReferralMove {
+    status: String,
+    alasan: String,
+}
+
+/// The receiving office answers a referral (accepted, rejected with a reason, done); the case
+/// worker may revoke it. A rejected or revoked referral sends the case back to handling.
+async fn move_referral(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, rid)): Path<(String, String)>,
+    Form(f): Form<ReferralMove>,
+) -> Result<Response, AppError> {
+    let (c, standing) = case_for(&state, &staff, &id).await?;
+    let rid: Id = rid.parse().map_err(|_| AppError::NotFound)?;
+    let r = cases::referral(&state.db, rid)
+        .await?
+        .filter(|r| r.case_id == c.id)
+        .ok_or(AppError::NotFound)?;
+    let to = match f.status.parse::<ReferralStatus>() {
+        Ok(to) => to,
+        Err(e) => return case_page(&state, &staff, &id, field_errors(vec![e])).await,
+    };
+    let place = c.region_code.parse().map(Scope::Region).ok();
+    let own_referral = office_of(&staff).as_deref() == Some(r.receiver_region.as_str());
+    let permission = match standing {
+        Standing::Worker if to == ReferralStatus::Revoked => Some(WRITE),
+        Standing::Receiver if to != ReferralStatus::Revoked && own_referral => {
+            Some(Action::HandleReports)
+        }
+        _ => None,
+    };
+    let Some(permission) = permission else {
+        audit::log(
+            &state.db,
+            &staff.actor(),
+            &Event::new("access.denied", "case_referral", r.id, &c.region_code)
+                .outcome(Outcome::Denied)
+                .detail(format!("referral move to {}", to.as_str())),
+        )
+        .await?;
+        return Err(AppError::Forbidden);
+    };
+    staff
+        .allow(
+            &state,
+            permission,
+            place.as_ref(),
+            Target::Object {
+                entity: "case",
+                id: &id,
+            },
+        )
+        .await?;
+    let (actor, keys, today) = (staff.actor(), state.keys.clone(), super::persons::today());
+    write_then_show(&state, &staff, &id, async |tx| {
+        cases::move_referral(tx, &actor, &keys, &c, &r, to, &f.alasan).await?;
+        if matches!(to, ReferralStatus::Rejected | ReferralStatus::Revoked)
+            && c.status() == CaseStatus::Referred
+        {
+            cases::move_status(
+                tx,
+                &actor,
+                &keys,
+                c.id,
+                CaseStatus::InProgress,
+                &f.alasan,
+                today,
+            )
+            .await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+async fn outcome(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(f): Form<RawOutcome>,
+) -> Result<Response, AppError> {
+    let c = case_to_handle(&state, &staff, &id).await?;
+    let today = super::persons::today();
+    let o = match f.check(today) {
+        Ok(o) => o,
+        Err(list) => return case_page(&state, &staff, &id, field_errors(list)).await,
+    };
+    let (actor, keys) = (staff.actor(), state.keys.clone());
+    write_then_show(&state, &staff, &id, async |tx| {
+        cases::record_outcome(tx, &actor, &keys, &c, &o, today).await
+    })
+    .await
+}
+
+// --- counts ------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "case_counts.html")]
+struct CountsPage {
+    page: Page,
+    statuses: Vec<&'static str>,
+    rows: Vec<(String, Vec<Option<i64>>, Option<i64>)>,
+    by_month: Vec<(String, Option<i64>)>,
+    by_outcome: Vec<(String, Option<i64>)>,
+    small: i64,
+}
+
+/// Counts of the caller's scope by category and state, by month, and by outcome, with cells
+/// below five hidden: dashboards travel, and a "2" in a village can name someone.
+async fn counts(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    staff
+        .allow_action(&state, Action::Read(Compartment::Reports), "case.counts")
+        .await?;
+    let scope = staff.principal().scope.as_stored().to_owned();
+    let rows = cases::counts(&state.db, Some(scope.as_str()).filter(|s| !s.is_empty())).await?;
+    let by_category: Vec<(String, Vec<i64>)> = CaseCategory::ALL
+        .iter()
+        .map(|k| {
+            let cells = CaseStatus::ALL
+                .iter()
+                .map(|s| {
+                    rows.iter()
+                        .filter(|r| r.category == k.as_str() && r.status == s.as_str())
+                        .map(|r| r.n)
+                        .sum()
+                })
+                .collect();
+            (k.label_id().to_owned(), cells)
+        })
+        .collect();
+    let table = rules::suppress_table(&by_category)
+        .into_iter()
+        .zip(&by_category)
+        .map(|((label, cells), (_, raw))| (label, cells, rules::suppress(raw.iter().sum())))
+        .collect();
+    let mut months: Vec<String> = rows.iter().map(|r| r.month.clone()).collect();
+    months.sort();
+    months.dedup();
+    let by_month = months
+        .into_iter()
+        .map(|m| {
+            let n = rows.iter().filter(|r| r.month == m).map(|r| r.n).sum();
+            (m, rules::suppress(n))
+        })
+        .collect();
+    let by_outcome = OutcomeKind::ALL
+        .iter()
+        .map(|o| {
+            let n = rows
+                .iter()
+                .filter(|r| r.outcome == o.as_str())
+                .map(|r| r.n)
+                .sum();
+            (o.label_id().to_owned(), rules::suppress(n))
+        })
+        .collect();
+    render(CountsPage {
+        page: Page::new(&staff.ctx, "cases.counts"),
+        statuses: CaseStatus::ALL.iter().map(|s| s.label_id()).collect(),
+        rows: table,
+        by_month,
+        by_outcome,
+        small: rules::SMALL_COUNT,
+    })
+}
+
+pub fn pages() -> Router<AppState> {
+    use axum::routing::{get, post};
+    Router::new()
+        .route("/app/kasus", get(list).post(create))
+        .route("/app/kasus/baru", get(new_case))
+        .route("/app/kasus/angka", get(counts))
+        .route("/app/kasus/{id}", get(show))
+        .route("/app/kasus/{id}/status", post(move_status))
+        .route("/app/kasus/{id}/catatan", post(add_note))
+        .route("/app/kasus/{id}/petugas", post(assign))
+        .route("/app/kasus/{id}/rujukan", post(refer))
+        .route("/app/kasus/{id}/rujukan/{rid}", post(move_referral))
+        .route("/app/kasus/{id}/hasil", post(outcome))
+}
