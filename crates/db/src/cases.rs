@@ -362,6 +362,13 @@ pub async fn refer(
     receiver_region: &str,
     today: NaiveDate,
 ) -> Result<Id> {
+    let status = case.status();
+    if status != CaseStatus::Referred && !status.can_move_to(CaseStatus::Referred) {
+        return Err(DbError::Conflict(format!(
+            "kasus berstatus «{}» belum atau tidak lagi bisa dirujuk; nilai kasusnya dulu",
+            status.label_id()
+        )));
+    }
     let id = Id::new();
     let at = now();
     on_tx!(tx, c => sqlx::query(
@@ -396,7 +403,7 @@ pub async fn refer(
         }],
     )
     .await?;
-    if case.status().can_move_to(CaseStatus::Referred) {
+    if status != CaseStatus::Referred {
         move_status(tx, actor, keys, case.id, CaseStatus::Referred, "", today).await?;
     }
     Ok(id)

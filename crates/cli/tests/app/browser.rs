@@ -582,3 +582,192 @@ async fn portal_journey_sqlite() {
 async fn portal_journey_postgres() {
     portal_journey(Backend::Postgres).await;
 }
+
+/// Waits (up to 10 s) until the element `id` reads `expected`: after a form posts, the old
+/// page's element may still be there for a moment.
+async fn wait_for_text(
+    c: &fantoccini::Client,
+    id: &str,
+    expected: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Id(id)).await
+            && let Ok(t) = e.text().await
+        {
+            if t.contains(expected) {
+                return Ok(());
+            }
+            last = t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("#{id} never read «{expected}»; last «{last}»");
+}
+
+/// At 360 px: a public report → the case worker opens a case from it → refers it to the
+/// kecamatan with the family's consent → the kecamatan accepts → the case worker records the
+/// outcome.
+async fn case_journey(backend: Backend) {
+    let b = Browser::start(backend).await;
+    let c = &b.client;
+    let result: Result<(), fantoccini::error::CmdError> = async {
+        c.goto(&format!("{}/lapor", b.base)).await?;
+        c.find(Locator::Css(
+            "input[name=kategori][value=masalah_luar_negeri]",
+        ))
+        .await?
+        .click()
+        .await?;
+        c.find(Locator::Css("#wilayah option[value='32.12.16.2004']"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("kejadian"))
+            .await?
+            .send_keys(
+                "Anak saya di Hong Kong tidak digaji tiga bulan dan paspornya ditahan majikan.",
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(3200)).await;
+        c.find(Locator::Css("form.form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Id("kode")).await?;
+
+        b.login("advokasi.kenanga").await?;
+        c.goto(&format!("{}/app/laporan?status=received", b.base))
+            .await?;
+        c.find(Locator::Css("table a[href^='/app/laporan/']"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Css("a[href^='/app/kasus/baru']"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Css("#kategori option[value=gaji_tidak_dibayar]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("nama_pekerja"))
+            .await?
+            .send_keys("Warsini (fiktif)")
+            .await?;
+        c.find(Locator::Css("form.form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Id("status")).await?;
+        let case = c.current_url().await?;
+        b.shot("case-opened").await?;
+        // Assessed first: a new case is not referred before someone has looked at it.
+        c.find(Locator::Css("#ubah-status button"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(c, "status", "Dinilai").await?;
+        c.find(Locator::XPath("//summary[contains(., 'Rujuk kasus')]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("#tujuan option[value=kecamatan]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("unit"))
+            .await?
+            .send_keys("Kecamatan Sindang")
+            .await?;
+        c.find(Locator::Css("input[name=persetujuan][value=keluarga]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("nama_pemberi"))
+            .await?
+            .send_keys("Ibu pelapor")
+            .await?;
+        let today = crate::support::today();
+        // A date input takes the digits in the browser's locale order (en-US: month, day, year).
+        c.find(Locator::Id("tanggal_persetujuan"))
+            .await?
+            .send_keys(&today.format("%m%d%Y").to_string())
+            .await?;
+        c.find(Locator::Css("form[action$='/rujukan'] button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(c, "status", "Dirujuk").await?;
+        c.find(Locator::Css("form[action='/keluar'] button"))
+            .await?
+            .click()
+            .await?;
+        wait_for_path(c, "/").await?;
+
+        b.login("kec.sindang").await?;
+        c.goto(case.as_str()).await?;
+        c.find(Locator::Css("input[name=status][value=accepted] ~ button"))
+            .await?
+            .click()
+            .await?;
+        let mut accepted = false;
+        for _ in 0..100 {
+            if c.source()
+                .await?
+                .contains("<span class=\"tag\">Diterima</span>")
+            {
+                accepted = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(accepted, "the referral shows as accepted");
+        c.find(Locator::Css("form[action='/keluar'] button"))
+            .await?
+            .click()
+            .await?;
+        wait_for_path(c, "/").await?;
+
+        b.login("advokasi.kenanga").await?;
+        c.goto(case.as_str()).await?;
+        c.find(Locator::XPath("//summary[contains(., 'Catat hasil')]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("#hasil-jenis option[value=gaji_kembali]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("jumlah"))
+            .await?
+            .send_keys("18.000.000")
+            .await?;
+        c.find(Locator::Id("tanggal"))
+            .await?
+            .send_keys(&today.format("%m%d%Y").to_string())
+            .await?;
+        c.find(Locator::Css("form[action$='/hasil'] button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(c, "hasil", "Rp18.000.000").await?;
+        b.shot("case-outcome").await?;
+        Ok(())
+    }
+    .await;
+    let app = b.finish(result).await;
+    assert_eq!(app.rows("cases").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_journey_sqlite() {
+    case_journey(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_journey_postgres() {
+    case_journey(Backend::Postgres).await;
+}

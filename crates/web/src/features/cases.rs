@@ -410,6 +410,8 @@ struct CasePage {
     handles: bool,
     receiver: bool,
     may_override: bool,
+    /// The case is in a state a referral can be made from.
+    can_refer: bool,
     /// Case workers of the case's village: (user id, name), for the assignment.
     workers: Vec<(String, String)>,
     assigned: String,
@@ -489,6 +491,9 @@ async fn case_page(
     let bad = !errors.is_empty();
     render_form(
         CasePage {
+            can_refer: handles
+                && (c.status() == CaseStatus::Referred
+                    || c.status().can_move_to(CaseStatus::Referred)),
             workers,
             assigned,
             page: Page::new(&staff.ctx, "cases.one"),
