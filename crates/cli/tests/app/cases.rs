@@ -236,4 +236,25 @@ both! {
         assert_eq!(app.get("/app/kasus", Some(&pusat)).await.location(), "/app/kasus/angka");
         assert_eq!(app.get("/app/kasus/angka", Some(&app.login("bendahara.kenanga", PASSWORD).await)).await.status, StatusCode::FORBIDDEN);
     }
+
+    async fn the_cases_api_follows_the_same_rules(app) {
+        let token = app.token_for("advokasi.kenanga").await;
+        let bad = app.api("POST", "/api/v1/cases", Some(&token), Some(serde_json::json!({"village_code": KENANGA, "kategori": "entah"}))).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let made = app.api("POST", "/api/v1/cases", Some(&token), Some(serde_json::json!({
+            "village_code": KENANGA, "sumber": "keluarga", "kategori": "hilang_kontak", "urgensi": "darurat",
+            "nama_pekerja": "Sutini (fiktif)", "negara": "MY", "kronologi": "Keluarga tidak bisa menghubungi Sutini sejak dua bulan lalu."
+        }))).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        let id = made.json()["id"].as_str().unwrap().to_owned();
+        assert_eq!(made.json()["chronology"], serde_json::Value::Null, "lists never carry contents");
+        let list = app.api("GET", "/api/v1/cases", Some(&token), None).await.json();
+        assert!(list.as_array().unwrap().iter().any(|c| c["id"] == id.as_str()));
+        let one = app.api("GET", &format!("/api/v1/cases/{id}"), Some(&token), None).await.json();
+        assert!(one["chronology"].as_str().unwrap().contains("dua bulan"));
+        assert_eq!(one["timeline"][0]["kind"], "opened");
+        let other = app.token_for("advokasi.kuripan").await;
+        assert_eq!(app.api("GET", &format!("/api/v1/cases/{id}"), Some(&other), None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.api("POST", "/api/v1/cases", Some(&other), Some(serde_json::json!({"village_code": KENANGA}))).await.status, StatusCode::FORBIDDEN);
+    }
 }

@@ -96,6 +96,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(fees::api())
         .merge(jobs::api())
         .merge(reports::api())
+        .merge(cases::api())
 }
 
 /// Reference data a deployment starts with and then keeps as its own: letter kinds, fee rules,
