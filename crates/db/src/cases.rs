@@ -294,6 +294,17 @@ pub async fn documents(db: &Db, case: Id) -> Result<Vec<(String, Option<Id>)>> {
     ).bind(case).fetch_all(p).await)?)
 }
 
+/// Encryption context of case files: a different key stream from registry scans.
+pub const FILE_CONTEXT: &str = "case.file";
+
+/// The file filed under a checklist document of a case.
+pub async fn file(db: &Db, case: Id, code: &str) -> Result<Option<crate::registry::FileRow>> {
+    Ok(on_pool!(db, p => sqlx::query_as(
+        "SELECT f.id, f.village_code, f.content_type, f.size_bytes, f.data_enc FROM case_documents d
+         JOIN document_files f ON f.id = d.file_id WHERE d.case_id = $1 AND d.code = $2",
+    ).bind(case).bind(code).fetch_optional(p).await)?)
+}
+
 /// Files a document of the checklist (a newer upload replaces the older one on the list; the old
 /// file stays stored and named on the timeline).
 pub async fn attach(

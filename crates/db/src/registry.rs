@@ -975,11 +975,13 @@ pub struct FileRow {
     pub data_enc: String,
 }
 
+/// A stored scan or letter PDF. Files of advocacy cases are never served from here: they are
+/// read only through their case, whose access rules are narrower than the registry's.
 pub async fn file(db: &Db, id: Id) -> Result<Option<FileRow>> {
-    Ok(
-        on_pool!(db, p => sqlx::query_as("SELECT id, village_code, content_type, size_bytes, data_enc FROM document_files WHERE id = $1")
-        .bind(id).fetch_optional(p).await)?,
-    )
+    Ok(on_pool!(db, p => sqlx::query_as(
+            "SELECT f.id, f.village_code, f.content_type, f.size_bytes, f.data_enc FROM document_files f
+             WHERE f.id = $1 AND NOT EXISTS (SELECT 1 FROM case_documents c WHERE c.file_id = f.id)")
+        .bind(id).fetch_optional(p).await)?)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]

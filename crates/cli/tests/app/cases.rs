@@ -229,6 +229,29 @@ both! {
         assert!(page.body.contains("Rp3.000.000") && page.body.contains("Selesai"), "{}", page.body);
         let uid = regex_lite::Regex::new(r#"<option value="([0-9a-f-]{36})">Ahmad Fauzi"#).unwrap().captures(&page.body).unwrap()[1].to_owned();
         assert_eq!(app.post(&format!("/app/kasus/{case}/petugas"), &worker, &[("petugas", &uid)]).await.status, StatusCode::SEE_OTHER);
+        // A scan of the passport, sealed under the case's own context; the registry's file route
+        // never serves it, and a file that is not a scan is refused.
+        let send = |who: &crate::support::Session, file: &[u8]| {
+            let (ctype, body) = crate::registry::multipart(file);
+            axum::http::Request::post(format!("/app/kasus/{case}/dokumen/paspor?_csrf={}", who.csrf))
+                .header(axum::http::header::HOST, "localhost")
+                .header(axum::http::header::COOKIE, who.cookie())
+                .header(axum::http::header::CONTENT_TYPE, ctype)
+                .body(axum::body::Body::from(body))
+                .unwrap()
+        };
+        let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+        assert_eq!(app.send(send(&worker, b"bukan pindaian")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.send(send(&worker, pdf)).await.status, StatusCode::SEE_OTHER);
+        let (status, _, body) = crate::support::fetch(&app, &worker, &format!("/app/kasus/{case}/dokumen/paspor")).await;
+        assert_eq!((status, body.as_slice()), (StatusCode::OK, pdf.as_slice()));
+        assert_eq!(app.audit_count("case.document.download", Outcome::Ok).await, 1);
+        let file: desmigratif_core::id::Id = desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar("SELECT file_id FROM case_documents").fetch_one(p).await).unwrap();
+        let operator = app.login("operator.kenanga", PASSWORD).await;
+        assert_eq!(app.get(&format!("/app/berkas/{file}"), Some(&operator)).await.status, StatusCode::NOT_FOUND);
+        let other = app.login("advokasi.kuripan", PASSWORD).await;
+        assert_eq!(app.get(&format!("/app/kasus/{case}/dokumen/paspor"), Some(&other)).await.status, StatusCode::NOT_FOUND);
+
         let pusat = app.login("pusat", PASSWORD).await;
         let counts = app.get("/app/kasus/angka", Some(&pusat)).await;
         assert_eq!(counts.status, StatusCode::OK);

@@ -72,7 +72,7 @@ async fn move_to(app: &TestApp, who: &Session, episode: &str, to: &str) -> Resp 
     .await
 }
 
-fn multipart(file: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(file: &[u8]) -> (String, Vec<u8>) {
     let boundary = "batasdesmigratif";
     let mut body = Vec::new();
     body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"berkas\"; filename=\"paspor.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes());

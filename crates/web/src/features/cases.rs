@@ -421,6 +421,8 @@ struct CasePage {
     may_override: bool,
     /// The case is in a state a referral can be made from.
     can_refer: bool,
+    /// The checklist: (code, label, filed).
+    documents: Vec<(&'static str, &'static str, bool)>,
     /// Case workers of the case's village: (user id, name), for the assignment.
     workers: Vec<(String, String)>,
     assigned: String,
@@ -500,6 +502,19 @@ async fn case_page(
     let bad = !errors.is_empty();
     render_form(
         CasePage {
+            documents: {
+                let filed = cases::documents(&state.db, c.id).await?;
+                rules::CASE_DOCUMENTS
+                    .iter()
+                    .map(|(code, label, _)| {
+                        (
+                            *code,
+                            *label,
+                            filed.iter().any(|(k, f)| k == code && f.is_some()),
+                        )
+                    })
+                    .collect()
+            },
             can_refer: handles
                 && (c.status() == CaseStatus::Referred
                     || c.status().can_move_to(CaseStatus::Referred)),
@@ -818,6 +833,102 @@ async fn move_referral(
     .await
 }
 
+/// Files a scan of a checklist document (PDF, JPEG or PNG, ≤ 10 MB, type read from the
+/// content), encrypted at rest under the case's own context.
+async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, code)): Path<(String, String)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let c = case_to_handle(&state, &staff, &id).await?;
+    if !rules::CASE_DOCUMENTS.iter().any(|(k, _, _)| *k == code) {
+        return Err(AppError::NotFound);
+    }
+    let cut =
+        || AppError::BadRequest("unggahan terputus atau terlalu besar (maksimal 10 MB)".into());
+    let mut data = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(|_| cut())? {
+        if field.name() == Some("berkas") {
+            data = field.bytes().await.map_err(|_| cut())?.to_vec();
+        }
+    }
+    let mut errors = FieldErrors::default();
+    let content_type = desmigratif_core::registry::sniff_scan(&data);
+    if data.is_empty() {
+        errors.add("berkas", "pilih berkas yang akan diunggah");
+    } else if data.len() > crate::UPLOAD_LIMIT {
+        errors.add(
+            "berkas",
+            "berkas lebih dari 10 MB; perkecil atau pindai ulang",
+        );
+    } else if content_type.is_none() {
+        errors.add(
+            "berkas",
+            "isi berkas bukan PDF, JPEG atau PNG (jenis dilihat dari isinya, bukan dari namanya)",
+        );
+    }
+    let Some(content_type) = content_type.filter(|_| errors.is_empty()) else {
+        return case_page(&state, &staff, &id, errors).await;
+    };
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&data));
+    let sealed = state.keys.encrypt(cases::FILE_CONTEXT, &data);
+    let (actor, keys) = (staff.actor(), state.keys.clone());
+    write_then_show(&state, &staff, &id, async |tx| {
+        let file = desmigratif_db::registry::store_file(
+            tx,
+            &actor,
+            &c.region_code,
+            content_type,
+            data.len() as i64,
+            &sha,
+            &sealed,
+        )
+        .await?;
+        cases::attach(tx, &actor, &keys, &c, &code, file).await
+    })
+    .await
+}
+
+/// Sends a case document to someone who may read the case; every download is audited.
+async fn download(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (c, _) = case_for(&state, &staff, &id).await?;
+    let f = cases::file(&state.db, c.id, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let data = state
+        .keys
+        .decrypt(cases::FILE_CONTEXT, &f.data_enc)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    audit::log(
+        &state.db,
+        &staff.actor(),
+        &Event::new("case.document.download", "case", c.id, &c.region_code).detail(code.clone()),
+    )
+    .await?;
+    let ext = match f.content_type.as_str() {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        _ => "jpg",
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, f.content_type.clone()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"kasus-{code}.{ext}\""),
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        data,
+    )
+        .into_response())
+}
+
 async fn outcome(
     State(state): State<AppState>,
     staff: Staff,
@@ -922,6 +1033,14 @@ pub fn pages() -> Router<AppState> {
         .route("/app/kasus/{id}/rujukan", post(refer))
         .route("/app/kasus/{id}/rujukan/{rid}", post(move_referral))
         .route("/app/kasus/{id}/hasil", post(outcome))
+        .route(
+            "/app/kasus/{id}/dokumen/{code}",
+            get(download)
+                .post(upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::UPLOAD_LIMIT + 64 * 1024,
+                )),
+        )
 }
 
 // --- API ---------------------------------------------------------------------------------------
