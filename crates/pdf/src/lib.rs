@@ -93,6 +93,10 @@ pub const TEMPLATES: [(&str, &str); 4] = [
     ),
 ];
 
+/// The confidential case summary of an advocacy case (not a letter: no signature, no
+/// verification code), rendered with [`render`].
+pub const CASE_SUMMARY: &str = include_str!("../templates/ringkasan_kasus.typ");
+
 /// The shared parts every template may import, `(file name, Typst source)`: letterhead, title,
 /// field table, signatures, verification block. Part of the program, not of the stored data.
 pub const SHARED: (&str, &str) = ("surat.typ", include_str!("../templates/surat.typ"));

@@ -252,6 +252,15 @@ both! {
         let other = app.login("advokasi.kuripan", PASSWORD).await;
         assert_eq!(app.get(&format!("/app/kasus/{case}/dokumen/paspor"), Some(&other)).await.status, StatusCode::NOT_FOUND);
 
+        // The case summary PDF: a real PDF with the case in it, its export audited; not for outsiders.
+        let (status, _, pdf) = crate::support::fetch(&app, &worker, &format!("/app/kasus/{case}/ringkasan.pdf")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(pdf.starts_with(b"%PDF"));
+        let text = desmigratif_pdf::text(&pdf).unwrap();
+        assert!(text.contains("Ringkasan Kasus Advokasi") && text.contains("Calon pekerja (fiktif)") && text.contains("Kecamatan Sindang"), "{text}");
+        assert_eq!(app.audit_count("case.export", Outcome::Ok).await, 1);
+        assert_eq!(crate::support::fetch(&app, &other, &format!("/app/kasus/{case}/ringkasan.pdf")).await.0, StatusCode::NOT_FOUND);
+
         let pusat = app.login("pusat", PASSWORD).await;
         let counts = app.get("/app/kasus/angka", Some(&pusat)).await;
         assert_eq!(counts.status, StatusCode::OK);

@@ -929,6 +929,118 @@ async fn download(
         .into_response())
 }
 
+/// The case summary as a PDF, for the file or to travel with a referral: an export of case
+/// contents, audited like a read.
+async fn summary_pdf(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (c, _) = case_for(&state, &staff, &id).await?;
+    let (chronology, reporter) = cases::open(&state.keys, &c)?;
+    let label = |raw: &str, of: fn(&str) -> Option<&'static str>| of(raw).unwrap_or("").to_owned();
+    let facts = vec![
+        ["Pekerja migran".to_owned(), c.worker_name.clone()],
+        [
+            "Kategori".into(),
+            label(&c.category, |s| {
+                s.parse::<CaseCategory>().ok().map(|k| k.label_id())
+            }),
+        ],
+        ["Status".into(), c.status().label_id().into()],
+        [
+            "Urgensi".into(),
+            label(&c.urgency, |s| {
+                s.parse::<Urgency>().ok().map(|k| k.label_id())
+            }),
+        ],
+        ["Dibuka".into(), c.opened_on.format("%d-%m-%Y").to_string()],
+        [
+            "Wilayah".into(),
+            format!(
+                "{} ({})",
+                super::dashboard::place_of(&c.region_code, &state.regions),
+                c.region_code
+            ),
+        ],
+        ["Negara".into(), c.country.clone()],
+        ["Perusahaan penempatan".into(), c.agency.clone()],
+        ["Pemberi kerja".into(), c.employer.clone()],
+        [
+            "Pelapor".into(),
+            [
+                reporter["name"].as_str().unwrap_or_default(),
+                reporter["contact"].as_str().unwrap_or_default(),
+            ]
+            .join(" ")
+            .trim()
+            .to_owned(),
+        ],
+        ["Hasil".into(), c.outcome.clone().unwrap_or_default()],
+    ];
+    let referrals: Vec<[String; 4]> = cases::referrals(&state.db, c.id)
+        .await?
+        .into_iter()
+        .map(|r| [r.target, r.unit, r.status, r.consent])
+        .collect();
+    let timeline: Vec<[String; 3]> = cases::events(&state.db, c.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let note = state
+                .keys
+                .decrypt_str(cases::NOTE_CONTEXT, &e.note_enc)
+                .unwrap_or_default();
+            [
+                crate::page::when(&e.at),
+                e.actor,
+                format!("{} {} {}", e.kind, e.summary, note)
+                    .trim()
+                    .to_owned(),
+            ]
+        })
+        .collect();
+    let data = serde_json::json!({
+        "title": "Ringkasan Kasus Advokasi",
+        "facts": facts,
+        "chronology": chronology,
+        "referrals": referrals,
+        "timeline": timeline,
+        "printed": crate::page::when(&desmigratif_core::now()),
+        "printed_by": staff.principal().display_name,
+    });
+    let pdf = tokio::task::spawn_blocking(move || {
+        desmigratif_pdf::render(desmigratif_pdf::CASE_SUMMARY, &data, "-")
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    audit::log(
+        &state.db,
+        &staff.actor(),
+        &Event::new("case.export", "case", c.id, &c.region_code).detail("pdf"),
+    )
+    .await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"ringkasan-kasus-{}.pdf\"",
+                    c.opened_on
+                ),
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
 async fn outcome(
     State(state): State<AppState>,
     staff: Staff,
@@ -1033,6 +1145,7 @@ pub fn pages() -> Router<AppState> {
         .route("/app/kasus/{id}/rujukan", post(refer))
         .route("/app/kasus/{id}/rujukan/{rid}", post(move_referral))
         .route("/app/kasus/{id}/hasil", post(outcome))
+        .route("/app/kasus/{id}/ringkasan.pdf", get(summary_pdf))
         .route(
             "/app/kasus/{id}/dokumen/{code}",
             get(download)
