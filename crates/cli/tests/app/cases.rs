@@ -227,6 +227,13 @@ both! {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let page = app.get(&format!("/app/kasus/{case}"), Some(&worker)).await;
         assert!(page.body.contains("Rp3.000.000") && page.body.contains("Selesai"), "{}", page.body);
+        // The heaviest case page (every form, a full timeline) stays within the page budget.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, page.body.as_bytes()).unwrap();
+        let css = regex_lite::Regex::new(r#"href="(/static/app\.[0-9a-f]+\.css)""#).unwrap().captures(&page.body).unwrap()[1].to_owned();
+        std::io::Write::write_all(&mut gz, app.get(&css, None).await.body.as_bytes()).unwrap();
+        let size = gz.finish().unwrap().len();
+        assert!(size <= 30 * 1024, "case page {size} bytes compressed");
         let uid = regex_lite::Regex::new(r#"<option value="([0-9a-f-]{36})">Ahmad Fauzi"#).unwrap().captures(&page.body).unwrap()[1].to_owned();
         assert_eq!(app.post(&format!("/app/kasus/{case}/petugas"), &worker, &[("petugas", &uid)]).await.status, StatusCode::SEE_OTHER);
         // A scan of the passport, sealed under the case's own context; the registry's file route
@@ -285,8 +292,44 @@ both! {
         let one = app.api("GET", &format!("/api/v1/cases/{id}"), Some(&token), None).await.json();
         assert!(one["chronology"].as_str().unwrap().contains("dua bulan"));
         assert_eq!(one["timeline"][0]["kind"], "opened");
+        assert_eq!(one["documents"].as_array().unwrap().len(), 7);
+        assert_eq!(one["documents"][0]["filed"], false);
         let other = app.token_for("advokasi.kuripan").await;
         assert_eq!(app.api("GET", &format!("/api/v1/cases/{id}"), Some(&other), None).await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.api("POST", "/api/v1/cases", Some(&other), Some(serde_json::json!({"village_code": KENANGA}))).await.status, StatusCode::FORBIDDEN);
+    }
+
+    async fn intake_ties_a_registered_worker_and_an_override_needs_its_grant(app) {
+        let worker = app.login("advokasi.kenanga", PASSWORD).await;
+        let fields = |nik: &'static str| vec![
+            ("desa", KENANGA), ("laporan", ""), ("nik", nik), ("sumber", "layanan_desa"), ("kategori", "dokumen_ditahan"),
+            ("urgensi", "biasa"), ("nama_pekerja", ""), ("negara", "TW"), ("agensi", ""), ("pemberi_kerja", ""),
+            ("kronologi", "Paspor ditahan agensi di Taiwan sejak kedatangan, pekerja minta bantuan."), ("pelapor", "Suami"), ("kontak_pelapor", ""),
+        ];
+        // A NIK registered in another village answers like an unknown one.
+        let r = app.post("/app/kasus", &worker, &fields("3307105001990003")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("tidak terdaftar di desa kasus"));
+        let r = app.post("/app/kasus", &worker, &fields("3212164507980001")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let case = r.location().trim_start_matches("/app/kasus/").to_owned();
+        let row = cases::get(&app.db, case.parse().unwrap()).await.unwrap().unwrap();
+        assert_eq!(row.worker_name, "Siti Aminah");
+        assert!(row.person_id.is_some() && row.episode_id.is_some(), "tied to the person and her latest episode");
+
+        // With the explicit grant, an override referral goes through and is recorded as one.
+        let grant = "UPDATE users SET compartments = 'cases,consent_override,registry,reports' WHERE username = 'advokasi.kenanga'";
+        desmigratif_db::on_pool!(&app.db, p => sqlx::query(sqlx::AssertSqlSafe(grant)).execute(p).await.map(|_| ())).unwrap();
+        assert_eq!(app.post(&format!("/app/kasus/{case}/status"), &worker, &[("status", "assessed")]).await.status, StatusCode::SEE_OTHER);
+        let short = app.post(&format!("/app/kasus/{case}/rujukan"), &worker, &[("tujuan", "perwakilan_ri"), ("unit", "KDEI Taipei"), ("persetujuan", "pengecualian"), ("alasan_pengecualian", "darurat")]).await;
+        assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = app.post(&format!("/app/kasus/{case}/rujukan"), &worker, &[
+            ("tujuan", "perwakilan_ri"), ("unit", "KDEI Taipei"), ("persetujuan", "pengecualian"),
+            ("alasan_pengecualian", "Pekerja terancam dan keluarga tidak dapat dihubungi sama sekali."),
+        ]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let all = cases::referrals(&app.db, row.id).await.unwrap();
+        assert_eq!((all[0].consent.as_str(), all[0].receiver_region.as_str()), ("pengecualian", ""));
+        assert_eq!(app.audit_count("case_referral.create", Outcome::Ok).await, 1);
     }
 }

@@ -205,6 +205,9 @@ struct IntakeQuery {
 struct IntakeForm {
     desa: String,
     laporan: String,
+    /// The worker's NIK, when they are in the registry: the case is then tied to them and to
+    /// their latest migration episode.
+    nik: String,
     #[serde(flatten)]
     case: RawCase,
 }
@@ -307,6 +310,44 @@ async fn new_case(
     intake_page(&state, &staff, form, FieldErrors::default()).await
 }
 
+/// The registry person a NIK names in the case's village, with their latest migration episode;
+/// `None` when no NIK is given. A NIK of someone registered elsewhere is refused like an unknown
+/// one: the answer must not tell which NIKs another village holds.
+async fn registry_person(
+    state: &AppState,
+    village: &str,
+    nik: &str,
+) -> Result<
+    Result<Option<(desmigratif_db::registry::PersonRow, Option<Id>)>, desmigratif_core::Invalid>,
+    AppError,
+> {
+    if nik.trim().is_empty() {
+        return Ok(Ok(None));
+    }
+    let nik = match desmigratif_core::nik::Nik::parse(nik) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(desmigratif_core::Invalid::new("nik", e.message))),
+    };
+    let index = state
+        .keys
+        .blind_index(desmigratif_db::registry::NIK_CONTEXT, nik.as_str());
+    let Some(person) = desmigratif_db::registry::person_by_nik_index(&state.db, &index)
+        .await?
+        .filter(|p| p.village_code == village)
+    else {
+        return Ok(Err(desmigratif_core::Invalid::new(
+            "nik",
+            "NIK ini tidak terdaftar di desa kasus; kosongkan dan tulis nama pekerja",
+        )));
+    };
+    // Newest first: the latest migration is the one the case is about.
+    let episode = desmigratif_db::registry::episodes_of(&state.db, person.id)
+        .await?
+        .first()
+        .map(|e| e.id);
+    Ok(Ok(Some((person, episode))))
+}
+
 /// Opens a case, taking up the report it comes from: the reporter then sees on the tracking
 /// page that it is being handled.
 async fn open_case(
@@ -314,6 +355,7 @@ async fn open_case(
     staff: &Staff,
     region: &str,
     report: Option<reports::ReportRow>,
+    person: Option<&(desmigratif_db::registry::PersonRow, Option<Id>)>,
     input: &desmigratif_core::cases::CaseInput,
 ) -> Result<Id, AppError> {
     use desmigratif_core::reports::ReportStatus;
@@ -324,8 +366,8 @@ async fn open_case(
         &state.keys,
         &NewCase {
             region_code: region,
-            person_id: None,
-            episode_id: None,
+            person_id: person.map(|(p, _)| p.id),
+            episode_id: person.and_then(|(_, e)| *e),
             report_id: report.as_ref().map(|r| r.id),
             input,
             today: super::persons::today(),
@@ -368,8 +410,22 @@ async fn create(
         )
         .await?;
     let mut errors = FieldErrors::default();
-    let input = match f.case.check(false) {
-        Ok(i) => i,
+    let person = match registry_person(&state, f.desa.trim(), &f.nik).await? {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let mut raw = f.case.clone();
+    if let Some((p, _)) = &person
+        && raw.nama_pekerja.trim().is_empty()
+    {
+        raw.nama_pekerja = p.name.clone();
+    }
+    let input = match raw.check(person.is_some()) {
+        Ok(i) if errors.is_empty() => i,
+        Ok(_) => return intake_page(&state, &staff, f, errors).await,
         Err(list) => {
             list.into_iter().for_each(|e| errors.push(e));
             return intake_page(&state, &staff, f, errors).await;
@@ -380,7 +436,15 @@ async fn create(
     } else {
         Some(report_for(&state, &staff, &f.laporan).await?.0)
     };
-    let id = open_case(&state, &staff, f.desa.trim(), report, &input).await?;
+    let id = open_case(
+        &state,
+        &staff,
+        f.desa.trim(),
+        report,
+        person.as_ref(),
+        &input,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/app/kasus/{id}")).into_response())
 }
 
@@ -1069,6 +1133,7 @@ struct CountsPage {
     statuses: Vec<&'static str>,
     rows: Vec<(String, Vec<Option<i64>>, Option<i64>)>,
     by_month: Vec<(String, Option<i64>)>,
+    by_region: Vec<(String, Option<i64>)>,
     by_outcome: Vec<(String, Option<i64>)>,
     small: i64,
 }
@@ -1111,6 +1176,23 @@ async fn counts(State(state): State<AppState>, staff: Staff) -> Result<Response,
             (m, rules::suppress(n))
         })
         .collect();
+    let mut regions: Vec<String> = rows.iter().map(|r| r.region_code.clone()).collect();
+    regions.sort();
+    regions.dedup();
+    let by_region = regions
+        .into_iter()
+        .map(|code| {
+            let n = rows
+                .iter()
+                .filter(|r| r.region_code == code)
+                .map(|r| r.n)
+                .sum();
+            (
+                super::dashboard::place_of(&code, &state.regions),
+                rules::suppress(n),
+            )
+        })
+        .collect();
     let by_outcome = OutcomeKind::ALL
         .iter()
         .map(|o| {
@@ -1127,6 +1209,7 @@ async fn counts(State(state): State<AppState>, staff: Staff) -> Result<Response,
         statuses: CaseStatus::ALL.iter().map(|s| s.label_id()).collect(),
         rows: table,
         by_month,
+        by_region,
         by_outcome,
         small: rules::SMALL_COUNT,
     })
@@ -1182,6 +1265,9 @@ struct CaseOut {
     referrals: Option<Vec<serde_json::Value>>,
     #[schema(value_type = Option<Vec<Object>>)]
     timeline: Option<Vec<serde_json::Value>>,
+    /// The checklist: each document code and whether a file is in.
+    #[schema(value_type = Option<Vec<Object>>)]
+    documents: Option<Vec<serde_json::Value>>,
 }
 
 impl CaseOut {
@@ -1206,6 +1292,7 @@ impl CaseOut {
             chronology: None,
             referrals: None,
             timeline: None,
+            documents: None,
         }
     }
 }
@@ -1268,6 +1355,16 @@ async fn api_one(
             })
             .collect(),
     );
+    let filed = cases::documents(&state.db, c.id).await?;
+    out.documents = Some(
+        rules::CASE_DOCUMENTS
+            .iter()
+            .map(|(code, label, _)| {
+                let in_ = filed.iter().any(|(k, f)| k == code && f.is_some());
+                serde_json::json!({ "code": code, "label": label, "filed": in_ })
+            })
+            .collect(),
+    );
     Ok(axum::Json(out))
 }
 
@@ -1323,7 +1420,15 @@ async fn api_create(
         Some(r) => Some(report_for(&state, &staff, r).await?.0),
         None => None,
     };
-    let id = open_case(&state, &staff, body.village_code.trim(), report, &input).await?;
+    let id = open_case(
+        &state,
+        &staff,
+        body.village_code.trim(),
+        report,
+        None,
+        &input,
+    )
+    .await?;
     let today = super::persons::today();
     let c = cases::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     Ok((
