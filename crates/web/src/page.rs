@@ -65,6 +65,8 @@ impl Page {
             }
             if can(Action::Read(Compartment::Cases)) {
                 item("/app/kasus", "nav.cases");
+            } else if can(Action::Read(Compartment::Reports)) {
+                item("/app/kasus/angka", "nav.case_counts");
             }
             if can(Action::PublishJobs) {
                 item("/app/lowongan", "nav.jobs");
