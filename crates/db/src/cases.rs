@@ -114,7 +114,7 @@ pub async fn get(db: &Db, id: Id) -> Result<Option<CaseRow>> {
     )
 }
 
-async fn get_in_tx(tx: &mut Tx, id: Id) -> Result<CaseRow> {
+pub async fn get_in_tx(tx: &mut Tx, id: Id) -> Result<CaseRow> {
     let sql = format!("SELECT {COLUMNS} FROM cases WHERE id = $1");
     on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await)?
         .ok_or(DbError::NotFound)

@@ -359,6 +359,54 @@ async fn load_portal(db: &Db, keys: &Keys) -> Result<()> {
         &desmigratif_core::letters::new_tracking_code(),
     )
     .await?;
+    // One case in Kuripan, in handling and referred to its kecamatan with the family's consent.
+    let worker = Actor::system("advokasi.kuripan");
+    let input = desmigratif_core::cases::RawCase {
+        sumber: "keluarga".into(),
+        kategori: "hilang_kontak".into(),
+        urgensi: "tinggi".into(),
+        nama_pekerja: "Darmini (data contoh fiktif)".into(),
+        negara: "MY".into(),
+        agensi: "PT Duta Rantau Mandiri".into(),
+        pemberi_kerja: "Perkebunan di Sabah (fiktif)".into(),
+        kronologi: "Keluarga tidak dapat menghubungi Darmini sejak tiga bulan; pesan terakhir menyebut paspornya dipegang mandor.".into(),
+        pelapor: "Kakak kandung".into(),
+        kontak_pelapor: String::new(),
+    }
+    .check(false)
+    .map_err(|e| DbError::Setup(format!("{e:?}")))?;
+    let case = crate::cases::create(
+        &mut tx,
+        &worker,
+        keys,
+        &crate::cases::NewCase {
+            region_code: KURIPAN,
+            person_id: None,
+            episode_id: None,
+            report_id: None,
+            input: &input,
+            today,
+        },
+    )
+    .await?;
+    for to in [
+        desmigratif_core::cases::CaseStatus::Assessed,
+        desmigratif_core::cases::CaseStatus::InProgress,
+    ] {
+        crate::cases::move_status(&mut tx, &worker, keys, case, to, "", today).await?;
+    }
+    let referral = desmigratif_core::cases::RawReferral {
+        tujuan: "kecamatan".into(),
+        unit: "Kecamatan Watumalang".into(),
+        persetujuan: "keluarga".into(),
+        nama_pemberi: "Kakak kandung".into(),
+        tanggal_persetujuan: today.to_string(),
+        ..Default::default()
+    }
+    .check(today, false)
+    .map_err(|e| DbError::Setup(format!("{e:?}")))?;
+    let row = crate::cases::get_in_tx(&mut tx, case).await?;
+    crate::cases::refer(&mut tx, &worker, keys, &row, &referral, "33.07.10", today).await?;
     tx.commit().await
 }
 

@@ -759,7 +759,7 @@ async fn case_journey(backend: Backend) {
     }
     .await;
     let app = b.finish(result).await;
-    assert_eq!(app.rows("cases").await, 1);
+    assert_eq!(app.rows("cases").await, 2, "the demo case and this one");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -137,7 +137,12 @@ both! {
         let counts = cases::counts(&app.db, Some("32.12")).await.unwrap();
         let by = |cat: &str| counts.iter().filter(|r| r.category == cat).map(|r| r.n).sum::<i64>();
         assert_eq!((by("gaji_tidak_dibayar"), by("hilang_kontak")), (6, 2));
-        assert!(cases::counts(&app.db, Some("33.07")).await.unwrap().is_empty());
+        let kuripan = cases::counts(&app.db, Some("33.07")).await.unwrap();
+        assert_eq!(
+            kuripan.iter().map(|r| r.n).sum::<i64>(),
+            1,
+            "another kabupaten counts only its own (the demo case)"
+        );
         let table = suppress_table(&[("Kenanga".into(), vec![by("gaji_tidak_dibayar"), by("hilang_kontak"), 0])]);
         assert_eq!(table[0].1[1], None, "2 is hidden");
         assert!(table[0].1[0].is_none(), "and a second cell with it, so the total does not give it away");
@@ -156,7 +161,7 @@ both! {
         // Every problem at once, nothing stored.
         let bad = app.post("/app/kasus", &worker, &[("desa", KENANGA), ("laporan", &report), ("sumber", "laporan_publik"), ("kategori", ""), ("urgensi", "biasa"), ("nama_pekerja", ""), ("kronologi", "pendek")]).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(app.rows("cases").await, 0);
+        assert_eq!(app.rows("cases").await, 1, "only the demo case of Kuripan");
         let r = app.post("/app/kasus", &worker, &[
             ("desa", KENANGA), ("laporan", &report), ("sumber", "laporan_publik"), ("kategori", "penipuan"), ("urgensi", "tinggi"),
             ("nama_pekerja", "Calon pekerja (fiktif)"), ("negara", "TW"), ("agensi", ""), ("pemberi_kerja", ""),
@@ -197,7 +202,7 @@ both! {
         assert_eq!(no_consent.status, StatusCode::UNPROCESSABLE_ENTITY);
         let override_try = app.post(&format!("/app/kasus/{case}/rujukan"), &worker, &[("tujuan", "kecamatan"), ("unit", "Kecamatan Sindang"), ("persetujuan", "pengecualian"), ("alasan_pengecualian", "Keadaan darurat, keluarga tidak dapat dihubungi.")]).await;
         assert_eq!(override_try.status, StatusCode::FORBIDDEN, "an override needs its grant");
-        assert_eq!(app.rows("case_referrals").await, 0);
+        assert_eq!(app.rows("case_referrals").await, 1, "only the demo referral");
         let r = app.post(&format!("/app/kasus/{case}/rujukan"), &worker, &[
             ("tujuan", "kecamatan"), ("unit", "Kecamatan Sindang"), ("persetujuan", "keluarga"), ("nama_pemberi", "Ibu pekerja"),
             ("tanggal_persetujuan", &today().to_string()), ("catatan", "mohon pendampingan"),
@@ -212,7 +217,7 @@ both! {
         assert_eq!(app.get(&format!("/app/kasus/{case}"), Some(&kab)).await.status, StatusCode::NOT_FOUND);
 
         // The kecamatan accepts; the case worker revokes (with a reason) and the access ends.
-        let referral: desmigratif_core::id::Id = desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar("SELECT id FROM case_referrals").fetch_one(p).await).unwrap();
+        let referral: desmigratif_core::id::Id = desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar("SELECT id FROM case_referrals WHERE target = 'kecamatan' AND unit = 'Kecamatan Sindang'").fetch_one(p).await).unwrap();
         let r = app.post(&format!("/app/kasus/{case}/rujukan/{referral}"), &kec, &[("status", "accepted")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert_eq!(app.post(&format!("/app/kasus/{case}/rujukan/{referral}"), &kec, &[("status", "revoked"), ("alasan", "bukan wewenang kami")]).await.status, StatusCode::FORBIDDEN);
@@ -330,6 +335,6 @@ both! {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let all = cases::referrals(&app.db, row.id).await.unwrap();
         assert_eq!((all[0].consent.as_str(), all[0].receiver_region.as_str()), ("pengecualian", ""));
-        assert_eq!(app.audit_count("case_referral.create", Outcome::Ok).await, 1);
+        assert_eq!(app.audit_count("case_referral.create", Outcome::Ok).await, 2, "the demo referral and the override");
     }
 }
