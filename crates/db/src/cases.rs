@@ -144,37 +144,16 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<CaseRow>, bool)> {
-    let mut clauses = Vec::new();
-    let mut binds: Vec<String> = Vec::new();
-    if let Some(prefix) = region {
-        binds.push(prefix.to_owned());
-        binds.push(format!("{prefix}.%"));
-        clauses.push("(region_code = $1 OR region_code LIKE $2)".to_owned());
-    }
-    if !status.is_empty() {
-        binds.push(status.to_owned());
-        clauses.push(format!("status = ${}", binds.len()));
-    }
-    let filter = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM cases {filter} ORDER BY opened_on DESC, id DESC LIMIT {} OFFSET {}",
-        limit + 1,
-        offset.max(0)
-    );
-    let mut rows: Vec<CaseRow> = on_pool!(db, p => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-        for b in &binds {
-            q = q.bind(b.clone());
-        }
-        q.fetch_all(p).await
-    })?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    Ok((rows, more))
+    crate::page_in_region(
+        db,
+        &format!("SELECT {COLUMNS} FROM cases"),
+        region,
+        status,
+        "opened_on DESC, id DESC",
+        offset,
+        limit,
+    )
+    .await
 }
 
 /// Moves a case to another state (`core::cases::check_move` decides), with a note on the timeline.

@@ -133,6 +133,57 @@ impl Tx {
     }
 }
 
+/// A page of `select`'s rows in a region (the code and everything below it; `None`: the whole
+/// nation), in one `status` unless it is empty, in `order`; and whether more rows follow.
+/// Report queues and case lists are both read this way.
+pub(crate) async fn page_in_region<T>(
+    db: &Db,
+    select: &str,
+    region: Option<&str>,
+    status: &str,
+    order: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<T>, bool)>
+where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let mut clauses = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    if let Some(prefix) = region {
+        binds.push(prefix.to_owned());
+        binds.push(format!("{prefix}.%"));
+        clauses.push("(region_code = $1 OR region_code LIKE $2)".to_owned());
+    }
+    if !status.is_empty() {
+        binds.push(status.to_owned());
+        clauses.push(format!("status = ${}", binds.len()));
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let sql = format!(
+        "{select} {filter} ORDER BY {order} LIMIT {} OFFSET {}",
+        limit + 1,
+        offset.max(0)
+    );
+    let mut rows: Vec<T> = on_pool!(db, p => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for b in &binds {
+            q = q.bind(b.clone());
+        }
+        q.fetch_all(p).await
+    })?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, more))
+}
+
 /// Whether an error is a UNIQUE violation, to turn it into a message about the duplicate.
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())

@@ -126,37 +126,16 @@ pub async fn queue(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<ReportRow>, bool)> {
-    let mut clauses = Vec::new();
-    let mut binds: Vec<String> = Vec::new();
-    if let Some(prefix) = region {
-        binds.push(prefix.to_owned());
-        binds.push(format!("{prefix}.%"));
-        clauses.push("(region_code = $1 OR region_code LIKE $2)".to_owned());
-    }
-    if !status.is_empty() {
-        binds.push(status.to_owned());
-        clauses.push(format!("status = ${}", binds.len()));
-    }
-    let filter = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM public_reports {filter} ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
-        limit + 1,
-        offset.max(0)
-    );
-    let mut rows: Vec<ReportRow> = on_pool!(db, p => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-        for b in &binds {
-            q = q.bind(b.clone());
-        }
-        q.fetch_all(p).await
-    })?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    Ok((rows, more))
+    crate::page_in_region(
+        db,
+        &format!("SELECT {COLUMNS} FROM public_reports"),
+        region,
+        status,
+        "created_at DESC, id DESC",
+        offset,
+        limit,
+    )
+    .await
 }
 
 /// Moves a report along (`core::reports::ReportStatus::can_move_to` decides), with a note the
