@@ -77,14 +77,13 @@ impl JobOut {
     }
 }
 
-async fn out(
-    state: &AppState,
+fn out(
+    agencies: &super::agencies::Loaded,
     rules: &[desmigratif_core::fees::FeeRule],
     j: JobRow,
     lang: crate::Lang,
-) -> Result<JobOut, AppError> {
-    let today = super::persons::today();
-    let agencies = super::agencies::loaded(state).await?;
+    today: chrono::NaiveDate,
+) -> JobOut {
     let agency = agencies
         .rows
         .get(&j.agency_id)
@@ -105,7 +104,7 @@ async fn out(
     let country = catalog::country(&j.destination);
     let occupation = catalog::occupation(&j.occupation);
     let en = lang == crate::Lang::En;
-    Ok(JobOut {
+    JobOut {
         id: j.id.to_string(),
         destination_name: country
             .map(|c| if en { c.en } else { c.id })
@@ -129,7 +128,7 @@ async fn out(
         withdrawn: j.withdrawn,
         agency,
         fee,
-    })
+    }
 }
 
 async fn outs(
@@ -137,12 +136,22 @@ async fn outs(
     rows: Vec<JobRow>,
     lang: crate::Lang,
 ) -> Result<Vec<JobOut>, AppError> {
+    // The rules and the agency index once for the whole page.
     let rules = desmigratif_db::fees::active(&state.db).await?;
-    let mut list = Vec::with_capacity(rows.len());
-    for j in rows {
-        list.push(out(state, &rules, j, lang).await?);
-    }
-    Ok(list)
+    let agencies = super::agencies::loaded(state).await?;
+    let today = super::persons::today();
+    Ok(rows
+        .into_iter()
+        .map(|j| out(&agencies, &rules, j, lang, today))
+        .collect())
+}
+
+/// One job order as shown.
+async fn one_out(state: &AppState, row: JobRow, lang: crate::Lang) -> Result<JobOut, AppError> {
+    outs(state, vec![row], lang)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
 }
 
 #[derive(serde::Deserialize, Default, utoipa::IntoParams)]
@@ -237,8 +246,7 @@ async fn one_page(
 ) -> Result<Response, AppError> {
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
     let row = jobs::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let rules = desmigratif_db::fees::active(&state.db).await?;
-    let j = out(&state, &rules, row, ctx.lang).await?;
+    let j = one_out(&state, row, ctx.lang).await?;
     let open = !j.withdrawn
         && j.deadline >= super::persons::today()
         && j.agency.as_ref().is_some_and(|a| a.may_recruit);
@@ -470,8 +478,7 @@ async fn api_one(
 ) -> Result<Json<JobOut>, AppError> {
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
     let row = jobs::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let rules = desmigratif_db::fees::active(&state.db).await?;
-    Ok(Json(out(&state, &rules, row, ctx.lang).await?))
+    Ok(Json(one_out(&state, row, ctx.lang).await?))
 }
 
 /// Publish a job order (district or national staff). `agensi` is the company's licence number.
@@ -490,10 +497,9 @@ async fn api_create(
         .map_err(|e| AppError::Invalid(e.0))?;
     let id = publish(&state, &staff, &j).await?;
     let row = jobs::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let rules = desmigratif_db::fees::active(&state.db).await?;
     Ok((
         StatusCode::CREATED,
-        Json(out(&state, &rules, row, staff.ctx.lang).await?),
+        Json(one_out(&state, row, staff.ctx.lang).await?),
     )
         .into_response())
 }
