@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod audit;
 pub mod cases;
 pub mod catalog;
+pub mod children;
 pub mod crypto;
 pub mod fees;
 pub mod id;
