@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod children;
 pub mod crypto;
 pub mod fees;
+mod form;
 pub mod id;
 pub mod jobs;
 pub mod letters;
