@@ -1,0 +1,877 @@
+//! Pillar 3, community parenting: the children of migrant workers, who stay in the village with a
+//! grandparent or another relative, and the village's learning centre (sessions for the children,
+//! parenting classes for their caregivers). This module holds the rules only — what a child's
+//! record may contain, which children need a visit, and which figures may leave the village — so
+//! pages, the API and the CLI refuse the same things.
+//!
+//! A child's data is specific personal data under UU 27/2022, and Pasal 25 requires the consent of
+//! a parent or guardian to process it. The village still needs to know that a child exists to
+//! plan for them, so without consent only the name and the birth year are kept.
+
+use crate::Invalid;
+use crate::cases::suppress;
+use crate::form::{block, choices, line, ok_or_push, past_date, push_err};
+use crate::registry::parse_date;
+use chrono::{Datelike, Months, NaiveDate};
+use std::fmt;
+use std::str::FromStr;
+
+choices!(
+    /// Where a child stands with school.
+    SchoolStatus, field = "status_sekolah", what = "status sekolah", {
+        InSchool = "sekolah", "Sekolah", "In school";
+        /// Dropped out or never enrolled: the first reason a child is visited.
+        NotInSchool = "tidak_sekolah", "Tidak sekolah", "Not in school";
+        Graduated = "lulus", "Lulus", "Graduated";
+    }
+);
+
+choices!(
+    /// The school level, by the names families use (general and madrasah schools together).
+    SchoolLevel, field = "jenjang", what = "jenjang sekolah", {
+        Paud = "paud", "PAUD/TK", "Early childhood (PAUD/kindergarten)";
+        Sd = "sd", "SD/MI", "Primary (SD/MI)";
+        Smp = "smp", "SMP/MTs", "Lower secondary (SMP/MTs)";
+        Sma = "sma", "SMA/SMK/MA", "Upper secondary (SMA/SMK/MA)";
+        /// Too young for any school yet.
+        None = "belum", "Belum sekolah", "Not yet in school";
+    }
+);
+
+choices!(
+    /// Who gave consent for the child's data.
+    ConsentBy, field = "persetujuan", what = "pemberi persetujuan", {
+        Parent = "orang_tua", "Orang tua", "Parent";
+        /// The person legally responsible while the parents work abroad.
+        Guardian = "wali", "Wali", "Guardian";
+    }
+);
+
+/// Guardian consent, recorded before anything beyond name and age is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardianConsent {
+    pub by: ConsentBy,
+    pub name: String,
+    pub on: NaiveDate,
+}
+
+/// Length limits, in characters.
+pub const NAME_MIN: usize = 2;
+pub const NAME_MAX: usize = 200;
+pub const NEEDS_MAX: usize = 1000;
+/// The oldest age, in years, of a child record: from 18 a person is an adult (UU 35/2014 on
+/// child protection) and belongs in the registry, not here.
+pub const CHILD_AGE_MAX: i32 = 17;
+
+/// A child as typed. Without consent only the name and the birth year may be stored (the minimum
+/// to know the child exists and count them); every other field present without consent is an
+/// error naming the consent (field "persetujuan").
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RawChild {
+    pub nama: String,
+    pub tahun_lahir: String,
+    /// "", "orang_tua" or "wali".
+    pub persetujuan: String,
+    pub nama_pemberi: String,
+    pub tanggal_persetujuan: String,
+    pub jenjang: String,
+    pub nama_sekolah: String,
+    pub status_sekolah: String,
+    /// What the child needs (tutoring, a school uniform, a health check…).
+    pub kebutuhan: String,
+    /// Who looks after the child at home.
+    pub pengasuh: String,
+}
+
+/// A checked child. Without consent every field after `consent` is empty or `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildInput {
+    pub name: String,
+    pub birth_year: i32,
+    pub consent: Option<GuardianConsent>,
+    pub level: Option<SchoolLevel>,
+    pub school: String,
+    pub status: Option<SchoolStatus>,
+    pub needs: String,
+    pub caregiver: String,
+}
+
+impl RawChild {
+    /// Every problem at once. The age is counted by years only (`today`'s year minus the birth
+    /// year), because the birth year is all that is kept without consent.
+    pub fn check(&self, today: NaiveDate) -> Result<ChildInput, Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let name = push_err(
+            line("nama", &self.nama, NAME_MIN, NAME_MAX, "nama anak"),
+            &mut errors,
+        );
+        let birth_year = ok_or_push(birth_year(&self.tahun_lahir, today), &mut errors);
+
+        if self.persetujuan.trim().is_empty() {
+            if let Some(problem) = self.needs_consent() {
+                errors.push(Invalid::new("persetujuan", problem));
+            }
+            return match birth_year {
+                Some(birth_year) if errors.is_empty() => Ok(ChildInput {
+                    name,
+                    birth_year,
+                    consent: None,
+                    level: None,
+                    school: String::new(),
+                    status: None,
+                    needs: String::new(),
+                    caregiver: String::new(),
+                }),
+                _ => Err(errors),
+            };
+        }
+
+        let by = ok_or_push(self.persetujuan.parse::<ConsentBy>(), &mut errors);
+        let giver = push_err(
+            line(
+                "nama_pemberi",
+                &self.nama_pemberi,
+                NAME_MIN,
+                NAME_MAX,
+                "nama yang memberi persetujuan",
+            ),
+            &mut errors,
+        );
+        let consent_on = ok_or_push(
+            past_date(
+                "tanggal_persetujuan",
+                &self.tanggal_persetujuan,
+                today,
+                "tanggal persetujuan",
+            ),
+            &mut errors,
+        );
+        let level = if self.jenjang.trim().is_empty() {
+            None
+        } else {
+            ok_or_push(self.jenjang.parse::<SchoolLevel>(), &mut errors)
+        };
+        let status = ok_or_push(self.status_sekolah.parse::<SchoolStatus>(), &mut errors);
+        if status == Some(SchoolStatus::InSchool) && level == Some(SchoolLevel::None) {
+            errors.push(Invalid::new(
+                "jenjang",
+                "anak berstatus «Sekolah» tetapi jenjangnya «Belum sekolah»; pilih jenjang \
+                 sekolahnya, atau ubah statusnya",
+            ));
+        }
+        let school = push_err(
+            line(
+                "nama_sekolah",
+                &self.nama_sekolah,
+                0,
+                NAME_MAX,
+                "nama sekolah",
+            ),
+            &mut errors,
+        );
+        let needs = push_err(
+            block("kebutuhan", &self.kebutuhan, 0, NEEDS_MAX, "kebutuhan anak"),
+            &mut errors,
+        );
+        let caregiver = push_err(
+            line("pengasuh", &self.pengasuh, 0, NAME_MAX, "nama pengasuh"),
+            &mut errors,
+        );
+        match (birth_year, by, consent_on, status) {
+            (Some(birth_year), Some(by), Some(on), Some(status)) if errors.is_empty() => {
+                Ok(ChildInput {
+                    name,
+                    birth_year,
+                    consent: Some(GuardianConsent {
+                        by,
+                        name: giver,
+                        on,
+                    }),
+                    level,
+                    school,
+                    status: Some(status),
+                    needs,
+                    caregiver,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// Why this record cannot be stored without consent, or `None` when it holds only the name
+    /// and the birth year. The fields are listed so the person typing knows what to empty (or
+    /// that consent must be recorded first).
+    fn needs_consent(&self) -> Option<String> {
+        if !self.nama_pemberi.trim().is_empty() || !self.tanggal_persetujuan.trim().is_empty() {
+            return Some(
+                "nama pemberi atau tanggal persetujuan sudah diisi; pilih juga siapa yang \
+                 memberi persetujuan: Orang tua atau Wali"
+                    .to_owned(),
+            );
+        }
+        let filled: Vec<&str> = [
+            (&self.jenjang, "jenjang sekolah"),
+            (&self.nama_sekolah, "nama sekolah"),
+            (&self.status_sekolah, "status sekolah"),
+            (&self.kebutuhan, "kebutuhan"),
+            (&self.pengasuh, "pengasuh"),
+        ]
+        .into_iter()
+        .filter(|(value, _)| !value.trim().is_empty())
+        .map(|(_, label)| label)
+        .collect();
+        if filled.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "tanpa persetujuan orang tua atau wali hanya nama dan tahun lahir anak yang boleh \
+             dicatat (UU 27/2022 Pasal 25); catat dulu persetujuannya, atau kosongkan: {}",
+            filled.join(", ")
+        ))
+    }
+}
+
+/// The birth year of someone who is a child in `today`'s year: 0 to [`CHILD_AGE_MAX`] years old.
+fn birth_year(raw: &str, today: NaiveDate) -> Result<i32, Invalid> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(Invalid::new("tahun_lahir", "tahun lahir anak wajib diisi"));
+    }
+    let year: i32 = s.parse().map_err(|_| {
+        Invalid::new(
+            "tahun_lahir",
+            format!("tahun lahir «{s}» bukan angka tahun; tulis seperti 2015"),
+        )
+    })?;
+    let age = i64::from(today.year()) - i64::from(year);
+    if age < 0 {
+        Err(Invalid::new(
+            "tahun_lahir",
+            format!("tahun lahir {year} belum tiba; periksa tahunnya"),
+        ))
+    } else if age > i64::from(CHILD_AGE_MAX) {
+        Err(Invalid::new(
+            "tahun_lahir",
+            format!(
+                "lahir tahun {year}, tahun ini sudah berumur {age} tahun: bukan anak lagi; \
+                 catat di data warga, bukan di data anak"
+            ),
+        ))
+    } else {
+        Ok(year)
+    }
+}
+
+choices!(
+    /// Why a child needs a visit from the village's parenting team.
+    RiskFlag, field = "risiko", what = "tanda risiko", {
+        OutOfSchool = "tidak_sekolah", "Tidak sekolah", "Out of school";
+        AbsentThreeInARow = "absen_tiga_kali", "Absen tiga kali berturut-turut",
+            "Absent three sessions in a row";
+    }
+);
+
+/// How many missed sessions in a row make a child worth a visit: one missed session is a cold,
+/// three in a row is a child drifting away.
+pub const ABSENCES_IN_A_ROW: usize = 3;
+
+/// The at-risk flags of a child, from their school status and their attendance of the sessions
+/// they were expected at, oldest first (`true` = present). The absence flag is about now: it is
+/// set only when the last three expected sessions were all missed, so a child who missed three
+/// and then came back is no longer flagged.
+pub fn risk_flags(status: Option<SchoolStatus>, attendance: &[bool]) -> Vec<RiskFlag> {
+    let mut flags = Vec::new();
+    if status == Some(SchoolStatus::NotInSchool) {
+        flags.push(RiskFlag::OutOfSchool);
+    }
+    if attendance.len() >= ABSENCES_IN_A_ROW
+        && attendance[attendance.len() - ABSENCES_IN_A_ROW..]
+            .iter()
+            .all(|present| !present)
+    {
+        flags.push(RiskFlag::AbsentThreeInARow);
+    }
+    flags
+}
+
+/// Indicators of a village (or any group): counts and shares, never names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Indicators {
+    pub children: i64,
+    pub in_school: i64,
+    /// Children with at least one [`RiskFlag`].
+    pub at_risk: i64,
+    pub sessions: i64,
+    /// Child-sessions attended, out of `expected`.
+    pub attendances: i64,
+    pub expected: i64,
+}
+
+/// `part / whole` in whole percent, rounded half up; `None` when `whole` is not positive.
+fn percent(part: i64, whole: i64) -> Option<u32> {
+    if whole <= 0 {
+        return None;
+    }
+    let (part, whole) = (i128::from(part), i128::from(whole));
+    u32::try_from((part * 200 + whole).div_euclid(whole * 2)).ok()
+}
+
+impl Indicators {
+    /// Share of children in school, in whole percent rounded half up; None when there are no
+    /// children.
+    pub fn in_school_percent(&self) -> Option<u32> {
+        percent(self.in_school, self.children)
+    }
+
+    /// Attendance rate = attendances / expected, whole percent rounded half up; None when nothing
+    /// was expected.
+    pub fn attendance_percent(&self) -> Option<u32> {
+        percent(self.attendances, self.expected)
+    }
+
+    /// The same figures as they may be shown above the village: each count through
+    /// [`suppress`] (small counts hidden), and the percentages hidden when a count they are
+    /// computed from is hidden. The in-school count is also hidden when the children *not* in
+    /// school are few (10 children, 8 in school tells everyone that 2 are out of school), and
+    /// the attendance rate when the children are few, because then it describes one or two
+    /// known children.
+    pub fn public(&self) -> PublicIndicators {
+        let children = suppress(self.children);
+        let in_school =
+            suppress(self.in_school).filter(|_| suppress(self.children - self.in_school).is_some());
+        let in_school_percent = match (children, in_school) {
+            (Some(_), Some(_)) => self.in_school_percent(),
+            _ => None,
+        };
+        PublicIndicators {
+            children,
+            in_school,
+            at_risk: suppress(self.at_risk),
+            in_school_percent,
+            attendance_percent: children.and_then(|_| self.attendance_percent()),
+        }
+    }
+}
+
+/// [`Indicators`] as they may be shown outside the village; `None` is shown as "<5" for a count
+/// and as "–" for a percentage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicIndicators {
+    pub children: Option<i64>,
+    pub in_school: Option<i64>,
+    pub at_risk: Option<i64>,
+    pub in_school_percent: Option<u32>,
+    pub attendance_percent: Option<u32>,
+}
+
+choices!(
+    /// What a learning-centre session is.
+    SessionKind, field = "jenis", what = "jenis kegiatan", {
+        /// For the children: homework help, reading, play.
+        Learning = "belajar", "Sesi belajar", "Learning session";
+        /// For the caregivers at home, often grandparents raising a second generation.
+        Parenting = "parenting", "Kelas pengasuhan", "Parenting class";
+    }
+);
+
+/// How far ahead a session may be planned: a month covers the usual schedule, and a date beyond it
+/// is more often a typing slip than a plan.
+pub const SESSION_DAYS_AHEAD: i64 = 30;
+/// How far back a session may be recorded: late entries of the past year are welcome, older ones
+/// are more likely a wrong year.
+pub const SESSION_MONTHS_BACK: u32 = 12;
+
+/// A learning-centre session or a parenting class as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RawSession {
+    pub jenis: String,
+    pub tanggal: String,
+    pub kegiatan: String,
+    pub fasilitator: String,
+}
+
+/// A checked session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInput {
+    pub kind: SessionKind,
+    pub on: NaiveDate,
+    pub activity: String,
+    pub facilitator: String,
+}
+
+impl RawSession {
+    /// Every problem at once; the date may be up to [`SESSION_DAYS_AHEAD`] days ahead (a planned
+    /// session) and up to [`SESSION_MONTHS_BACK`] months back (a late entry).
+    pub fn check(&self, today: NaiveDate) -> Result<SessionInput, Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let kind = ok_or_push(self.jenis.parse::<SessionKind>(), &mut errors);
+        let on = ok_or_push(session_date(&self.tanggal, today), &mut errors);
+        let activity = push_err(
+            line(
+                "kegiatan",
+                &self.kegiatan,
+                NAME_MIN,
+                NAME_MAX,
+                "nama kegiatan",
+            ),
+            &mut errors,
+        );
+        let facilitator = push_err(
+            line(
+                "fasilitator",
+                &self.fasilitator,
+                NAME_MIN,
+                NAME_MAX,
+                "nama fasilitator",
+            ),
+            &mut errors,
+        );
+        match (kind, on) {
+            (Some(kind), Some(on)) if errors.is_empty() => Ok(SessionInput {
+                kind,
+                on,
+                activity,
+                facilitator,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn session_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, Invalid> {
+    if raw.trim().is_empty() {
+        return Err(Invalid::new("tanggal", "tanggal kegiatan wajib diisi"));
+    }
+    let on = parse_date("tanggal", raw)?;
+    let latest = today + chrono::Duration::days(SESSION_DAYS_AHEAD);
+    let earliest = today
+        .checked_sub_months(Months::new(SESSION_MONTHS_BACK))
+        .unwrap_or(NaiveDate::MIN);
+    if on > latest {
+        Err(Invalid::new(
+            "tanggal",
+            format!(
+                "tanggal kegiatan paling jauh {SESSION_DAYS_AHEAD} hari dari hari ini; \
+                 periksa tanggalnya"
+            ),
+        ))
+    } else if on < earliest {
+        Err(Invalid::new(
+            "tanggal",
+            "tanggal kegiatan lebih dari setahun yang lalu; periksa tahunnya",
+        ))
+    } else {
+        Ok(on)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        d("2026-08-17")
+    }
+
+    fn bare(year: &str) -> RawChild {
+        RawChild {
+            nama: "Dewi Lestari".into(),
+            tahun_lahir: year.into(),
+            ..RawChild::default()
+        }
+    }
+
+    fn consented() -> RawChild {
+        RawChild {
+            persetujuan: "wali".into(),
+            nama_pemberi: "Sumarni".into(),
+            tanggal_persetujuan: "2026-08-01".into(),
+            jenjang: "sd".into(),
+            nama_sekolah: "SDN 1 Sukamaju".into(),
+            status_sekolah: "sekolah".into(),
+            kebutuhan: "Les membaca".into(),
+            pengasuh: "Nenek Sumarni".into(),
+            ..bare("2017")
+        }
+    }
+
+    fn fields(r: Result<ChildInput, Vec<Invalid>>) -> Vec<&'static str> {
+        r.err()
+            .map(|e| e.iter().map(|e| e.field).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn name_and_birth_year_alone_need_no_consent() {
+        let child = bare("2019").check(today()).unwrap();
+        assert_eq!(child.name, "Dewi Lestari");
+        assert_eq!(child.birth_year, 2019);
+        assert_eq!(child.consent, None);
+        assert_eq!(child.status, None);
+    }
+
+    #[test]
+    fn every_other_field_needs_consent_first() {
+        type Set = fn(&mut RawChild);
+        let cases: [(Set, &str); 7] = [
+            (|c| c.jenjang = "sd".into(), "jenjang sekolah"),
+            (|c| c.nama_sekolah = "SDN 1".into(), "nama sekolah"),
+            (|c| c.status_sekolah = "sekolah".into(), "status sekolah"),
+            (|c| c.kebutuhan = "seragam".into(), "kebutuhan"),
+            (|c| c.pengasuh = "Nenek".into(), "pengasuh"),
+            (|c| c.nama_pemberi = "Sumarni".into(), "Orang tua atau Wali"),
+            (
+                |c| c.tanggal_persetujuan = "2026-08-01".into(),
+                "Orang tua atau Wali",
+            ),
+        ];
+        for (set, named) in cases {
+            let mut raw = bare("2017");
+            set(&mut raw);
+            let errors = raw.check(today()).unwrap_err();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].field, "persetujuan");
+            assert!(errors[0].message.contains(named), "{}", errors[0].message);
+        }
+    }
+
+    #[test]
+    fn fields_without_consent_are_listed_in_one_error() {
+        let raw = RawChild {
+            jenjang: "sd".into(),
+            pengasuh: "Nenek".into(),
+            ..bare("2017")
+        };
+        let errors = raw.check(today()).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.ends_with("jenjang sekolah, pengasuh"));
+    }
+
+    #[test]
+    fn consent_rules() {
+        type Set = fn(&mut RawChild);
+        let cases: [(&str, Set, &[&str]); 9] = [
+            ("complete", |_| {}, &[]),
+            ("parent", |c| c.persetujuan = "orang_tua".into(), &[]),
+            (
+                "unknown giver kind",
+                |c| c.persetujuan = "tetangga".into(),
+                &["persetujuan"],
+            ),
+            (
+                "no giver name",
+                |c| c.nama_pemberi = " ".into(),
+                &["nama_pemberi"],
+            ),
+            (
+                "giver name too short",
+                |c| c.nama_pemberi = "S".into(),
+                &["nama_pemberi"],
+            ),
+            (
+                "future consent",
+                |c| c.tanggal_persetujuan = "2026-08-18".into(),
+                &["tanggal_persetujuan"],
+            ),
+            (
+                "no consent date",
+                |c| c.tanggal_persetujuan.clear(),
+                &["tanggal_persetujuan"],
+            ),
+            (
+                "no school status",
+                |c| c.status_sekolah.clear(),
+                &["status_sekolah"],
+            ),
+            (
+                "in school but no level",
+                |c| c.jenjang = "belum".into(),
+                &["jenjang"],
+            ),
+        ];
+        for (what, set, expected) in cases {
+            let mut raw = consented();
+            set(&mut raw);
+            assert_eq!(fields(raw.check(today())), expected, "{what}");
+        }
+    }
+
+    #[test]
+    fn a_consented_child_keeps_every_field() {
+        let child = consented().check(today()).unwrap();
+        assert_eq!(
+            child,
+            ChildInput {
+                name: "Dewi Lestari".into(),
+                birth_year: 2017,
+                consent: Some(GuardianConsent {
+                    by: ConsentBy::Guardian,
+                    name: "Sumarni".into(),
+                    on: d("2026-08-01"),
+                }),
+                level: Some(SchoolLevel::Sd),
+                school: "SDN 1 Sukamaju".into(),
+                status: Some(SchoolStatus::InSchool),
+                needs: "Les membaca".into(),
+                caregiver: "Nenek Sumarni".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let raw = RawChild {
+            nama: "<b>Dewi</b>".into(),
+            tahun_lahir: "dua ribu".into(),
+            persetujuan: "orang_tua".into(),
+            jenjang: "kuliah".into(),
+            kebutuhan: "x".repeat(NEEDS_MAX + 1),
+            ..RawChild::default()
+        };
+        assert_eq!(
+            fields(raw.check(today())),
+            [
+                "nama",
+                "tahun_lahir",
+                "nama_pemberi",
+                "tanggal_persetujuan",
+                "jenjang",
+                "status_sekolah",
+                "kebutuhan",
+            ]
+        );
+    }
+
+    #[test]
+    fn age_bounds() {
+        for (year, ok) in [
+            ("2026", true),  // 0 years old
+            ("2009", true),  // 17
+            ("2008", false), // 18: an adult
+            ("2027", false), // not born yet
+            ("", false),
+            ("2o15", false),
+            (" 2015 ", true),
+        ] {
+            assert_eq!(bare(year).check(today()).is_ok(), ok, "{year:?}");
+        }
+    }
+
+    #[test]
+    fn risk_flag_table() {
+        use RiskFlag::*;
+        use SchoolStatus::*;
+        let cases: [(Option<SchoolStatus>, &[bool], &[RiskFlag]); 9] = [
+            (None, &[true, false, false, false], &[AbsentThreeInARow]),
+            (None, &[false, false, false, true], &[]),
+            (None, &[false, false], &[]),
+            (None, &[], &[]),
+            (None, &[false, false, false], &[AbsentThreeInARow]),
+            (Some(NotInSchool), &[], &[OutOfSchool]),
+            (
+                Some(NotInSchool),
+                &[false, false, false],
+                &[OutOfSchool, AbsentThreeInARow],
+            ),
+            (Some(InSchool), &[true, true], &[]),
+            (Some(Graduated), &[false, true, false, false], &[]),
+        ];
+        for (status, attendance, expected) in cases {
+            assert_eq!(
+                risk_flags(status, attendance),
+                expected,
+                "{status:?} {attendance:?}"
+            );
+        }
+    }
+
+    fn ind(children: i64, in_school: i64, attendances: i64, expected: i64) -> Indicators {
+        Indicators {
+            children,
+            in_school,
+            at_risk: 0,
+            sessions: 4,
+            attendances,
+            expected,
+        }
+    }
+
+    #[test]
+    fn percentages_round_half_up() {
+        for (part, whole, expected) in [
+            (1, 3, Some(33)),
+            (2, 3, Some(67)),
+            (1, 2, Some(50)),
+            (1, 8, Some(13)), // 12.5
+            (0, 7, Some(0)),
+            (7, 7, Some(100)),
+            (1, 200, Some(1)), // 0.5
+            (1, 201, Some(0)),
+            (0, 0, None),
+        ] {
+            assert_eq!(
+                ind(whole, part, 0, 0).in_school_percent(),
+                expected,
+                "{part}/{whole}"
+            );
+            assert_eq!(
+                ind(0, 0, part, whole).attendance_percent(),
+                expected,
+                "{part}/{whole}"
+            );
+        }
+    }
+
+    #[test]
+    fn public_hides_small_counts_and_what_is_computed_from_them() {
+        let p = |i: Indicators| i.public();
+        // Everything large enough: all shown.
+        assert_eq!(
+            p(Indicators {
+                at_risk: 6,
+                ..ind(30, 20, 90, 120)
+            }),
+            PublicIndicators {
+                children: Some(30),
+                in_school: Some(20),
+                at_risk: Some(6),
+                in_school_percent: Some(67),
+                attendance_percent: Some(75),
+            }
+        );
+        for n in 1..=4 {
+            // Few children: their count, the shares and the attendance rate are hidden.
+            let few = p(ind(n, 0, 3, 4));
+            assert_eq!(few.children, None, "{n}");
+            // No child in school among a hidden few says all of them are out of school.
+            assert_eq!(few.in_school, None);
+            assert_eq!(few.in_school_percent, None);
+            assert_eq!(few.attendance_percent, None);
+            // Few in school among many: the count and its share are hidden.
+            let few_in = p(ind(20, n, 10, 20));
+            assert_eq!(few_in.in_school, None);
+            assert_eq!(few_in.in_school_percent, None);
+            assert_eq!(few_in.attendance_percent, Some(50));
+            // Few out of school: the in-school count would give them away.
+            let few_out = p(ind(20, 20 - n, 10, 20));
+            assert_eq!(few_out.in_school, None);
+            assert_eq!(few_out.in_school_percent, None);
+            // Few at risk.
+            assert_eq!(
+                p(Indicators {
+                    at_risk: n,
+                    ..ind(20, 10, 0, 0)
+                })
+                .at_risk,
+                None
+            );
+        }
+        // Zero reveals no one; nothing expected gives no rate.
+        assert_eq!(
+            p(ind(0, 0, 0, 0)),
+            PublicIndicators {
+                children: Some(0),
+                in_school: Some(0),
+                at_risk: Some(0),
+                in_school_percent: None,
+                attendance_percent: None,
+            }
+        );
+        assert_eq!(p(ind(12, 12, 0, 0)).in_school_percent, Some(100));
+    }
+
+    #[test]
+    fn session_checks() {
+        let ok = RawSession {
+            jenis: "parenting".into(),
+            tanggal: "2026-08-20".into(),
+            kegiatan: "Mendampingi anak belajar".into(),
+            fasilitator: "Bu Yati".into(),
+        };
+        assert_eq!(
+            ok.check(today()).unwrap(),
+            SessionInput {
+                kind: SessionKind::Parenting,
+                on: d("2026-08-20"),
+                activity: "Mendampingi anak belajar".into(),
+                facilitator: "Bu Yati".into(),
+            }
+        );
+        type Set = fn(&mut RawSession);
+        let cases: [(&str, Set, &[&str]); 10] = [
+            ("30 days ahead", |s| s.tanggal = "2026-09-16".into(), &[]),
+            (
+                "31 days ahead",
+                |s| s.tanggal = "2026-09-17".into(),
+                &["tanggal"],
+            ),
+            ("a year back", |s| s.tanggal = "2025-08-17".into(), &[]),
+            (
+                "over a year back",
+                |s| s.tanggal = "2025-08-16".into(),
+                &["tanggal"],
+            ),
+            ("no date", |s| s.tanggal.clear(), &["tanggal"]),
+            ("bad date", |s| s.tanggal = "besok".into(), &["tanggal"]),
+            ("learning", |s| s.jenis = "belajar".into(), &[]),
+            ("unknown kind", |s| s.jenis = "rapat".into(), &["jenis"]),
+            ("short activity", |s| s.kegiatan = "a".into(), &["kegiatan"]),
+            (
+                "markup and no facilitator",
+                |s| {
+                    s.kegiatan = "<script>".into();
+                    s.fasilitator.clear();
+                },
+                &["kegiatan", "fasilitator"],
+            ),
+        ];
+        for (what, set, expected) in cases {
+            let mut raw = ok.clone();
+            set(&mut raw);
+            let got: Vec<&str> = raw
+                .check(today())
+                .err()
+                .map(|e| e.iter().map(|e| e.field).collect())
+                .unwrap_or_default();
+            assert_eq!(got, expected, "{what}");
+        }
+    }
+
+    #[test]
+    fn stored_names_parse_back() {
+        for v in SchoolStatus::ALL {
+            assert_eq!(v.as_str().parse::<SchoolStatus>(), Ok(*v));
+        }
+        for v in SchoolLevel::ALL {
+            assert_eq!(v.as_str().parse::<SchoolLevel>(), Ok(*v));
+        }
+        for v in ConsentBy::ALL {
+            assert_eq!(v.as_str().parse::<ConsentBy>(), Ok(*v));
+        }
+        for v in RiskFlag::ALL {
+            assert_eq!(v.as_str().parse::<RiskFlag>(), Ok(*v));
+        }
+        for v in SessionKind::ALL {
+            assert_eq!(v.as_str().parse::<SessionKind>(), Ok(*v));
+        }
+        assert_eq!(SchoolLevel::Smp.label_id(), "SMP/MTs");
+        assert_eq!(SessionKind::Learning.label_id(), "Sesi belajar");
+    }
+
+    proptest! {
+        #[test]
+        fn absence_flag_is_about_the_last_three(attendance in prop::collection::vec(any::<bool>(), 0..12)) {
+            let flags = risk_flags(None, &attendance);
+            let expected = attendance.len() >= 3 && attendance[attendance.len() - 3..].iter().all(|p| !p);
+            prop_assert_eq!(flags.contains(&RiskFlag::AbsentThreeInARow), expected);
+            prop_assert!(!flags.contains(&RiskFlag::OutOfSchool));
+        }
+    }
+}
