@@ -163,20 +163,38 @@ impl Staff {
             Target::Object { entity, id } => (entity, id, "", AppError::NotFound),
             Target::Action { name } => ("action", "", name, AppError::Forbidden),
         };
-        let event = Event::new(
-            "access.denied",
-            entity,
-            id,
-            place.map(Scope::as_stored).unwrap_or(""),
-        )
-        .outcome(Outcome::Denied)
-        .detail(
-            format!("{} {:?} {}", denial.reason(), action, name)
-                .trim()
-                .to_owned(),
-        );
-        audit::log(&state.db, &self.actor(), &event).await?;
-        Err(refusal)
+        Err(self
+            .refuse(
+                state,
+                entity,
+                id,
+                place.map(Scope::as_stored).unwrap_or(""),
+                format!("{} {:?} {}", denial.reason(), action, name).trim(),
+                refusal,
+            )
+            .await)
+    }
+
+    /// Writes the audit entry of a refusal and returns the answer to give (or the error of writing
+    /// it: a refusal that cannot be recorded is not given silently). [`Staff::allow`] uses
+    /// it; so do the few rules that need more than role, compartment and scope (who may read a
+    /// case), so every refusal is recorded the same way.
+    pub async fn refuse(
+        &self,
+        state: &AppState,
+        entity: &str,
+        id: &str,
+        region: &str,
+        detail: &str,
+        answer: AppError,
+    ) -> AppError {
+        let event = Event::new("access.denied", entity, id, region)
+            .outcome(Outcome::Denied)
+            .detail(detail);
+        match audit::log(&state.db, &self.actor(), &event).await {
+            Ok(()) => answer,
+            Err(e) => e.into(),
+        }
     }
 }
 

@@ -23,7 +23,7 @@ use desmigratif_core::cases::{
 };
 use desmigratif_core::id::Id;
 use desmigratif_core::region::Scope;
-use desmigratif_db::audit::{self, Event, Outcome};
+use desmigratif_db::audit::{self, Event};
 use desmigratif_db::cases::{self, CaseRow, NewCase, ReferralRow};
 use desmigratif_db::reports;
 
@@ -88,15 +88,16 @@ async fn case_for(
         }
     };
     let Some(standing) = standing else {
-        audit::log(
-            &state.db,
-            &staff.actor(),
-            &Event::new("access.denied", "case", c.id, &c.region_code)
-                .outcome(Outcome::Denied)
-                .detail("not the case's worker nor a receiving office"),
-        )
-        .await?;
-        return Err(AppError::NotFound);
+        return Err(staff
+            .refuse(
+                state,
+                "case",
+                &c.id.to_string(),
+                &c.region_code,
+                "not the case's worker nor a receiving office",
+                AppError::NotFound,
+            )
+            .await);
     };
     audit::log(
         &state.db,
@@ -854,15 +855,16 @@ async fn move_referral(
         _ => None,
     };
     let Some(permission) = permission else {
-        audit::log(
-            &state.db,
-            &staff.actor(),
-            &Event::new("access.denied", "case_referral", r.id, &c.region_code)
-                .outcome(Outcome::Denied)
-                .detail(format!("referral move to {}", to.as_str())),
-        )
-        .await?;
-        return Err(AppError::Forbidden);
+        return Err(staff
+            .refuse(
+                &state,
+                "case_referral",
+                &r.id.to_string(),
+                &c.region_code,
+                &format!("referral move to {}", to.as_str()),
+                AppError::Forbidden,
+            )
+            .await);
     };
     staff
         .allow(

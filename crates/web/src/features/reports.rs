@@ -284,10 +284,7 @@ async fn track(
     let searched = !q.kode.trim().is_empty();
     let mut status = None;
     if searched {
-        if state.public_throttle.blocked(&ctx.ip) {
-            return Err(AppError::TooManyRequests);
-        }
-        state.public_throttle.record(&ctx.ip);
+        super::verify::throttled(&state, &ctx)?;
         if let Some(code) = normalise_tracking_code(&q.kode)
             && let Some(r) = reports::by_tracking_code(&state.db, &code).await?
         {

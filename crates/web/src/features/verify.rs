@@ -107,7 +107,8 @@ async fn shown(state: &AppState, l: &LetterRow) -> Result<Option<Shown>, AppErro
     }))
 }
 
-fn throttled(state: &AppState, ctx: &Ctx) -> Result<(), AppError> {
+/// Counts a public lookup against the caller's address; 429 past the limit.
+pub(super) fn throttled(state: &AppState, ctx: &Ctx) -> Result<(), AppError> {
     if state.public_throttle.blocked(&ctx.ip) {
         return Err(AppError::TooManyRequests);
     }
