@@ -4,6 +4,7 @@
 pub mod access;
 pub mod agencies;
 pub mod audit;
+pub mod business;
 pub mod cases;
 pub mod catalog;
 pub mod children;

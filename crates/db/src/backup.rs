@@ -46,6 +46,14 @@ pub const TABLES: &[&str] = &[
     "case_events",
     "case_documents",
     "case_referrals",
+    "businesses",
+    "business_owners",
+    "business_permits",
+    "business_reports",
+    "mentoring_visits",
+    "equipment_aid",
+    "aid_checks",
+    "kur_referrals",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];

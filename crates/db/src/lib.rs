@@ -7,6 +7,7 @@ pub mod agencies;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod business;
 pub mod cases;
 pub mod connect;
 pub mod demo;

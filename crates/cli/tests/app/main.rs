@@ -5,6 +5,7 @@
 mod support;
 
 mod browser;
+mod business;
 mod cases;
 mod cli;
 mod foundation;

@@ -4,6 +4,7 @@
 mod account;
 pub mod agencies;
 mod audit_log;
+mod business;
 mod cases;
 mod dashboard;
 mod episodes;
@@ -53,6 +54,7 @@ pub fn page_router() -> Router<AppState> {
         .merge(guides::pages())
         .merge(reports::pages())
         .merge(cases::pages())
+        .merge(business::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
@@ -97,6 +99,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(jobs::api())
         .merge(reports::api())
         .merge(cases::api())
+        .merge(business::api())
 }
 
 /// Reference data a deployment starts with and then keeps as its own: letter kinds, fee rules,
@@ -134,6 +137,23 @@ impl FieldErrors {
 
     pub fn all(&self) -> &[(String, String)] {
         &self.0
+    }
+}
+
+impl From<Vec<desmigratif_core::Invalid>> for FieldErrors {
+    fn from(list: Vec<desmigratif_core::Invalid>) -> FieldErrors {
+        FieldErrors(
+            list.into_iter()
+                .map(|e| (e.field.to_owned(), e.message))
+                .collect(),
+        )
+    }
+}
+
+impl From<FieldErrors> for crate::error::AppError {
+    /// The API's answer to a form that breaks the rules: every field and its message.
+    fn from(e: FieldErrors) -> Self {
+        crate::error::AppError::Invalid(e.0)
     }
 }
 
