@@ -46,6 +46,9 @@ pub const TABLES: &[&str] = &[
     "case_events",
     "case_documents",
     "case_referrals",
+    "products",
+    "product_photos",
+    "product_inquiries",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];
