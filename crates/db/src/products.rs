@@ -179,18 +179,24 @@ pub async fn update(tx: &mut Tx, actor: &Actor, row: &ProductRow, p: &ProductInp
     .await
 }
 
-/// Shows or hides a product on the public catalogue.
-pub async fn set_published(tx: &mut Tx, actor: &Actor, row: &ProductRow, on: bool) -> Result<()> {
+/// Shows or hides a product (of `region_code`) on the public catalogue.
+pub async fn set_published(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: Id,
+    region_code: &str,
+    on: bool,
+) -> Result<()> {
     on_tx!(tx, c => sqlx::query("UPDATE products SET published = $1, updated_at = $2 WHERE id = $3")
-        .bind(on).bind(now()).bind(row.id)
+        .bind(on).bind(now()).bind(id)
         .execute(c).await.map(|_| ()))?;
     audit::record_change(
         tx,
         actor,
         "product",
-        row.id,
+        id,
         "update",
-        &row.region_code,
+        region_code,
         &["published"],
     )
     .await
@@ -198,18 +204,24 @@ pub async fn set_published(tx: &mut Tx, actor: &Actor, row: &ProductRow, on: boo
 
 /// Puts a photo on a product, replacing the one it had. The new photo has a new id, so its
 /// address never shows the old picture from a cache.
-pub async fn set_photo(tx: &mut Tx, actor: &Actor, row: &ProductRow, p: &Prepared) -> Result<Id> {
+pub async fn set_photo(
+    tx: &mut Tx,
+    actor: &Actor,
+    product: Id,
+    region_code: &str,
+    p: &Prepared,
+) -> Result<Id> {
     let id = Id::new();
     on_tx!(tx, c => {
         sqlx::query("DELETE FROM product_photos WHERE product_id = $1")
-            .bind(row.id)
+            .bind(product)
             .execute(&mut *c)
             .await?;
         sqlx::query(
             "INSERT INTO product_photos (id, product_id, width, height, data_b64, thumb_width, thumb_height, thumb_b64, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(id).bind(row.id)
+        .bind(id).bind(product)
         .bind(p.detail.width as i32).bind(p.detail.height as i32).bind(photo::to_text(&p.detail.bytes))
         .bind(p.thumb.width as i32).bind(p.thumb.height as i32).bind(photo::to_text(&p.thumb.bytes))
         .bind(now())
@@ -220,9 +232,9 @@ pub async fn set_photo(tx: &mut Tx, actor: &Actor, row: &ProductRow, p: &Prepare
         tx,
         actor,
         "product",
-        row.id,
+        product,
         "update",
-        &row.region_code,
+        region_code,
         &["photo"],
     )
     .await?;
@@ -516,27 +528,8 @@ pub async fn demo(db: &Db, kenanga: &str, kuripan: &str) -> Result<()> {
             business_id: None,
         };
         let id = create(&mut tx, &actor, village, &input).await?;
-        let row = ProductRow {
-            id,
-            region_code: (*village).into(),
-            business_id: None,
-            name: input.name.clone(),
-            description: input.description.clone(),
-            price: input.price,
-            unit: input.unit.clone(),
-            phone: input.phone.clone(),
-            whatsapp: true,
-            published: false,
-            created_at: now(),
-            updated_at: now(),
-            photo_id: None,
-            width: None,
-            height: None,
-            thumb_width: None,
-            thumb_height: None,
-        };
-        set_photo(&mut tx, &actor, &row, &PICTURES[n % PICTURES.len()]).await?;
-        set_published(&mut tx, &actor, &row, true).await?;
+        set_photo(&mut tx, &actor, id, village, &PICTURES[n % PICTURES.len()]).await?;
+        set_published(&mut tx, &actor, id, village, true).await?;
     }
     tx.commit().await
 }

@@ -68,6 +68,9 @@ impl Page {
             } else if can(Action::Read(Compartment::Reports)) {
                 item("/app/kasus/angka", "nav.case_counts");
             }
+            if can(Action::Read(Compartment::Business)) {
+                item("/app/produk", "nav.products");
+            }
             if can(Action::PublishJobs) {
                 item("/app/lowongan", "nav.jobs");
             }

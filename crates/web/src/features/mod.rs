@@ -15,6 +15,7 @@ mod jobs;
 pub mod letters;
 mod monitoring;
 mod persons;
+mod products;
 mod regions;
 mod reports;
 mod requirements;
@@ -53,6 +54,7 @@ pub fn page_router() -> Router<AppState> {
         .merge(guides::pages())
         .merge(reports::pages())
         .merge(cases::pages())
+        .merge(products::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
@@ -97,6 +99,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(jobs::api())
         .merge(reports::api())
         .merge(cases::api())
+        .merge(products::api())
 }
 
 /// Reference data a deployment starts with and then keeps as its own: letter kinds, fee rules,
