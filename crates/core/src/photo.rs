@@ -169,6 +169,19 @@ pub fn from_text(text: &str) -> Option<Vec<u8>> {
 /// A demo picture made in code: two colours blended across the frame with soft rings, so each
 /// demo product has its own recognisable image without shipping any file.
 pub fn demo(seed: u32) -> Prepared {
+    from_image(DynamicImage::ImageRgb8(pattern(seed, 480, 360)))
+}
+
+/// A demo picture of any size as a camera hands it over (full size, JPEG), for trying uploads.
+pub fn demo_upload(seed: u32, width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    JpegEncoder::new_with_quality(&mut bytes, 90)
+        .encode_image(&pattern(seed, width, height))
+        .expect("encoding RGB into memory cannot fail");
+    bytes
+}
+
+fn pattern(seed: u32, w: u32, h: u32) -> RgbImage {
     let base = [
         [214, 140, 69],
         [229, 193, 88],
@@ -180,12 +193,11 @@ pub fn demo(seed: u32) -> Prepared {
     ];
     let a = base[seed as usize % base.len()];
     let b = base[(seed as usize * 3 + 2) % base.len()];
-    let (w, h) = (480u32, 360u32);
     let (cx, cy) = (
-        (120 + seed * 53 % 240) as f32,
-        (90 + seed * 37 % 180) as f32,
+        (w / 4 + seed * 53 % (w / 2).max(1)) as f32,
+        (h / 4 + seed * 37 % (h / 2).max(1)) as f32,
     );
-    let img = RgbImage::from_fn(w, h, |x, y| {
+    RgbImage::from_fn(w, h, |x, y| {
         let t = (x + y) as f32 / (w + h) as f32;
         let d = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt();
         let ring = if (d / 24.0) as u32 % 2 == 0 {
@@ -195,8 +207,7 @@ pub fn demo(seed: u32) -> Prepared {
         };
         let mix = |i: usize| ((a[i] as f32 * (1.0 - t) + b[i] as f32 * t) * ring) as u8;
         Rgb([mix(0), mix(1), mix(2)])
-    });
-    from_image(DynamicImage::ImageRgb8(img))
+    })
 }
 
 #[cfg(test)]
