@@ -58,36 +58,13 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<ProductRow>, bool)> {
-    let mut binds: Vec<String> = Vec::new();
-    let mut clauses: Vec<String> = Vec::new();
-    if let Some(prefix) = region {
-        binds.push(prefix.to_owned());
-        binds.push(format!("{prefix}.%"));
-        clauses.push("(p.region_code = $1 OR p.region_code LIKE $2)".into());
-    }
-    if published_only {
-        clauses.push("p.published = TRUE".into());
-    }
-    let filter = if clauses.is_empty() {
-        String::new()
+    let only = if published_only {
+        "WHERE p.published = TRUE"
     } else {
-        format!("WHERE {}", clauses.join(" AND "))
+        ""
     };
-    let sql = format!(
-        "{SELECT} {filter} ORDER BY p.name, p.id LIMIT {} OFFSET {}",
-        limit + 1,
-        offset.max(0)
-    );
-    let mut rows: Vec<ProductRow> = on_pool!(db, p => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-        for b in &binds {
-            q = q.bind(b.clone());
-        }
-        q.fetch_all(p).await
-    })?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    Ok((rows, more))
+    let select = format!("SELECT * FROM ({SELECT} {only}) listed");
+    crate::page_in_region(db, &select, region, "", "name, id", offset, limit).await
 }
 
 /// Villages with published products and how many each has, by village code.

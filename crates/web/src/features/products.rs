@@ -165,9 +165,10 @@ async fn catalogue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
 #[template(path = "product_village.html")]
 struct VillagePage {
     page: Page,
-    code: String,
     place: String,
     cards: Vec<Card>,
+    /// The list's address up to the page number.
+    base: String,
     page_no: i64,
     more: bool,
 }
@@ -197,7 +198,7 @@ async fn village(
             page,
             place: super::dashboard::place_of(&code, &state.regions),
             cards: rows.iter().map(|r| Card::of(r, &name)).collect(),
-            code,
+            base: format!("/produk/{code}?halaman="),
             page_no,
             more,
         },
@@ -487,6 +488,8 @@ struct StaffList {
     page: Page,
     cards: Vec<Card>,
     can_add: bool,
+    /// The list's address up to the page number.
+    base: String,
     page_no: i64,
     more: bool,
 }
@@ -523,6 +526,7 @@ async fn staff_list(
             .map(|r| Card::of(r, &name_of(&r.region_code)))
             .collect(),
         can_add: prefix.as_deref().is_some_and(|p| can_write(&staff, p)),
+        base: "/app/produk?halaman=".into(),
         page_no,
         more,
     })
@@ -846,6 +850,8 @@ async fn publish(
 struct InquiriesPage {
     page: Page,
     lines: Vec<InquiryLine>,
+    /// The list's address up to the page number.
+    base: String,
     page_no: i64,
     more: bool,
 }
@@ -889,6 +895,7 @@ async fn inquiries(
     render(InquiriesPage {
         page: Page::new(&staff.ctx, "products.inquiries"),
         lines: rows.into_iter().map(InquiryLine::of).collect(),
+        base: "/app/produk/pertanyaan?halaman=".into(),
         page_no,
         more,
     })
