@@ -385,6 +385,35 @@ both! {
         assert_eq!(list["items"].as_array().unwrap().len(), 10);
         assert!(list["items"][0]["thumb_url"].as_str().unwrap().starts_with("/produk/foto/"));
 
+        // Lists page: 30 a page for staff, 24 on the public list, which stays within the budget
+        // when full.
+        for k in 0..21 {
+            let r = app.api("POST", "/api/v1/products", Some(&token), Some(serde_json::json!({
+                "name": format!("Kerupuk aneka rasa {k:02}"), "price": 10000 + k, "unit": "bungkus 250 g",
+                "phone": "0812 0000 0150", "whatsapp": true, "published": true
+            }))).await;
+            assert_eq!(r.status, StatusCode::CREATED);
+        }
+        let first = app.get("/app/produk", Some(&kenanga)).await;
+        assert_eq!(product_ids(&first.body).len(), 30);
+        assert!(first.body.contains("href=\"/app/produk?halaman=2\""));
+        assert_eq!(product_ids(&app.get("/app/produk?halaman=2", Some(&kenanga)).await.body).len(), 1);
+        let public = app.get(&format!("/produk/{KENANGA}"), None).await;
+        let entries = |body: &str| body.matches("<h2 class=\"h3\"><a href=\"/produk/32.12.16.2004/").count();
+        assert_eq!(entries(&public.body), 24);
+        assert!(public.body.contains(&format!("href=\"/produk/{KENANGA}?halaman=2\"")));
+        let second = app.get(&format!("/produk/{KENANGA}?halaman=2"), None).await;
+        assert_eq!(entries(&second.body), 6);
+        assert!(second.body.contains("Kerupuk udang") && !second.body.contains("Abon sapi"));
+        assert!(app.get("/produk", None).await.body.contains("30 produk"));
+        let css_path = regex_lite::Regex::new(r#"href="(/static/app\.[0-9a-f]+\.css)""#).unwrap();
+        let css = app.get(&css_path.captures(&public.body).unwrap()[1], None).await;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, public.body.as_bytes()).unwrap();
+        std::io::Write::write_all(&mut gz, css.body.as_bytes()).unwrap();
+        let size = gz.finish().unwrap().len();
+        assert!(size <= 30 * 1024, "full catalogue page {size} bytes compressed");
+
         let n = denied().await;
         let other = app.token_for("pendamping.kuripan").await;
         assert_eq!(app.api("GET", &format!("/api/v1/products/{new_id}"), Some(&other), None).await.status, StatusCode::NOT_FOUND);
