@@ -188,6 +188,14 @@ mod tests {
             include_str!("../templates/case_form.html"),
             include_str!("../templates/case.html"),
             include_str!("../templates/case_counts.html"),
+            include_str!("../templates/products.html"),
+            include_str!("../templates/product_village.html"),
+            include_str!("../templates/product.html"),
+            include_str!("../templates/products_staff.html"),
+            include_str!("../templates/product_form.html"),
+            include_str!("../templates/product_inquiries.html"),
+            include_str!("../templates/product_inquiry_list.html"),
+            include_str!("../templates/product_pager.html"),
         ];
         let mut missing = Vec::new();
         for src in re_sources {

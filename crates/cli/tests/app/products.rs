@@ -185,6 +185,10 @@ both! {
             assert_eq!(jpeg_size(&bytes), (240, 180));
         }
 
+        // In English the frame and the labels change; the product's own words stay as written.
+        let en = app.send(Request::get(format!("/produk/{KENANGA}")).header(header::HOST, "localhost").header(header::COOKIE, "dm_lang=en").body(Body::empty()).unwrap()).await;
+        assert!(en.body.contains("Products of Kenanga") && en.body.contains("Village Kenanga") && en.body.contains("Kerupuk kulit ikan"), "{}", en.body);
+
         // The facilitator hides one product: it leaves the list, its page and the count.
         let staff = app.login("pendamping.kenanga", PASSWORD).await;
         let list = app.get("/app/produk", Some(&staff)).await;

@@ -192,7 +192,7 @@ async fn village(
     )
     .await?;
     let mut page = Page::new(&ctx, "products.title");
-    page.title = format!("Produk Desa {name}");
+    page.title = format!("{} {name}", page.t("products.of_village"));
     render_public(
         VillagePage {
             page,
