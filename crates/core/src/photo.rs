@@ -200,7 +200,7 @@ fn pattern(seed: u32, w: u32, h: u32) -> RgbImage {
     RgbImage::from_fn(w, h, |x, y| {
         let t = (x + y) as f32 / (w + h) as f32;
         let d = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt();
-        let ring = if (d / 24.0) as u32 % 2 == 0 {
+        let ring = if ((d / 24.0) as u32).is_multiple_of(2) {
             1.0
         } else {
             0.85
