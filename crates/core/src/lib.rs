@@ -17,6 +17,8 @@ pub mod letters;
 pub mod migration;
 pub mod nik;
 pub mod password;
+pub mod photo;
+pub mod products;
 pub mod region;
 pub mod registry;
 pub mod reports;

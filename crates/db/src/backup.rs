@@ -54,6 +54,9 @@ pub const TABLES: &[&str] = &[
     "equipment_aid",
     "aid_checks",
     "kur_referrals",
+    "products",
+    "product_photos",
+    "product_inquiries",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];

@@ -16,6 +16,7 @@ pub mod guides;
 pub mod jobs;
 pub mod letters;
 pub mod names;
+pub mod products;
 pub mod registry;
 pub mod reports;
 pub mod schema;

@@ -70,6 +70,7 @@ impl Page {
             }
             if can(Action::Read(Compartment::Business)) {
                 item("/app/usaha", "nav.business");
+                item("/app/produk", "nav.products");
             }
             if can(Action::PublishJobs) {
                 item("/app/lowongan", "nav.jobs");

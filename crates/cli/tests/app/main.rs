@@ -11,5 +11,6 @@ mod cli;
 mod foundation;
 mod letters;
 mod portal;
+mod products;
 mod registry;
 mod transfer;

@@ -16,6 +16,7 @@ mod jobs;
 pub mod letters;
 mod monitoring;
 mod persons;
+mod products;
 mod regions;
 mod reports;
 mod requirements;
@@ -55,6 +56,7 @@ pub fn page_router() -> Router<AppState> {
         .merge(reports::pages())
         .merge(cases::pages())
         .merge(business::pages())
+        .merge(products::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
@@ -100,6 +102,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(reports::api())
         .merge(cases::api())
         .merge(business::api())
+        .merge(products::api())
 }
 
 /// Reference data a deployment starts with and then keeps as its own: letter kinds, fee rules,
