@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cases;
 pub mod catalog;
 pub mod children;
+pub mod coop;
 pub mod crypto;
 pub mod fees;
 mod form;

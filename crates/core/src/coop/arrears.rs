@@ -1,0 +1,1 @@
+//! Arrears ageing: how late a loan is, and its collectibility class.
