@@ -489,9 +489,15 @@ pub struct Repayment {
     pub prepaid_principal: i64,
     /// More than the loan owed: to be returned to the member (or kept as a *titipan*).
     pub overpayment: i64,
-    /// The recomputed not-yet-due instalments, when there was a prepayment; empty when the
-    /// prepayment settled the loan.
-    pub recomputed: Option<Vec<Instalment>>,
+    /// The recomputed not-yet-due instalments, when there was a prepayment.
+    pub recomputed: Option<Recomputed>,
+}
+
+/// The instalments from `from_no` on, replaced after a prepayment; none when it settled the loan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recomputed {
+    pub from_no: u32,
+    pub instalments: Vec<Instalment>,
 }
 
 impl Repayment {
@@ -500,52 +506,119 @@ impl Repayment {
     }
 }
 
-/// Applies a payment made on `on`: first to the due instalments ([`allocate`]); whatever is left
-/// prepays principal; beyond the whole outstanding principal it is an overpayment.
-///
-/// **Prepayment recomputes, it does not shorten**: the not-yet-due instalments keep their
-/// number and due dates, and are recomputed with the same method and rate from the reduced
-/// balance. The member's monthly burden falls at once and the end date they signed stays; the
-/// next instalment's interest is on the reduced balance (the member is not charged interest on
-/// money already returned). A prepayment of the whole balance ends the loan with no further
-/// interest. If an annuity cannot be formed on a tiny remaining balance (a few rupiah over many
-/// months) it is recomputed as equal principal, which always can be.
-pub fn repay(
-    method: Method,
-    annual_rate_bp: u32,
-    schedule: &Schedule,
-    paid: &[Parts],
-    penalties: &[i64],
-    order: &AllocationOrder,
-    on: NaiveDate,
-    amount: i64,
-) -> Repayment {
-    let allocation = allocate(&due_items(schedule, paid, penalties, on), order, amount);
-    let future: Vec<&Instalment> = schedule
-        .instalments
-        .iter()
-        .filter(|i| i.due_on > on)
-        .collect();
-    let future_principal: i64 = future.iter().map(|i| i.principal).sum();
-    let prepaid = allocation.rest.min(future_principal);
-    let overpayment = allocation.rest - prepaid;
-    let recomputed = (prepaid > 0).then(|| {
-        let left = future_principal - prepaid;
-        if left == 0 {
-            return Vec::new();
-        }
-        let dates: Vec<NaiveDate> = future.iter().map(|i| i.due_on).collect();
-        let first = future[0].no;
-        build(method, left, annual_rate_bp, first, &dates)
-            .or_else(|| build(Method::EqualPrincipal, left, annual_rate_bp, first, &dates))
-            .expect("equal principal always forms")
+/// A loan as the books hold it: the schedule as it stands (recomputed after prepayments), what
+/// was paid on each instalment, the penalties charged on each, and the principal prepaid.
+/// Invariant: the instalments' principal plus `prepaid` is the principal lent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loan {
+    pub method: Method,
+    pub annual_rate_bp: u32,
+    pub principal: i64,
+    pub schedule: Schedule,
+    /// `paid[i]` for `schedule.instalments[i]`.
+    pub paid: Vec<Parts>,
+    /// Penalty charged so far on each instalment (the db step charges it, e.g. with
+    /// [`penalty`] when a late payment arrives).
+    pub penalties: Vec<i64>,
+    pub prepaid: i64,
+}
+
+impl Loan {
+    /// A new loan with its first schedule.
+    pub fn new(terms: &LoanTerms) -> Result<Loan, Invalid> {
+        let schedule = schedule(terms)?;
+        let n = schedule.instalments.len();
+        Ok(Loan {
+            method: terms.method,
+            annual_rate_bp: terms.annual_rate_bp,
+            principal: terms.principal,
+            schedule,
+            paid: vec![Parts::default(); n],
+            penalties: vec![0; n],
+            prepaid: 0,
+        })
+    }
+
+    pub fn due_items(&self, on: NaiveDate) -> Vec<DueItem> {
+        due_items(&self.schedule, &self.paid, &self.penalties, on)
+    }
+
+    /// Principal not yet repaid.
+    pub fn outstanding_principal(&self) -> i64 {
+        let scheduled: i64 = self.schedule.instalments.iter().map(|i| i.principal).sum();
+        let paid: i64 = self.paid.iter().map(|p| p.principal).sum();
+        scheduled - paid
+    }
+
+    /// What a payment made on `on` would do: first the due instalments ([`allocate`]); whatever
+    /// is left prepays principal; beyond the whole outstanding principal it is an overpayment.
+    ///
+    /// **Prepayment recomputes, it does not shorten**: the not-yet-due instalments keep their
+    /// numbers and due dates, and are recomputed with the same method and rate from the reduced
+    /// balance. The member's monthly burden falls at once and the end date they signed stays;
+    /// the next instalment's interest is on the reduced balance (no interest on money already
+    /// returned). A prepayment of the whole balance ends the loan with no further interest. If
+    /// an annuity cannot be formed on a tiny remaining balance (a few rupiah over many months)
+    /// the rest is recomputed as equal principal, which always can be.
+    pub fn repay(&self, order: &AllocationOrder, on: NaiveDate, amount: i64) -> Repayment {
+        let allocation = allocate(&self.due_items(on), order, amount);
+        let future: Vec<&Instalment> = self
+            .schedule
             .instalments
-    });
-    Repayment {
-        allocation,
-        prepaid_principal: prepaid,
-        overpayment,
-        recomputed,
+            .iter()
+            .filter(|i| i.due_on > on)
+            .collect();
+        let future_principal: i64 = future.iter().map(|i| i.principal).sum();
+        let prepaid = allocation.rest.min(future_principal);
+        let overpayment = allocation.rest - prepaid;
+        let recomputed = (prepaid > 0).then(|| {
+            let left = future_principal - prepaid;
+            let dates: Vec<NaiveDate> = future.iter().map(|i| i.due_on).collect();
+            let (from_no, bp) = (future[0].no, self.annual_rate_bp);
+            let instalments = if left == 0 {
+                Vec::new()
+            } else {
+                build(self.method, left, bp, from_no, &dates)
+                    .or_else(|| build(Method::EqualPrincipal, left, bp, from_no, &dates))
+                    .expect("equal principal always forms")
+                    .instalments
+            };
+            Recomputed {
+                from_no,
+                instalments,
+            }
+        });
+        Repayment {
+            allocation,
+            prepaid_principal: prepaid,
+            overpayment,
+            recomputed,
+        }
+    }
+
+    /// Records a payment [`Loan::repay`] computed on this loan as it stands.
+    pub fn apply(&mut self, r: &Repayment) {
+        for (no, got) in &r.allocation.items {
+            if let Some(k) = self.schedule.instalments.iter().position(|i| i.no == *no) {
+                self.paid[k] = self.paid[k].add(got);
+            }
+        }
+        if let Some(rest) = &r.recomputed {
+            let keep = self
+                .schedule
+                .instalments
+                .iter()
+                .take_while(|i| i.no < rest.from_no)
+                .count();
+            self.schedule.instalments.truncate(keep);
+            self.schedule
+                .instalments
+                .extend(rest.instalments.iter().copied());
+            let n = self.schedule.instalments.len();
+            self.paid.resize(n, Parts::default());
+            self.penalties.resize(n, 0);
+            self.prepaid += r.prepaid_principal;
+        }
     }
 }
 
@@ -760,47 +833,36 @@ mod tests {
 
     #[test]
     fn prepayment_recomputes_the_rest_with_the_same_dates_and_end() {
-        let t = terms(Method::Flat, 1_200_000, 12, 1_800);
-        let s = schedule(&t).unwrap();
-        let paid = vec![Parts::default(); 12];
+        let mut loan = Loan::new(&terms(Method::Flat, 1_200_000, 12, 1_800)).unwrap();
+        let original = loan.schedule.clone();
+        let order = AllocationOrder::default();
         // On the first due date: instalment 1 (118.000) plus 330.000 ahead.
-        let on = s.instalments[0].due_on;
-        let r = repay(
-            t.method,
-            1_800,
-            &s,
-            &paid,
-            &[],
-            &AllocationOrder::default(),
-            on,
-            448_000,
-        );
+        let on = original.instalments[0].due_on;
+        let r = loan.repay(&order, on, 448_000);
         assert_eq!(r.allocation.paid.total(), 118_000);
         assert_eq!(r.prepaid_principal, 330_000);
         assert_eq!(r.overpayment, 0);
-        let rest = r.recomputed.unwrap();
+        let rest = r.recomputed.clone().unwrap();
+        assert_eq!(rest.from_no, 2);
+        let rest = &rest.instalments;
         assert_eq!(rest.len(), 11);
         assert_eq!(rest[0].no, 2);
-        assert_eq!(rest[10].due_on, s.instalments[11].due_on);
-        assert_eq!(
-            rest.iter().map(|i| i.principal).sum::<i64>(),
-            1_100_000 - 330_000
-        );
+        assert_eq!(rest[10].due_on, original.instalments[11].due_on);
+        assert_eq!(rest.iter().map(|i| i.principal).sum::<i64>(), 770_000);
         assert_eq!(rest[0].principal, 70_000);
         // Paying everything and more settles the loan and returns the excess.
-        let r = repay(
-            t.method,
-            1_800,
-            &s,
-            &paid,
-            &[],
-            &AllocationOrder::default(),
-            on,
-            2_000_000,
-        );
-        assert_eq!(r.prepaid_principal, 1_100_000);
-        assert_eq!(r.overpayment, 2_000_000 - 118_000 - 1_100_000);
-        assert_eq!(r.recomputed, Some(vec![]));
+        let all = loan.repay(&order, on, 2_000_000);
+        assert_eq!(all.prepaid_principal, 1_100_000);
+        assert_eq!(all.overpayment, 2_000_000 - 118_000 - 1_100_000);
+        assert_eq!(all.recomputed.unwrap().instalments, vec![]);
+
+        loan.apply(&r);
+        assert_eq!(loan.schedule.instalments.len(), 12);
+        assert_eq!(loan.prepaid, 330_000);
+        assert_eq!(loan.outstanding_principal(), 770_000);
+        assert!(loan.due_items(on).is_empty());
+        let next = loan.schedule.instalments[1];
+        assert_eq!(loan.due_items(next.due_on)[0].owed.total(), next.total);
     }
 
     fn loan() -> impl Strategy<Value = LoanTerms> {
@@ -881,33 +943,50 @@ mod tests {
         }
 
         #[test]
-        fn a_payment_is_fully_accounted_for_and_the_new_schedule_still_ends_at_zero(
+        fn payments_are_fully_accounted_for_and_the_loan_always_repays_exactly_what_was_lent(
             t in loan(),
-            paid_months in 0u32..=MAX_TERM,
-            late_days in 0i64..40,
-            amount in prop_oneof![0i64..1_000_000, 0i64..=MAX_PRINCIPAL * 2],
+            payments in prop::collection::vec(
+                (0i64..70, prop_oneof![0i64..1_000_000, 0i64..=MAX_PRINCIPAL / 4]),
+                0..12,
+            ),
         ) {
-            let s = schedule(&t).unwrap();
-            let n = s.instalments.len();
-            let k = (paid_months as usize).min(n);
-            let mut paid = vec![Parts::default(); n];
-            for (p, i) in paid.iter_mut().zip(&s.instalments).take(k.saturating_sub(1)) {
-                *p = Parts { penalty: 0, interest: i.interest, principal: i.principal };
-            }
-            let on = if k == 0 { t.disbursed_on } else { s.instalments[k - 1].due_on } + chrono::Duration::days(late_days);
-            let r = repay(t.method, t.annual_rate_bp, &s, &paid, &[], &AllocationOrder::default(), on, amount);
-            prop_assert_eq!(r.total(), amount);
-            prop_assert!(r.prepaid_principal >= 0 && r.overpayment >= 0);
-            if let Some(rest) = r.recomputed {
-                let future: Vec<&Instalment> = s.instalments.iter().filter(|i| i.due_on > on).collect();
-                let left: i64 = future.iter().map(|i| i.principal).sum::<i64>() - r.prepaid_principal;
-                prop_assert_eq!(rest.iter().map(|i| i.principal).sum::<i64>(), left);
-                if left > 0 {
-                    prop_assert_eq!(rest.len(), future.len());
-                    prop_assert_eq!(rest.last().unwrap().balance_after, 0);
-                    prop_assert!(rest.iter().all(|i| i.principal >= 0 && i.interest >= 0));
+            let mut loan = Loan::new(&t).unwrap();
+            let order = AllocationOrder::default();
+            let mut on = t.disbursed_on;
+            let mut received = 0i64;
+            let mut accounted = 0i64;
+            for (days, amount) in payments {
+                on += chrono::Duration::days(days);
+                let r = loan.repay(&order, on, amount);
+                prop_assert_eq!(r.total(), amount);
+                prop_assert!(r.prepaid_principal >= 0 && r.overpayment >= 0);
+                if let Some(rest) = &r.recomputed {
+                    let left = loan.outstanding_principal() - r.allocation.paid.principal - r.prepaid_principal;
+                    prop_assert_eq!(rest.instalments.iter().map(|i| i.principal).sum::<i64>(), left);
+                    prop_assert!(rest.instalments.iter().all(|i| i.principal >= 0 && i.interest >= 0 && i.due_on > on));
+                    if left > 0 {
+                        prop_assert_eq!(rest.instalments.last().unwrap().balance_after, 0);
+                    }
+                }
+                received += amount;
+                accounted += r.allocation.paid.total() + r.prepaid_principal + r.overpayment;
+                loan.apply(&r);
+                // The invariant: what the schedule still asks plus what was prepaid is the loan.
+                let scheduled: i64 = loan.schedule.instalments.iter().map(|i| i.principal).sum();
+                prop_assert_eq!(scheduled + loan.prepaid, t.principal);
+                for (i, p) in loan.schedule.instalments.iter().zip(&loan.paid) {
+                    prop_assert!(p.principal <= i.principal && p.interest <= i.interest);
                 }
             }
+            prop_assert_eq!(received, accounted);
+            // Whatever happened, paying the whole balance after the end settles it.
+            let end = loan.schedule.instalments.last().map_or(on, |i| i.due_on.max(on));
+            let owed: i64 = loan.due_items(end).iter().map(|d| d.owed.total()).sum();
+            let r = loan.repay(&order, end, owed);
+            prop_assert_eq!(r.overpayment + r.prepaid_principal, 0);
+            loan.apply(&r);
+            prop_assert_eq!(loan.outstanding_principal(), 0);
+            prop_assert!(loan.due_items(end).is_empty());
         }
     }
 }
