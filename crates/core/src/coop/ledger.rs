@@ -426,7 +426,7 @@ pub enum Txn {
         product: String,
         principal: i64,
     },
-    /// One payment as [`super::loan::repay`] split it.
+    /// One payment as [`super::loan::Loan::repay`] split it.
     Repayment {
         product: String,
         paid: Parts,
