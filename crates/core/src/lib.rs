@@ -8,6 +8,7 @@ pub mod business;
 pub mod cases;
 pub mod catalog;
 pub mod children;
+pub mod coop;
 pub mod crypto;
 pub mod fees;
 mod form;

@@ -57,6 +57,23 @@ pub const TABLES: &[&str] = &[
     "products",
     "product_photos",
     "product_inquiries",
+    "coop_settings",
+    "coop_period_closes",
+    "coop_accounts",
+    "coop_members",
+    "coop_loan_products",
+    "coop_product_accounts",
+    "coop_journal_entries",
+    "coop_journal_lines",
+    "coop_savings_accounts",
+    "coop_savings_txns",
+    "coop_loans",
+    "coop_instalments",
+    "coop_repayments",
+    "coop_idempotency",
+    "coop_shu_runs",
+    "coop_shu_parts",
+    "coop_shu_members",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];
