@@ -94,6 +94,8 @@ both! {
         assert!(shown.body.contains("Rp1.500.000"), "the corrected figure");
         assert!(shown.body.contains("-Rp200.000"), "a loss month shown: {}", shown.body);
         assert!(!shown.body.contains("<script"), "no script");
+        let size = crate::support::page_weight(&app, &shown.body).await;
+        assert!(size <= 30 * 1024, "business page {size} bytes compressed");
 
         // A visit with next steps needs a follow-up date; a due follow-up shows on the list.
         let no_date = app.post(&format!("{page}/kunjungan"), &s, &[("tanggal", &(today() - chrono::Duration::days(30)).to_string()), ("catatan", "Kemasan perlu label komposisi."), ("langkah", "Cetak label")]).await;

@@ -2,7 +2,7 @@
 //! report, its states and timeline (notes sealed), a referral that needs consent, the receiving
 //! office's access from referral to revocation, the outcome, and counts with small cells hidden.
 
-use crate::support::{KEYS, PASSWORD, TestApp, today};
+use crate::support::{KEYS, PASSWORD, today};
 use axum::http::StatusCode;
 use desmigratif_core::cases::{
     CaseStatus, RawCase, RawOutcome, RawReferral, ReferralStatus, suppress_table,
@@ -233,11 +233,7 @@ both! {
         let page = app.get(&format!("/app/kasus/{case}"), Some(&worker)).await;
         assert!(page.body.contains("Rp3.000.000") && page.body.contains("Selesai"), "{}", page.body);
         // The heaviest case page (every form, a full timeline) stays within the page budget.
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        std::io::Write::write_all(&mut gz, page.body.as_bytes()).unwrap();
-        let css = regex_lite::Regex::new(r#"href="(/static/app\.[0-9a-f]+\.css)""#).unwrap().captures(&page.body).unwrap()[1].to_owned();
-        std::io::Write::write_all(&mut gz, app.get(&css, None).await.body.as_bytes()).unwrap();
-        let size = gz.finish().unwrap().len();
+        let size = crate::support::page_weight(&app, &page.body).await;
         assert!(size <= 30 * 1024, "case page {size} bytes compressed");
         let uid = regex_lite::Regex::new(r#"<option value="([0-9a-f-]{36})">Ahmad Fauzi"#).unwrap().captures(&page.body).unwrap()[1].to_owned();
         assert_eq!(app.post(&format!("/app/kasus/{case}/petugas"), &worker, &[("petugas", &uid)]).await.status, StatusCode::SEE_OTHER);

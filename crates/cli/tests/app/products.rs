@@ -167,12 +167,7 @@ both! {
         }
         // The page with its stylesheet stays within the budget; each thumbnail is small and
         // cached for a year.
-        let css_path = regex_lite::Regex::new(r#"href="(/static/app\.[0-9a-f]+\.css)""#).unwrap();
-        let css = app.get(&css_path.captures(&village.body).unwrap()[1], None).await;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        std::io::Write::write_all(&mut gz, village.body.as_bytes()).unwrap();
-        std::io::Write::write_all(&mut gz, css.body.as_bytes()).unwrap();
-        let size = gz.finish().unwrap().len();
+        let size = crate::support::page_weight(&app, &village.body).await;
         assert!(size <= 30 * 1024, "catalogue page {size} bytes compressed");
         let thumbs = photo_paths(&village.body);
         assert_eq!(thumbs.len(), 9);
@@ -410,12 +405,7 @@ both! {
         assert_eq!(entries(&second.body), 6);
         assert!(second.body.contains("Kerupuk udang") && !second.body.contains("Abon sapi"));
         assert!(app.get("/produk", None).await.body.contains("30 produk"));
-        let css_path = regex_lite::Regex::new(r#"href="(/static/app\.[0-9a-f]+\.css)""#).unwrap();
-        let css = app.get(&css_path.captures(&public.body).unwrap()[1], None).await;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        std::io::Write::write_all(&mut gz, public.body.as_bytes()).unwrap();
-        std::io::Write::write_all(&mut gz, css.body.as_bytes()).unwrap();
-        let size = gz.finish().unwrap().len();
+        let size = crate::support::page_weight(&app, &public.body).await;
         assert!(size <= 30 * 1024, "full catalogue page {size} bytes compressed");
 
         let n = denied().await;

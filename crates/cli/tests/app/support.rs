@@ -332,3 +332,17 @@ pub async fn fetch(app: &TestApp, who: &Session, path: &str) -> (StatusCode, Hea
             .to_vec(),
     )
 }
+
+/// A page's weight as a phone downloads it: the HTML and its stylesheet, gzip-compressed. The
+/// budget for the heaviest page is 30 KB.
+pub async fn page_weight(app: &TestApp, body: &str) -> usize {
+    let css = regex_lite::Regex::new(r#"href="(/static/app\.[0-9a-f]+\.css)""#)
+        .unwrap()
+        .captures(body)
+        .expect("the page links its stylesheet")[1]
+        .to_owned();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, body.as_bytes()).unwrap();
+    std::io::Write::write_all(&mut gz, app.get(&css, None).await.body.as_bytes()).unwrap();
+    gz.finish().unwrap().len()
+}
