@@ -46,6 +46,10 @@ pub const TABLES: &[&str] = &[
     "case_events",
     "case_documents",
     "case_referrals",
+    "child_consents",
+    "children",
+    "learning_sessions",
+    "session_attendance",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod bulk;
 pub mod cases;
+pub mod children;
 pub mod connect;
 pub mod demo;
 pub mod fees;

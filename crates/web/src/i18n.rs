@@ -188,6 +188,13 @@ mod tests {
             include_str!("../templates/case_form.html"),
             include_str!("../templates/case.html"),
             include_str!("../templates/case_counts.html"),
+            include_str!("../templates/children.html"),
+            include_str!("../templates/child_form.html"),
+            include_str!("../templates/child.html"),
+            include_str!("../templates/children_indicators.html"),
+            include_str!("../templates/learning.html"),
+            include_str!("../templates/learning_form.html"),
+            include_str!("../templates/learning_session.html"),
         ];
         let mut missing = Vec::new();
         for src in re_sources {

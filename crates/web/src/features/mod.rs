@@ -5,6 +5,7 @@ mod account;
 pub mod agencies;
 mod audit_log;
 mod cases;
+mod children;
 mod dashboard;
 mod episodes;
 mod fees;
@@ -53,6 +54,7 @@ pub fn page_router() -> Router<AppState> {
         .merge(guides::pages())
         .merge(reports::pages())
         .merge(cases::pages())
+        .merge(children::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
@@ -97,6 +99,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(jobs::api())
         .merge(reports::api())
         .merge(cases::api())
+        .merge(children::api())
 }
 
 /// Reference data a deployment starts with and then keeps as its own: letter kinds, fee rules,
