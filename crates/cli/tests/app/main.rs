@@ -6,6 +6,7 @@ mod support;
 
 mod browser;
 mod cases;
+mod children;
 mod cli;
 mod foundation;
 mod letters;

@@ -764,18 +764,28 @@ async fn take_attendance(
 
 // --- indicators --------------------------------------------------------------------------------
 
+/// One row of figures; a count of `None` is hidden (shown as "<5").
 struct VillageView {
     name: String,
-    children: String,
-    in_school: String,
-    at_risk: String,
+    children: Option<i64>,
+    in_school: Option<i64>,
+    at_risk: Option<i64>,
     in_school_percent: String,
     attendance_percent: String,
     sessions: i64,
 }
 
-fn count(n: Option<i64>, small: i64) -> String {
-    n.map_or(format!("<{small}"), |n| n.to_string())
+/// A village by its name and where it is.
+fn village_name(state: &AppState, code: &str) -> String {
+    let name = code
+        .parse()
+        .ok()
+        .and_then(|c| state.regions.get(&c).map(|r| r.name.clone()))
+        .unwrap_or_default();
+    format!(
+        "{name} ({})",
+        super::dashboard::place_of(code, &state.regions)
+    )
 }
 
 fn pct(n: Option<u32>) -> String {
@@ -798,9 +808,9 @@ struct IndicatorsPage {
 fn exact(name: String, i: &Indicators) -> VillageView {
     VillageView {
         name,
-        children: i.children.to_string(),
-        in_school: i.in_school.to_string(),
-        at_risk: i.at_risk.to_string(),
+        children: Some(i.children),
+        in_school: Some(i.in_school),
+        at_risk: Some(i.at_risk),
         in_school_percent: pct(i.in_school_percent()),
         attendance_percent: pct(i.attendance_percent()),
         sessions: i.sessions,
@@ -809,12 +819,11 @@ fn exact(name: String, i: &Indicators) -> VillageView {
 
 fn public(name: String, i: &Indicators) -> VillageView {
     let p = i.public();
-    let small = desmigratif_core::cases::SMALL_COUNT;
     VillageView {
         name,
-        children: count(p.children, small),
-        in_school: count(p.in_school, small),
-        at_risk: count(p.at_risk, small),
+        children: p.children,
+        in_school: p.in_school,
+        at_risk: p.at_risk,
         in_school_percent: pct(p.in_school_percent),
         attendance_percent: pct(p.attendance_percent),
         sessions: i.sessions,
@@ -842,7 +851,7 @@ async fn indicators(State(state): State<AppState>, staff: Staff) -> Result<Respo
             &Event::new("child.indicators", "child", "", &code),
         )
         .await?;
-        let name = super::dashboard::place_of(&code, &state.regions);
+        let name = village_name(&state, &code);
         let (indicators, at_risk, without) = here
             .map(|v| (v.indicators, v.at_risk, v.without_consent))
             .unwrap_or_default();
@@ -888,10 +897,7 @@ async fn indicators(State(state): State<AppState>, staff: Staff) -> Result<Respo
             total.sessions += i.sessions;
             total.attendances += i.attendances;
             total.expected += i.expected;
-            public(
-                super::dashboard::place_of(&v.region_code, &state.regions),
-                i,
-            )
+            public(village_name(&state, &v.region_code), i)
         })
         .collect();
     rows.push(public(page.t("cases.total").to_owned(), &total));
