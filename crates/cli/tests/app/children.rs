@@ -66,6 +66,10 @@ both! {
         assert_eq!(app.audit_count("child.list", Outcome::Ok).await, lists + 1);
         assert_eq!(app.audit_count("child.read", Outcome::Ok).await, reads + 1);
         assert_eq!(app.audit_count("learning_session.read", Outcome::Ok).await, 1);
+        // A parenting class lists the registered caregivers of the village's children.
+        let class: Id = desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar("SELECT id FROM learning_sessions WHERE kind = 'parenting'").fetch_one(p).await).unwrap();
+        let sheet = app.get(&format!("/app/belajar/{class}"), Some(&pendamping)).await;
+        assert!(sheet.body.contains("Rohmah") && sheet.body.contains("checked") && !sheet.body.contains("Aisyah"), "{}", sheet.body);
 
         // The village operator (no children compartment) and Kuripan's pendamping (another
         // village): refused everywhere, each refusal audited, nothing shown.

@@ -46,8 +46,24 @@ fn place(code: &str, field: &'static str) -> Result<Scope, AppError> {
         .map_err(|_| AppError::Invalid(vec![(field.into(), "kode desa tidak valid".into())]))
 }
 
-/// The region a list is about: the village asked for (`desa`), else the caller's own scope;
-/// `action` is authorised there, a refusal answered 403 and audited.
+/// The village `code` names, once `action` is authorised there (a refusal is answered 403 and
+/// audited); `field` names the form field a malformed code came from.
+async fn allowed_in(
+    state: &AppState,
+    staff: &Staff,
+    code: &str,
+    field: &'static str,
+    action: Action,
+    name: &str,
+) -> Result<String, AppError> {
+    let at = place(code, field)?;
+    staff
+        .allow(state, action, Some(&at), Target::Action { name })
+        .await?;
+    Ok(at.as_stored().to_owned())
+}
+
+/// The region a list is about: the village asked for (`desa`), else the caller's own scope.
 async fn region_for(
     state: &AppState,
     staff: &Staff,
@@ -59,11 +75,7 @@ async fn region_for(
         staff.allow_action(state, action, name).await?;
         return Ok(staff.principal().scope.as_stored().to_owned());
     }
-    let at = place(desa, "desa")?;
-    staff
-        .allow(state, action, Some(&at), Target::Action { name })
-        .await?;
-    Ok(at.as_stored().to_owned())
+    allowed_in(state, staff, desa, "desa", action, name).await
 }
 
 /// A child the caller may read (or change, with `WRITE`): role, compartment and village scope
@@ -311,18 +323,8 @@ async fn create(
     staff: Staff,
     Form(f): Form<ChildForm>,
 ) -> Result<Response, AppError> {
-    let at = place(&f.desa, "desa")?;
-    staff
-        .allow(
-            &state,
-            WRITE,
-            Some(&at),
-            Target::Action {
-                name: "child.create",
-            },
-        )
-        .await?;
-    let (input, links) = match check_child(&state, f.desa.trim(), &f.child).await? {
+    let village = allowed_in(&state, &staff, &f.desa, "desa", WRITE, "child.create").await?;
+    let (input, links) = match check_child(&state, &village, &f.child).await? {
         Ok(ok) => ok,
         Err(list) => {
             return form_page(
@@ -336,7 +338,7 @@ async fn create(
             .await;
         }
     };
-    let id = save_new(&state, &staff, f.desa.trim(), &input, links).await?;
+    let id = save_new(&state, &staff, &village, &input, links).await?;
     Ok(Redirect::to(&format!("/app/anak/{id}")).into_response())
 }
 
@@ -648,22 +650,20 @@ async fn create_session(
     staff: Staff,
     Form(f): Form<SessionForm>,
 ) -> Result<Response, AppError> {
-    let at = place(&f.desa, "desa")?;
-    staff
-        .allow(
-            &state,
-            WRITE,
-            Some(&at),
-            Target::Action {
-                name: "learning_session.create",
-            },
-        )
-        .await?;
+    let village = allowed_in(
+        &state,
+        &staff,
+        &f.desa,
+        "desa",
+        WRITE,
+        "learning_session.create",
+    )
+    .await?;
     let input = match f.session.check(super::persons::today()) {
         Ok(i) => i,
         Err(list) => return session_form(&state, &staff, f, field_errors(list)).await,
     };
-    let id = save_session(&state, &staff, f.desa.trim(), &input).await?;
+    let id = save_session(&state, &staff, &village, &input).await?;
     Ok(Redirect::to(&format!("/app/belajar/{id}")).into_response())
 }
 
@@ -1033,22 +1033,19 @@ async fn api_create(
     staff: Staff,
     axum::Json(body): axum::Json<ChildIn>,
 ) -> Result<Response, AppError> {
-    let at = place(&body.village_code, "village_code")?;
-    staff
-        .allow(
-            &state,
-            WRITE,
-            Some(&at),
-            Target::Action {
-                name: "child.create",
-            },
-        )
-        .await?;
-    let village = body.village_code.trim();
-    let (input, links) = check_child(&state, village, &body.child)
+    let village = allowed_in(
+        &state,
+        &staff,
+        &body.village_code,
+        "village_code",
+        WRITE,
+        "child.create",
+    )
+    .await?;
+    let (input, links) = check_child(&state, &village, &body.child)
         .await?
         .map_err(invalid)?;
-    let id = save_new(&state, &staff, village, &input, links).await?;
+    let id = save_new(&state, &staff, &village, &input, links).await?;
     let c = db::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     Ok((
         axum::http::StatusCode::CREATED,
@@ -1138,22 +1135,20 @@ async fn api_create_session(
     staff: Staff,
     axum::Json(body): axum::Json<SessionIn>,
 ) -> Result<Response, AppError> {
-    let at = place(&body.village_code, "village_code")?;
-    staff
-        .allow(
-            &state,
-            WRITE,
-            Some(&at),
-            Target::Action {
-                name: "learning_session.create",
-            },
-        )
-        .await?;
+    let village = allowed_in(
+        &state,
+        &staff,
+        &body.village_code,
+        "village_code",
+        WRITE,
+        "learning_session.create",
+    )
+    .await?;
     let input = body
         .session
         .check(super::persons::today())
         .map_err(invalid)?;
-    let id = save_session(&state, &staff, body.village_code.trim(), &input).await?;
+    let id = save_session(&state, &staff, &village, &input).await?;
     let s = db::session(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
