@@ -162,6 +162,18 @@ both! {
         let consent = desmigratif_db::children::consent(&app.db, row.consent_id.unwrap()).await.unwrap().unwrap();
         assert_eq!((consent.given_by.as_str(), consent.relation.as_str(), consent.how.as_str(), consent.given_on), ("wali", "nenek", "tertulis", today()));
 
+        // The edit form shows the caregiver's NIK masked; sent back as shown, the link stays.
+        let form = app.get(&format!("/app/anak/{hana}/ubah"), Some(&pendamping)).await;
+        assert!(!form.body.contains("3212166203950002") && form.body.contains("••••••••••••0002"), "{}", form.body);
+        let mut again = full.clone();
+        again.retain(|(k, _)| *k != "nik_pengasuh");
+        again.push(("nik_pengasuh", "••••••••••••0002".into()));
+        let r = app.post(&format!("/app/anak/{hana}"), &pendamping, &pairs(&again)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let kept = desmigratif_db::children::get(&app.db, hana).await.unwrap().unwrap();
+        assert_eq!(kept.caregiver_person_id, row.caregiver_person_id);
+        assert_eq!(app.rows("child_consents").await, consents + 1, "the same consent is not recorded twice");
+
         // Consent withdrawn: every detail goes, name and birth year stay.
         let r = app.post(&format!("/app/anak/{hana}"), &pendamping, &[("nama", "Hana (fiktif)"), ("tahun_lahir", "2017")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

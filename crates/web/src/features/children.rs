@@ -22,6 +22,7 @@ use desmigratif_core::children::{
     SchoolStatus, SessionKind,
 };
 use desmigratif_core::id::Id;
+use desmigratif_core::nik::Nik;
 use desmigratif_core::region::{Level, Scope};
 use desmigratif_db::audit::{self, Event};
 use desmigratif_db::children::{self as db, ChildRow, Links, SessionRow};
@@ -342,23 +343,42 @@ async fn create(
     Ok(Redirect::to(&format!("/app/anak/{id}")).into_response())
 }
 
-/// The form of a stored child, as it would be typed again.
+/// The NIK of a linked registry person.
+async fn linked_nik(state: &AppState, id: Option<Id>) -> Result<Option<Nik>, AppError> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(registry::person(&state.db, id)
+        .await?
+        .and_then(|p| {
+            state
+                .keys
+                .decrypt_str(registry::NIK_CONTEXT, &p.nik_enc)
+                .ok()
+        })
+        .and_then(|n| Nik::parse(&n).ok()))
+}
+
+/// The edit form shows a linked NIK masked (NIKs are masked by default); sent back unchanged,
+/// the mask stands for the link that is already there.
+async fn unmask(state: &AppState, typed: &mut String, id: Option<Id>) -> Result<(), AppError> {
+    if let Some(nik) = linked_nik(state, id).await?
+        && typed.trim() == nik.masked()
+    {
+        *typed = nik.as_str().to_owned();
+    }
+    Ok(())
+}
+
+/// The form of a stored child, as it would be typed again (linked NIKs masked).
 async fn form_of(state: &AppState, c: &ChildRow) -> Result<ChildForm, AppError> {
     let consent = match c.consent_id {
         Some(id) => db::consent(&state.db, id).await?,
         None => None,
     };
     let nik_of = async |id: Option<Id>| -> Result<String, AppError> {
-        let Some(id) = id else {
-            return Ok(String::new());
-        };
-        Ok(match registry::person(&state.db, id).await? {
-            Some(p) => state
-                .keys
-                .decrypt_str(registry::NIK_CONTEXT, &p.nik_enc)
-                .unwrap_or_default(),
-            None => String::new(),
-        })
+        Ok(linked_nik(state, id)
+            .await?
+            .map(|n| n.masked())
+            .unwrap_or_default())
     };
     Ok(ChildForm {
         desa: c.region_code.clone(),
@@ -420,6 +440,8 @@ async fn update(
     let c = child_for(&state, &staff, &id, WRITE).await?;
     // A child stays in its village; moving one is a new record there.
     f.desa = c.region_code.clone();
+    unmask(&state, &mut f.child.nik_orang_tua, c.parent_person_id).await?;
+    unmask(&state, &mut f.child.nik_pengasuh, c.caregiver_person_id).await?;
     let action = format!("/app/anak/{}", c.id);
     let (input, links) = match check_child(&state, &c.region_code, &f.child).await? {
         Ok(ok) => ok,
