@@ -161,7 +161,8 @@ pub async fn create(
 }
 
 /// Changes a child. A consent that is new or different is recorded as a new consent row; a form
-/// without consent (consent withdrawn) empties every detail, keeping only name and birth year.
+/// without consent (consent withdrawn) empties every detail and removes the child's attendance
+/// marks, keeping only name and birth year.
 pub async fn update(
     tx: &mut Tx,
     actor: &Actor,
@@ -193,6 +194,9 @@ pub async fn update(
     }
     let mut fields = vec!["details"];
     if consent.is_none() && child.consent_id.is_some() {
+        // Attendance is a detail about the child too: it goes with the consent.
+        on_tx!(tx, c => sqlx::query("DELETE FROM session_attendance WHERE child_id = $1")
+            .bind(child.id).execute(c).await.map(|_| ()))?;
         fields.push("consent_withdrawn");
     } else if consent != child.consent_id {
         fields.push("consent");

@@ -165,6 +165,13 @@ both! {
         // The edit form shows the caregiver's NIK masked; sent back as shown, the link stays.
         let form = app.get(&format!("/app/anak/{hana}/ubah"), Some(&pendamping)).await;
         assert!(!form.body.contains("3212166203950002") && form.body.contains("••••••••••••0002"), "{}", form.body);
+        // The heaviest page of the feature stays within the page budget with its stylesheet.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, form.body.as_bytes()).unwrap();
+        let css = regex_lite::Regex::new(r#"href="(/static/app\.[0-9a-f]+\.css)""#).unwrap().captures(&form.body).unwrap()[1].to_owned();
+        std::io::Write::write_all(&mut gz, app.get(&css, None).await.body.as_bytes()).unwrap();
+        let size = gz.finish().unwrap().len();
+        assert!(size <= 30 * 1024, "child form {size} bytes compressed");
         let mut again = full.clone();
         again.retain(|(k, _)| *k != "nik_pengasuh");
         again.push(("nik_pengasuh", "••••••••••••0002".into()));
@@ -208,11 +215,22 @@ both! {
             let flagged = indicators.body.contains(&format!("/app/anak/{indra}"));
             assert_eq!(flagged, n == 3, "after {n} absences: {}", indicators.body);
         }
+        let marks = |app: &TestApp| {
+            let db = app.db.clone();
+            async move {
+                desmigratif_db::on_pool!(&db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM session_attendance WHERE child_id = $1").bind(indra).fetch_one(p).await).unwrap()
+            }
+        };
+        assert_eq!(marks(&app).await, 3);
         let figures = desmigratif_db::children::figures(&app.db, Some(KENANGA)).await.unwrap();
         let risk = figures[0].at_risk.iter().find(|a| a.id == indra).unwrap();
         assert_eq!(risk.flags, [desmigratif_core::children::RiskFlag::AbsentThreeInARow]);
         let page = app.get(&format!("/app/anak/{indra}"), Some(&pendamping)).await;
         assert!(page.body.contains("Absen tiga kali berturut-turut"), "{}", page.body);
+        // Consent withdrawn: the marks go with the details.
+        let r = app.post(&format!("/app/anak/{indra}"), &pendamping, &[("nama", "Indra (fiktif)"), ("tahun_lahir", "2016")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(marks(&app).await, 0);
     }
 
     async fn indicators_above_the_village_are_counts_without_names(app) {
