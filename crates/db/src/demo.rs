@@ -138,6 +138,9 @@ pub async fn load(db: &Db, regions: &RegionTree, keys: &Keys, cost: Cost) -> Res
     load_people(db, regions, keys).await?;
     load_portal(db, keys).await?;
     crate::children::demo(db, keys, KENANGA, KURIPAN).await?;
+    let today = (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive();
+    crate::business::demo(db, today).await?;
+    crate::products::demo(db, KENANGA, KURIPAN).await?;
     Ok(true)
 }
 

@@ -128,80 +128,39 @@ mod tests {
 
     #[test]
     fn every_key_used_in_templates_and_code_exists() {
-        let re_sources = [
-            include_str!("../templates/persons.html"),
-            include_str!("../templates/person_form.html"),
-            include_str!("../templates/person.html"),
-            include_str!("../templates/episode_form.html"),
-            include_str!("../templates/episode_fields.html"),
-            include_str!("../templates/episode.html"),
-            include_str!("../templates/monitoring.html"),
-            include_str!("../templates/households.html"),
-            include_str!("../templates/household.html"),
-            include_str!("../templates/requirements.html"),
-            include_str!("../templates/letters.html"),
-            include_str!("../templates/letter_form.html"),
-            include_str!("../templates/letter.html"),
-            include_str!("../templates/letter_kinds.html"),
-            include_str!("../templates/letter_kind.html"),
-            include_str!("../templates/letter_request.html"),
-            include_str!("../templates/letter_track.html"),
-            include_str!("../templates/verify.html"),
-            include_str!("../templates/verify_form.html"),
-            include_str!("../templates/transfer.html"),
-            include_str!("../templates/base.html"),
-            include_str!("../templates/home.html"),
-            include_str!("../templates/login.html"),
-            include_str!("../templates/dashboard.html"),
-            include_str!("../templates/account.html"),
-            include_str!("../templates/users.html"),
-            include_str!("../templates/user_form.html"),
-            include_str!("../templates/user_detail.html"),
-            include_str!("../templates/villages.html"),
-            include_str!("../templates/village.html"),
-            include_str!("../templates/audit.html"),
-            include_str!("../templates/regions.html"),
-            include_str!("../templates/error.html"),
-            include_str!("../templates/form_errors.html"),
-            include_str!("../templates/agency_check.html"),
-            include_str!("../templates/agency_public.html"),
-            include_str!("../templates/agencies.html"),
-            include_str!("../templates/agency_form.html"),
-            include_str!("../templates/agency_import.html"),
-            include_str!("../templates/fee_check.html"),
-            include_str!("../templates/fee_rules.html"),
-            include_str!("../templates/fee_rule_form.html"),
-            include_str!("../templates/jobs.html"),
-            include_str!("../templates/job.html"),
-            include_str!("../templates/jobs_staff.html"),
-            include_str!("../templates/guides.html"),
-            include_str!("../templates/guide.html"),
-            include_str!("../templates/guide_form.html"),
-            include_str!("../templates/alerts.html"),
-            include_str!("../templates/alerts_staff.html"),
-            include_str!("../templates/alert_form.html"),
-            include_str!("../templates/report_form.html"),
-            include_str!("../templates/report_track.html"),
-            include_str!("../templates/reports.html"),
-            include_str!("../templates/report.html"),
-            include_str!("../templates/cases.html"),
-            include_str!("../templates/case_form.html"),
-            include_str!("../templates/case.html"),
-            include_str!("../templates/case_counts.html"),
-            include_str!("../templates/children.html"),
-            include_str!("../templates/child_form.html"),
-            include_str!("../templates/child.html"),
-            include_str!("../templates/children_indicators.html"),
-            include_str!("../templates/learning.html"),
-            include_str!("../templates/learning_form.html"),
-            include_str!("../templates/learning_session.html"),
-        ];
+        // Every template and every Rust source of the crate, read from disk so a new page cannot
+        // be forgotten here.
+        fn sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("html" | "rs")
+                ) {
+                    out.push((
+                        path.display().to_string(),
+                        std::fs::read_to_string(&path).unwrap(),
+                    ));
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        sources(&root.join("templates"), &mut files);
+        sources(&root.join("src"), &mut files);
+        assert!(
+            files.len() > 100,
+            "templates and sources found: {}",
+            files.len()
+        );
         let mut missing = Vec::new();
-        for src in re_sources {
-            for part in src.split("page.t(\"").skip(1) {
+        for (path, src) in &files {
+            for part in src.split(".t(\"").skip(1) {
                 let key = &part[..part.find('"').unwrap()];
-                if !ID.contains_key(key) {
-                    missing.push(key.to_owned());
+                if !key.is_empty() && !key.contains('{') && !ID.contains_key(key) {
+                    missing.push(format!("{key} ({path})"));
                 }
             }
         }

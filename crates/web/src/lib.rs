@@ -4,6 +4,7 @@
 
 mod assets;
 mod auth;
+mod chart;
 mod error;
 mod features;
 mod i18n;

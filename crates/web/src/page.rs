@@ -71,6 +71,10 @@ impl Page {
             if can(Action::Read(Compartment::Children)) {
                 item("/app/anak", "nav.children");
             }
+            if can(Action::Read(Compartment::Business)) {
+                item("/app/usaha", "nav.business");
+                item("/app/produk", "nav.products");
+            }
             if can(Action::PublishJobs) {
                 item("/app/lowongan", "nav.jobs");
             }

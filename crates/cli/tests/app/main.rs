@@ -5,11 +5,13 @@
 mod support;
 
 mod browser;
+mod business;
 mod cases;
 mod children;
 mod cli;
 mod foundation;
 mod letters;
 mod portal;
+mod products;
 mod registry;
 mod transfer;

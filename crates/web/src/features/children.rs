@@ -33,11 +33,7 @@ const WRITE: Action = Action::Write(Compartment::Children);
 const PAGE_SIZE: i64 = 50;
 
 fn invalid(list: Vec<Invalid>) -> AppError {
-    AppError::Invalid(
-        list.into_iter()
-            .map(|e| (e.field.to_owned(), e.message))
-            .collect(),
-    )
+    FieldErrors::from(list).into()
 }
 
 fn place(code: &str, field: &'static str) -> Result<Scope, AppError> {
@@ -281,12 +277,6 @@ async fn form_page(
     )
 }
 
-fn field_errors(list: Vec<Invalid>) -> FieldErrors {
-    let mut errors = FieldErrors::default();
-    list.into_iter().for_each(|e| errors.push(e));
-    errors
-}
-
 async fn new_child(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff.allow_action(&state, WRITE, "child.create").await?;
     let form = ChildForm {
@@ -334,7 +324,7 @@ async fn create(
                 "/app/anak".into(),
                 "children.new",
                 f,
-                field_errors(list),
+                FieldErrors::from(list),
             )
             .await;
         }
@@ -452,7 +442,7 @@ async fn update(
                 action,
                 "children.edit",
                 f,
-                field_errors(list),
+                FieldErrors::from(list),
             )
             .await;
         }
@@ -683,7 +673,7 @@ async fn create_session(
     .await?;
     let input = match f.session.check(super::persons::today()) {
         Ok(i) => i,
-        Err(list) => return session_form(&state, &staff, f, field_errors(list)).await,
+        Err(list) => return session_form(&state, &staff, f, FieldErrors::from(list)).await,
     };
     let id = save_session(&state, &staff, &village, &input).await?;
     Ok(Redirect::to(&format!("/app/belajar/{id}")).into_response())

@@ -4,6 +4,7 @@
 mod account;
 pub mod agencies;
 mod audit_log;
+mod business;
 mod cases;
 mod children;
 mod dashboard;
@@ -16,6 +17,7 @@ mod jobs;
 pub mod letters;
 mod monitoring;
 mod persons;
+mod products;
 mod regions;
 mod reports;
 mod requirements;
@@ -55,6 +57,8 @@ pub fn page_router() -> Router<AppState> {
         .merge(reports::pages())
         .merge(cases::pages())
         .merge(children::pages())
+        .merge(business::pages())
+        .merge(products::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
@@ -100,6 +104,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(reports::api())
         .merge(cases::api())
         .merge(children::api())
+        .merge(business::api())
+        .merge(products::api())
 }
 
 /// Reference data a deployment starts with and then keeps as its own: letter kinds, fee rules,
@@ -137,6 +143,23 @@ impl FieldErrors {
 
     pub fn all(&self) -> &[(String, String)] {
         &self.0
+    }
+}
+
+impl From<Vec<desmigratif_core::Invalid>> for FieldErrors {
+    fn from(list: Vec<desmigratif_core::Invalid>) -> FieldErrors {
+        FieldErrors(
+            list.into_iter()
+                .map(|e| (e.field.to_owned(), e.message))
+                .collect(),
+        )
+    }
+}
+
+impl From<FieldErrors> for crate::error::AppError {
+    /// The API's answer to a form that breaks the rules: every field and its message.
+    fn from(e: FieldErrors) -> Self {
+        crate::error::AppError::Invalid(e.0)
     }
 }
 

@@ -35,7 +35,7 @@ const BODY_LIMIT: usize = 64 * 1024;
 const STAMP_CONTEXT: &str = "report.form";
 
 /// A timestamp the server signed when it served the form.
-fn stamp(state: &AppState, secs: i64) -> String {
+pub(super) fn stamp(state: &AppState, secs: i64) -> String {
     format!(
         "{secs}.{}",
         state.keys.blind_index(STAMP_CONTEXT, &secs.to_string())
@@ -44,7 +44,7 @@ fn stamp(state: &AppState, secs: i64) -> String {
 
 /// Whether the form's stamp is the server's and the form was filled in a person's time; the
 /// message says what to do when not.
-fn stamp_ok(state: &AppState, s: &str) -> Result<(), String> {
+pub(super) fn stamp_ok(state: &AppState, s: &str) -> Result<(), String> {
     let bad = || "formulir tidak lengkap; muat ulang halaman lalu kirim lagi".to_owned();
     let (secs, mac) = s.split_once('.').ok_or_else(bad)?;
     let t: i64 = secs.parse().map_err(|_| bad())?;

@@ -1,0 +1,1193 @@
+//! The co-op's books: a chart of accounts for a savings-and-loan co-op (SAK EP, which
+//! Permenkop UKM 2/2024 sets for co-ops), the mapping from products to accounts, journal entries
+//! that cannot exist unbalanced, the posting rule of every transaction kind, the period close,
+//! and the trial balance, the *neraca* and the *PHU* (*perhitungan hasil usaha*) computed from
+//! account balances.
+//!
+//! Codes have four digits; the first is the type (1 asset, 2 liability, 3 equity, 4 income,
+//! 5 expense). Amounts are whole rupiah, always positive on a line; the side says which way.
+
+use super::loan::{FeeKind, Parts};
+use super::savings::SavingsKind;
+use super::shu::ShuPart;
+use crate::Invalid;
+use crate::fees::RUPIAH;
+use crate::form::choices;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+choices!(
+    AccountType, field = "jenis_akun", what = "jenis akun", {
+        Asset = "aset", "Aset", "Asset";
+        Liability = "kewajiban", "Kewajiban", "Liability";
+        Equity = "ekuitas", "Ekuitas", "Equity";
+        Income = "pendapatan", "Pendapatan", "Income";
+        Expense = "beban", "Beban", "Expense";
+    }
+);
+
+choices!(
+    Side, field = "posisi", what = "posisi", {
+        Debit = "debit", "Debit", "Debit";
+        Credit = "kredit", "Kredit", "Credit";
+    }
+);
+
+impl AccountType {
+    /// The side an account of this type normally grows on.
+    pub fn normal(self) -> Side {
+        match self {
+            AccountType::Asset | AccountType::Expense => Side::Debit,
+            _ => Side::Credit,
+        }
+    }
+}
+
+choices!(
+    /// Where simpanan pokok and simpanan wajib are shown. UU 25/1992 Pasal 41 counts them as the
+    /// co-op's own capital (equity, the default); under SAK EP savings a member can take back on
+    /// leaving may have to be shown as a liability **[verify with the co-op's accountant]**. Both
+    /// are supported so the choice is the co-op's, not the software's.
+    MemberCapital, field = "simpanan_anggota", what = "penyajian simpanan pokok dan wajib", {
+        Equity = "ekuitas", "Ekuitas", "Equity";
+        Liability = "kewajiban", "Kewajiban", "Liability";
+    }
+);
+
+/// One account of the chart.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Account {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub kind: AccountType,
+    /// Usually the type's side; a contra account (the loan-loss allowance, depreciation) is the
+    /// other way.
+    pub normal: Side,
+}
+
+const fn acct(code: &'static str, name: &'static str, kind: AccountType, normal: Side) -> Account {
+    Account {
+        code,
+        name,
+        kind,
+        normal,
+    }
+}
+
+use AccountType::{Asset, Equity, Expense, Income, Liability};
+use Side::{Credit, Debit};
+
+const COMMON: &[Account] = &[
+    acct("1101", "Kas", Asset, Debit),
+    acct("1102", "Bank", Asset, Debit),
+    acct("1201", "Piutang pinjaman anggota", Asset, Debit),
+    acct("1202", "Penyisihan piutang tak tertagih", Asset, Credit),
+    acct("1301", "Peralatan dan inventaris", Asset, Debit),
+    acct("1302", "Akumulasi penyusutan peralatan", Asset, Credit),
+    acct("2101", "Simpanan sukarela", Liability, Credit),
+    acct(
+        "2201",
+        "Titipan anggota (kelebihan bayar)",
+        Liability,
+        Credit,
+    ),
+    acct(
+        "2301",
+        "SHU bagian anggota belum dibayar",
+        Liability,
+        Credit,
+    ),
+    acct("2302", "Dana pengurus", Liability, Credit),
+    acct("2303", "Dana karyawan", Liability, Credit),
+    acct("2304", "Dana pendidikan", Liability, Credit),
+    acct("2305", "Dana sosial", Liability, Credit),
+    acct("2306", "Dana pembangunan daerah kerja", Liability, Credit),
+    acct("3201", "Cadangan", Equity, Credit),
+    acct("3301", "Hibah dan donasi", Equity, Credit),
+    acct("3401", "SHU tahun berjalan", Equity, Credit),
+    acct("4101", "Pendapatan jasa pinjaman", Income, Credit),
+    acct("4102", "Pendapatan provisi", Income, Credit),
+    acct("4103", "Pendapatan administrasi", Income, Credit),
+    acct("4104", "Pendapatan denda", Income, Credit),
+    acct("4901", "Pendapatan lain-lain", Income, Credit),
+    acct("5101", "Beban jasa simpanan", Expense, Debit),
+    acct("5201", "Beban gaji dan honor", Expense, Debit),
+    acct("5202", "Beban umum dan administrasi", Expense, Debit),
+    acct("5203", "Beban penyisihan piutang", Expense, Debit),
+    acct("5204", "Beban penyusutan", Expense, Debit),
+    acct("5205", "Beban rapat anggota tahunan", Expense, Debit),
+];
+
+const CAPITAL_AS_EQUITY: &[Account] = &[
+    acct("3101", "Simpanan pokok", Equity, Credit),
+    acct("3102", "Simpanan wajib", Equity, Credit),
+];
+
+const CAPITAL_AS_LIABILITY: &[Account] = &[
+    acct("2102", "Simpanan pokok", Liability, Credit),
+    acct("2103", "Simpanan wajib", Liability, Credit),
+];
+
+/// The seed chart, by code.
+pub fn chart_of_accounts(capital: MemberCapital) -> Vec<Account> {
+    let extra = match capital {
+        MemberCapital::Equity => CAPITAL_AS_EQUITY,
+        MemberCapital::Liability => CAPITAL_AS_LIABILITY,
+    };
+    let mut chart: Vec<Account> = COMMON.iter().chain(extra).cloned().collect();
+    chart.sort_by_key(|a| a.code);
+    chart
+}
+
+choices!(
+    /// What an account is used for by the posting rules; [`AccountMap`] says which account.
+    Role, field = "peran", what = "peran akun", {
+        Cash = "kas", "Kas", "Cash";
+        LoanReceivable = "piutang_pinjaman", "Piutang pinjaman", "Loans receivable";
+        InterestIncome = "pendapatan_jasa", "Pendapatan jasa pinjaman", "Interest income";
+        PenaltyIncome = "pendapatan_denda", "Pendapatan denda", "Penalty income";
+        ProvisionIncome = "pendapatan_provisi", "Pendapatan provisi", "Provision income";
+        AdministrationIncome = "pendapatan_administrasi", "Pendapatan administrasi",
+            "Administration income";
+        PrincipalSavings = "simpanan_pokok", "Simpanan pokok", "Principal savings";
+        MandatorySavings = "simpanan_wajib", "Simpanan wajib", "Mandatory savings";
+        VoluntarySavings = "simpanan_sukarela", "Simpanan sukarela", "Voluntary savings";
+        Overpayment = "titipan", "Titipan anggota", "Members' overpayments";
+        CurrentResult = "shu_berjalan", "SHU tahun berjalan", "Current year's result";
+        Reserve = "cadangan", "Cadangan", "Reserve";
+        MembersShu = "shu_anggota", "SHU bagian anggota", "Members' SHU payable";
+        BoardFund = "dana_pengurus", "Dana pengurus", "Board fund";
+        StaffFund = "dana_karyawan", "Dana karyawan", "Staff fund";
+        EducationFund = "dana_pendidikan", "Dana pendidikan", "Education fund";
+        SocialFund = "dana_sosial", "Dana sosial", "Social fund";
+        WorkingAreaFund = "dana_daerah_kerja", "Dana pembangunan daerah kerja",
+            "Working-area development fund";
+    }
+);
+
+impl Role {
+    /// The type the mapped account must have; `None` where the setting decides (pokok, wajib).
+    fn kind(self) -> Option<AccountType> {
+        use Role::*;
+        Some(match self {
+            Cash | LoanReceivable => Asset,
+            InterestIncome | PenaltyIncome | ProvisionIncome | AdministrationIncome => Income,
+            PrincipalSavings | MandatorySavings => return None,
+            CurrentResult | Reserve => Equity,
+            _ => Liability,
+        })
+    }
+
+    /// The roles a loan product may map to its own accounts.
+    pub const PRODUCT: &'static [Role] = &[
+        Role::LoanReceivable,
+        Role::InterestIncome,
+        Role::PenaltyIncome,
+        Role::ProvisionIncome,
+        Role::AdministrationIncome,
+    ];
+}
+
+/// Which account each role posts to, with per-product overrides for the loan roles (a co-op
+/// that wants the income of its *pinjaman produktif* apart from its *pinjaman konsumtif* maps
+/// them to two income accounts).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccountMap {
+    roles: BTreeMap<Role, String>,
+    products: BTreeMap<String, BTreeMap<Role, String>>,
+}
+
+impl Ord for Role {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let pos = |r: &Role| Role::ALL.iter().position(|x| x == r);
+        pos(self).cmp(&pos(other))
+    }
+}
+
+impl PartialOrd for Role {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl AccountMap {
+    /// The map onto [`chart_of_accounts`] for the given setting.
+    pub fn standard(capital: MemberCapital) -> AccountMap {
+        use Role::*;
+        let (pokok, wajib) = match capital {
+            MemberCapital::Equity => ("3101", "3102"),
+            MemberCapital::Liability => ("2102", "2103"),
+        };
+        let roles = [
+            (Cash, "1101"),
+            (LoanReceivable, "1201"),
+            (InterestIncome, "4101"),
+            (PenaltyIncome, "4104"),
+            (ProvisionIncome, "4102"),
+            (AdministrationIncome, "4103"),
+            (PrincipalSavings, pokok),
+            (MandatorySavings, wajib),
+            (VoluntarySavings, "2101"),
+            (Overpayment, "2201"),
+            (CurrentResult, "3401"),
+            (Reserve, "3201"),
+            (MembersShu, "2301"),
+            (BoardFund, "2302"),
+            (StaffFund, "2303"),
+            (EducationFund, "2304"),
+            (SocialFund, "2305"),
+            (WorkingAreaFund, "2306"),
+        ];
+        AccountMap {
+            roles: roles.iter().map(|&(r, c)| (r, c.to_string())).collect(),
+            products: BTreeMap::new(),
+        }
+    }
+
+    /// Maps one loan role of one product to its own account.
+    pub fn with_product(mut self, product: &str, role: Role, code: &str) -> AccountMap {
+        self.products
+            .entry(product.to_string())
+            .or_default()
+            .insert(role, code.to_string());
+        self
+    }
+
+    /// The account of a role, the product's own where it has one.
+    pub fn account(&self, role: Role, product: Option<&str>) -> &str {
+        product
+            .and_then(|p| self.products.get(p))
+            .and_then(|m| m.get(&role))
+            .or_else(|| self.roles.get(&role))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// Every role mapped, onto an account of the chart of the right type; product overrides only
+    /// for loan roles. Every problem at once.
+    pub fn validate(&self, chart: &[Account]) -> Result<(), Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let check = |role: Role, code: &str, whose: &str, errors: &mut Vec<Invalid>| {
+            let found = chart.iter().find(|a| a.code == code);
+            let problem = match (found, role.kind()) {
+                (None, _) => format!("akun {code} tidak ada di bagan akun"),
+                (Some(a), Some(kind)) if a.kind != kind => format!(
+                    "akun {code} {} berjenis {}, padahal harus {}",
+                    a.name,
+                    a.kind.label_id(),
+                    kind.label_id()
+                ),
+                (Some(a), None) if !matches!(a.kind, Equity | Liability) => format!(
+                    "akun {code} {} harus berjenis ekuitas atau kewajiban",
+                    a.name
+                ),
+                _ => return,
+            };
+            errors.push(Invalid::new(
+                "peran",
+                format!("{whose}«{}»: {problem}", role.label_id()),
+            ));
+        };
+        for &role in Role::ALL {
+            check(role, self.account(role, None), "", &mut errors);
+        }
+        for (product, roles) in &self.products {
+            for (&role, code) in roles {
+                if Role::PRODUCT.contains(&role) {
+                    check(role, code, &format!("produk {product}, "), &mut errors);
+                } else {
+                    errors.push(Invalid::new(
+                        "peran",
+                        format!(
+                            "produk {product}: peran «{}» tidak bisa diatur per produk",
+                            role.label_id()
+                        ),
+                    ));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// One line of a journal entry: a positive amount on one side of one account.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Line {
+    pub account: String,
+    pub side: Side,
+    pub amount: i64,
+}
+
+impl Line {
+    pub fn debit(account: &str, amount: i64) -> Line {
+        Line {
+            account: account.to_string(),
+            side: Debit,
+            amount,
+        }
+    }
+
+    pub fn credit(account: &str, amount: i64) -> Line {
+        Line {
+            account: account.to_string(),
+            side: Credit,
+            amount,
+        }
+    }
+}
+
+/// A journal entry that is balanced by construction: the only way to make one is
+/// [`JournalEntry::new`], which refuses fewer than two lines, a zero or negative amount, and
+/// debits that differ from credits. (No `Deserialize`: an entry read back from storage is
+/// rebuilt through `new`, so a tampered row is refused too.)
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JournalEntry {
+    date: NaiveDate,
+    memo: String,
+    lines: Vec<Line>,
+}
+
+impl JournalEntry {
+    pub fn new(date: NaiveDate, memo: &str, lines: Vec<Line>) -> Result<JournalEntry, Invalid> {
+        let refuse = |m: String| Err(Invalid::new("jurnal", m));
+        if lines.len() < 2 {
+            return refuse("jurnal harus punya paling sedikit dua baris".into());
+        }
+        if let Some(l) = lines.iter().find(|l| l.amount <= 0) {
+            return refuse(format!(
+                "baris akun {} berjumlah {}; setiap baris harus lebih dari nol",
+                l.account,
+                RUPIAH.format(l.amount)
+            ));
+        }
+        let sum = |side| -> i128 {
+            lines
+                .iter()
+                .filter(|l| l.side == side)
+                .map(|l| l.amount as i128)
+                .sum()
+        };
+        let (debit, credit) = (sum(Debit), sum(Credit));
+        if debit != credit {
+            return refuse(format!(
+                "jurnal tidak seimbang: debit {} dan kredit {}",
+                RUPIAH.format(debit as i64),
+                RUPIAH.format(credit as i64)
+            ));
+        }
+        Ok(JournalEntry {
+            date,
+            memo: memo.to_string(),
+            lines,
+        })
+    }
+
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    pub fn memo(&self) -> &str {
+        &self.memo
+    }
+
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
+    /// The sum of either side (they are equal).
+    pub fn total(&self) -> i64 {
+        self.lines
+            .iter()
+            .filter(|l| l.side == Debit)
+            .map(|l| l.amount)
+            .sum()
+    }
+}
+
+/// A money event of the co-op, as the posting rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Txn {
+    Deposit {
+        kind: SavingsKind,
+        amount: i64,
+    },
+    /// Sukarela any time; pokok and wajib only when membership ends (the caller checks).
+    Withdrawal {
+        kind: SavingsKind,
+        amount: i64,
+    },
+    Disbursement {
+        product: String,
+        principal: i64,
+    },
+    /// One payment as [`super::loan::Loan::repay`] split it.
+    Repayment {
+        product: String,
+        paid: Parts,
+        prepaid_principal: i64,
+        overpayment: i64,
+    },
+    Fee {
+        product: String,
+        kind: FeeKind,
+        amount: i64,
+    },
+    /// The RAT's distribution of the closed year's result ([`super::shu::Distribution`]);
+    /// `unclaimed` joins the reserve.
+    ShuPosting {
+        parts: Vec<(ShuPart, i64)>,
+        unclaimed: i64,
+    },
+}
+
+fn savings_role(kind: SavingsKind) -> Role {
+    match kind {
+        SavingsKind::Principal => Role::PrincipalSavings,
+        SavingsKind::Mandatory => Role::MandatorySavings,
+        SavingsKind::Voluntary => Role::VoluntarySavings,
+    }
+}
+
+fn shu_role(part: ShuPart) -> Role {
+    match part {
+        ShuPart::Reserve => Role::Reserve,
+        ShuPart::CapitalService | ShuPart::PatronageService => Role::MembersShu,
+        ShuPart::Board => Role::BoardFund,
+        ShuPart::Staff => Role::StaffFund,
+        ShuPart::Education => Role::EducationFund,
+        ShuPart::Social => Role::SocialFund,
+        ShuPart::WorkingArea => Role::WorkingAreaFund,
+    }
+}
+
+/// The balanced entry of a transaction. Every receipt and payment goes through cash (a bank
+/// transfer is the db step's choice of the cash role's account). Zero parts are left out; lines
+/// on the same account and side are merged, so the entry reads as a *bukti kas* does.
+pub fn posting(
+    txn: &Txn,
+    map: &AccountMap,
+    date: NaiveDate,
+    memo: &str,
+) -> Result<JournalEntry, Invalid> {
+    let a = |role: Role, product: Option<&str>| map.account(role, product).to_string();
+    let cash = a(Role::Cash, None);
+    let mut lines: Vec<(String, Side, i64)> = Vec::new();
+    match txn {
+        Txn::Deposit { kind, amount } => {
+            lines.push((cash, Debit, *amount));
+            lines.push((a(savings_role(*kind), None), Credit, *amount));
+        }
+        Txn::Withdrawal { kind, amount } => {
+            lines.push((a(savings_role(*kind), None), Debit, *amount));
+            lines.push((cash, Credit, *amount));
+        }
+        Txn::Disbursement { product, principal } => {
+            lines.push((a(Role::LoanReceivable, Some(product)), Debit, *principal));
+            lines.push((cash, Credit, *principal));
+        }
+        Txn::Repayment {
+            product,
+            paid,
+            prepaid_principal,
+            overpayment,
+        } => {
+            let p = Some(product.as_str());
+            let total = paid.total() + prepaid_principal + overpayment;
+            lines.push((cash, Debit, total));
+            lines.push((a(Role::PenaltyIncome, p), Credit, paid.penalty));
+            lines.push((a(Role::InterestIncome, p), Credit, paid.interest));
+            lines.push((
+                a(Role::LoanReceivable, p),
+                Credit,
+                paid.principal + prepaid_principal,
+            ));
+            lines.push((a(Role::Overpayment, None), Credit, *overpayment));
+        }
+        Txn::Fee {
+            product,
+            kind,
+            amount,
+        } => {
+            let role = match kind {
+                FeeKind::Provision => Role::ProvisionIncome,
+                FeeKind::Administration => Role::AdministrationIncome,
+            };
+            lines.push((cash, Debit, *amount));
+            lines.push((a(role, Some(product)), Credit, *amount));
+        }
+        Txn::ShuPosting { parts, unclaimed } => {
+            let total: i64 = parts.iter().map(|(_, v)| v).sum();
+            lines.push((a(Role::CurrentResult, None), Debit, total));
+            for &(part, amount) in parts {
+                lines.push((a(shu_role(part), None), Credit, amount));
+            }
+            // What no member could claim moves from the members' account to the reserve.
+            lines.push((a(Role::MembersShu, None), Credit, -unclaimed));
+            lines.push((a(Role::Reserve, None), Credit, *unclaimed));
+        }
+    }
+    let mut merged: Vec<Line> = Vec::new();
+    for (account, side, amount) in lines {
+        match merged
+            .iter_mut()
+            .find(|l| l.account == account && l.side == side)
+        {
+            Some(l) => l.amount += amount,
+            None => merged.push(Line {
+                account,
+                side,
+                amount,
+            }),
+        }
+    }
+    merged.retain(|l| l.amount != 0);
+    JournalEntry::new(date, memo, merged)
+}
+
+/// The period close: no entry may be dated on or before the last closed day, so figures once
+/// reported (to the RAT, to the supervising office) cannot change behind the reader's back. A
+/// correction is a new entry in the open period.
+pub fn check_open(closed_through: Option<NaiveDate>, date: NaiveDate) -> Result<(), Invalid> {
+    match closed_through {
+        Some(closed) if date <= closed => Err(Invalid::new(
+            "tanggal",
+            format!(
+                "pembukuan sudah ditutup sampai {}; catat transaksi dengan tanggal sesudahnya, \
+                 atau buat jurnal koreksi",
+                closed.format("%d-%m-%Y")
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Moving the close forward: never backwards (a close is not undone), never past `today`.
+pub fn check_close(
+    closed_through: Option<NaiveDate>,
+    new: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Invalid> {
+    if new > today {
+        return Err(Invalid::new(
+            "tanggal",
+            "tutup buku tidak boleh melewati hari ini",
+        ));
+    }
+    check_open(closed_through, new)
+}
+
+/// Debit and credit totals per account code.
+pub type Totals = BTreeMap<String, (i64, i64)>;
+
+/// The totals of a set of entries.
+pub fn totals<'a>(entries: impl IntoIterator<Item = &'a JournalEntry>) -> Totals {
+    let mut t = Totals::new();
+    for line in entries.into_iter().flat_map(|e| &e.lines) {
+        let row = t.entry(line.account.clone()).or_default();
+        match line.side {
+            Debit => row.0 += line.amount,
+            Credit => row.1 += line.amount,
+        }
+    }
+    t
+}
+
+/// One row of a statement: the balance, signed by the account's type (an asset's debit balance
+/// is positive; a contra asset shows negative).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Row {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub amount: i64,
+}
+
+fn rows(chart: &[Account], totals: &Totals, kind: AccountType) -> Vec<Row> {
+    chart
+        .iter()
+        .filter(|a| a.kind == kind)
+        .map(|a| {
+            let (d, c) = totals.get(a.code).copied().unwrap_or_default();
+            let amount = match kind.normal() {
+                Debit => d - c,
+                Credit => c - d,
+            };
+            Row {
+                code: a.code,
+                name: a.name,
+                amount,
+            }
+        })
+        .collect()
+}
+
+fn sum(rows: &[Row]) -> i64 {
+    rows.iter().map(|r| r.amount).sum()
+}
+
+/// Trial balance (*neraca saldo*): each account's balance on its debit or credit column.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TrialBalance {
+    /// (code, name, debit, credit); one of the two is zero.
+    pub rows: Vec<(&'static str, &'static str, i64, i64)>,
+    pub debit: i64,
+    pub credit: i64,
+    /// Codes that carry amounts but are not in the chart (a data error the page must show).
+    pub unknown: Vec<String>,
+}
+
+pub fn trial_balance(chart: &[Account], totals: &Totals) -> TrialBalance {
+    let rows: Vec<_> = chart
+        .iter()
+        .map(|a| {
+            let (d, c) = totals.get(a.code).copied().unwrap_or_default();
+            let net = d - c;
+            (a.code, a.name, net.max(0), (-net).max(0))
+        })
+        .collect();
+    TrialBalance {
+        debit: rows.iter().map(|r| r.2).sum(),
+        credit: rows.iter().map(|r| r.3).sum(),
+        rows,
+        unknown: totals
+            .keys()
+            .filter(|k| !chart.iter().any(|a| a.code == k.as_str()))
+            .cloned()
+            .collect(),
+    }
+}
+
+/// The *neraca* (balance sheet). `current_result` is income minus expense not yet closed into
+/// [`Role::CurrentResult`]; once the year is closed it is zero and the result sits in equity.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Neraca {
+    pub assets: Vec<Row>,
+    pub liabilities: Vec<Row>,
+    pub equity: Vec<Row>,
+    pub total_assets: i64,
+    pub total_liabilities: i64,
+    pub total_equity: i64,
+    pub current_result: i64,
+}
+
+impl Neraca {
+    /// Assets = liabilities + equity + the current result; true whenever every entry balanced.
+    pub fn balanced(&self) -> bool {
+        self.total_assets == self.total_liabilities + self.total_equity + self.current_result
+    }
+}
+
+pub fn neraca(chart: &[Account], totals: &Totals) -> Neraca {
+    let (assets, liabilities, equity) = (
+        rows(chart, totals, Asset),
+        rows(chart, totals, Liability),
+        rows(chart, totals, Equity),
+    );
+    Neraca {
+        total_assets: sum(&assets),
+        total_liabilities: sum(&liabilities),
+        total_equity: sum(&equity),
+        current_result: phu(chart, totals).result,
+        assets,
+        liabilities,
+        equity,
+    }
+}
+
+/// The *PHU* (*perhitungan hasil usaha*, income statement).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Phu {
+    pub income: Vec<Row>,
+    pub expense: Vec<Row>,
+    pub total_income: i64,
+    pub total_expense: i64,
+    /// The SHU before distribution: income minus expense (negative is a loss).
+    pub result: i64,
+}
+
+pub fn phu(chart: &[Account], totals: &Totals) -> Phu {
+    let (income, expense) = (rows(chart, totals, Income), rows(chart, totals, Expense));
+    let (total_income, total_expense) = (sum(&income), sum(&expense));
+    Phu {
+        result: total_income - total_expense,
+        income,
+        expense,
+        total_income,
+        total_expense,
+    }
+}
+
+/// The year-end closing entry: every income and expense account back to zero, the net into
+/// [`Role::CurrentResult`]. `None` when there is nothing to close.
+pub fn closing_entry(
+    chart: &[Account],
+    totals: &Totals,
+    map: &AccountMap,
+    year_end: NaiveDate,
+) -> Option<JournalEntry> {
+    let p = phu(chart, totals);
+    let mut lines = Vec::new();
+    for r in &p.income {
+        match r.amount {
+            a if a > 0 => lines.push(Line::debit(r.code, a)),
+            a if a < 0 => lines.push(Line::credit(r.code, -a)),
+            _ => {}
+        }
+    }
+    for r in &p.expense {
+        match r.amount {
+            a if a > 0 => lines.push(Line::credit(r.code, a)),
+            a if a < 0 => lines.push(Line::debit(r.code, -a)),
+            _ => {}
+        }
+    }
+    let result = map.account(Role::CurrentResult, None);
+    match p.result {
+        r if r > 0 => lines.push(Line::credit(result, r)),
+        r if r < 0 => lines.push(Line::debit(result, -r)),
+        _ => {}
+    }
+    JournalEntry::new(year_end, "Tutup buku: hasil usaha tahun berjalan", lines).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coop::shu::{MemberBasis, ShuPlan, distribute};
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn map() -> AccountMap {
+        AccountMap::standard(MemberCapital::Equity)
+    }
+
+    fn post(txn: Txn) -> JournalEntry {
+        posting(&txn, &map(), d("2026-03-01"), "uji").unwrap()
+    }
+
+    fn lines(e: &JournalEntry) -> Vec<(&str, Side, i64)> {
+        e.lines()
+            .iter()
+            .map(|l| (l.account.as_str(), l.side, l.amount))
+            .collect()
+    }
+
+    #[test]
+    fn the_chart_is_well_formed_under_both_settings_and_the_standard_map_fits_it() {
+        for capital in MemberCapital::ALL {
+            let chart = chart_of_accounts(*capital);
+            for (i, a) in chart.iter().enumerate() {
+                assert_eq!(a.code.len(), 4);
+                let digit =
+                    (AccountType::ALL.iter().position(|k| *k == a.kind).unwrap() + 1).to_string();
+                assert!(a.code.starts_with(&digit), "{} is a {}", a.code, a.kind);
+                assert!(
+                    chart[i + 1..].iter().all(|b| b.code != a.code),
+                    "{} twice",
+                    a.code
+                );
+            }
+            let pokok = chart.iter().find(|a| a.name == "Simpanan pokok").unwrap();
+            let want = match capital {
+                MemberCapital::Equity => AccountType::Equity,
+                MemberCapital::Liability => AccountType::Liability,
+            };
+            assert_eq!(pokok.kind, want);
+            assert_eq!(AccountMap::standard(*capital).validate(&chart), Ok(()));
+        }
+        // The map of one setting does not fit the other chart.
+        let e = map()
+            .validate(&chart_of_accounts(MemberCapital::Liability))
+            .unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert!(e[0].message.contains("3101 tidak ada"), "{e:?}");
+    }
+
+    #[test]
+    fn products_may_have_their_own_loan_accounts_only() {
+        let chart = chart_of_accounts(MemberCapital::Equity);
+        let m = map().with_product("KONSUMTIF", Role::InterestIncome, "4901");
+        assert_eq!(m.validate(&chart), Ok(()));
+        assert_eq!(m.account(Role::InterestIncome, Some("KONSUMTIF")), "4901");
+        assert_eq!(m.account(Role::InterestIncome, Some("PRODUKTIF")), "4101");
+        let e = m
+            .clone()
+            .with_product("KONSUMTIF", Role::LoanReceivable, "4101")
+            .with_product("KONSUMTIF", Role::Cash, "1102")
+            .validate(&chart)
+            .unwrap_err();
+        let messages: Vec<&str> = e.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(messages.len(), 2);
+        assert!(
+            messages.iter().any(|m| m.contains(
+                "«Piutang pinjaman»: akun 4101 Pendapatan jasa pinjaman \
+                                     berjenis Pendapatan, padahal harus Aset"
+            )),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("«Kas» tidak bisa diatur per produk")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn an_entry_that_does_not_balance_cannot_be_made() {
+        let on = d("2026-03-01");
+        let e = JournalEntry::new(on, "", vec![Line::debit("1101", 5)]).unwrap_err();
+        assert!(e.message.contains("dua baris"));
+        let e = JournalEntry::new(
+            on,
+            "",
+            vec![Line::debit("1101", 5), Line::credit("2101", 4)],
+        )
+        .unwrap_err();
+        assert!(e.message.contains("debit Rp5 dan kredit Rp4"), "{e}");
+        let e = JournalEntry::new(
+            on,
+            "",
+            vec![Line::debit("1101", 0), Line::credit("2101", 0)],
+        )
+        .unwrap_err();
+        assert!(e.message.contains("lebih dari nol"));
+        assert!(
+            JournalEntry::new(
+                on,
+                "",
+                vec![Line::debit("1101", -5), Line::credit("2101", -5)]
+            )
+            .is_err()
+        );
+        let ok = JournalEntry::new(
+            on,
+            "setor",
+            vec![Line::debit("1101", 5), Line::credit("2101", 5)],
+        )
+        .unwrap();
+        assert_eq!(ok.total(), 5);
+    }
+
+    #[test]
+    fn each_transaction_kind_posts_its_rule() {
+        let dep = post(Txn::Deposit {
+            kind: SavingsKind::Mandatory,
+            amount: 20_000,
+        });
+        assert_eq!(
+            lines(&dep),
+            vec![("1101", Debit, 20_000), ("3102", Credit, 20_000)]
+        );
+        let wd = post(Txn::Withdrawal {
+            kind: SavingsKind::Voluntary,
+            amount: 5_000,
+        });
+        assert_eq!(
+            lines(&wd),
+            vec![("2101", Debit, 5_000), ("1101", Credit, 5_000)]
+        );
+        let out = post(Txn::Disbursement {
+            product: "PRODUKTIF".into(),
+            principal: 1_200_000,
+        });
+        assert_eq!(
+            lines(&out),
+            vec![("1201", Debit, 1_200_000), ("1101", Credit, 1_200_000)]
+        );
+        let rep = post(Txn::Repayment {
+            product: "PRODUKTIF".into(),
+            paid: Parts {
+                penalty: 0,
+                interest: 18_000,
+                principal: 100_000,
+            },
+            prepaid_principal: 50_000,
+            overpayment: 2_000,
+        });
+        assert_eq!(
+            lines(&rep),
+            vec![
+                ("1101", Debit, 170_000),
+                ("4101", Credit, 18_000),
+                ("1201", Credit, 150_000),
+                ("2201", Credit, 2_000)
+            ]
+        );
+        let fee = post(Txn::Fee {
+            product: "PRODUKTIF".into(),
+            kind: FeeKind::Provision,
+            amount: 12_000,
+        });
+        assert_eq!(
+            lines(&fee),
+            vec![("1101", Debit, 12_000), ("4102", Credit, 12_000)]
+        );
+        let shu = post(Txn::ShuPosting {
+            parts: vec![
+                (ShuPart::Reserve, 400),
+                (ShuPart::CapitalService, 200),
+                (ShuPart::PatronageService, 300),
+                (ShuPart::Social, 100),
+            ],
+            unclaimed: 300,
+        });
+        assert_eq!(
+            lines(&shu),
+            vec![
+                ("3401", Debit, 1_000),
+                ("3201", Credit, 700),
+                ("2301", Credit, 200),
+                ("2305", Credit, 100)
+            ]
+        );
+        // Nothing to post is refused rather than stored as an empty entry.
+        assert!(
+            posting(
+                &Txn::Deposit {
+                    kind: SavingsKind::Voluntary,
+                    amount: 0
+                },
+                &map(),
+                d("2026-03-01"),
+                ""
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_closed_period_refuses_back_dated_entries_and_never_reopens() {
+        let closed = Some(d("2026-03-31"));
+        assert!(check_open(None, d("2000-01-01")).is_ok());
+        assert!(check_open(closed, d("2026-04-01")).is_ok());
+        let e = check_open(closed, d("2026-03-31")).unwrap_err();
+        assert!(e.message.contains("31-03-2026"), "{e}");
+        assert!(check_close(closed, d("2026-03-01"), d("2026-06-01")).is_err());
+        assert!(check_close(closed, d("2026-07-01"), d("2026-06-01")).is_err());
+        assert!(check_close(closed, d("2026-04-30"), d("2026-06-01")).is_ok());
+    }
+
+    #[test]
+    fn a_year_in_the_books_from_the_first_deposit_to_the_shu() {
+        let chart = chart_of_accounts(MemberCapital::Equity);
+        let p = "PRODUKTIF".to_string();
+        let mut book = vec![
+            post(Txn::Deposit {
+                kind: SavingsKind::Principal,
+                amount: 3_000_000,
+            }),
+            post(Txn::Deposit {
+                kind: SavingsKind::Voluntary,
+                amount: 2_000_000,
+            }),
+            post(Txn::Disbursement {
+                product: p.clone(),
+                principal: 4_000_000,
+            }),
+            post(Txn::Fee {
+                product: p.clone(),
+                kind: FeeKind::Administration,
+                amount: 25_000,
+            }),
+            post(Txn::Repayment {
+                product: p.clone(),
+                paid: Parts {
+                    penalty: 1_000,
+                    interest: 60_000,
+                    principal: 333_333,
+                },
+                prepaid_principal: 0,
+                overpayment: 0,
+            }),
+            JournalEntry::new(
+                d("2026-12-20"),
+                "honor",
+                vec![Line::debit("5201", 36_000), Line::credit("1101", 36_000)],
+            )
+            .unwrap(),
+        ];
+        let t = totals(&book);
+        let phu_ = phu(&chart, &t);
+        assert_eq!(phu_.total_income, 86_000);
+        assert_eq!(phu_.result, 50_000);
+        let n = neraca(&chart, &t);
+        assert!(n.balanced(), "{n:?}");
+        assert_eq!(
+            n.total_assets,
+            // Savings in, the fee, interest and penalty in, the honorarium out.
+            3_000_000 + 2_000_000 + 25_000 + 61_000 - 36_000
+        );
+        assert_eq!(n.current_result, 50_000);
+        let tb = trial_balance(&chart, &t);
+        assert_eq!(tb.debit, tb.credit);
+        assert!(tb.unknown.is_empty());
+
+        book.push(closing_entry(&chart, &t, &map(), d("2026-12-31")).unwrap());
+        let t = totals(&book);
+        let n = neraca(&chart, &t);
+        assert_eq!(n.current_result, 0);
+        assert!(n.balanced());
+        assert_eq!(
+            phu(&chart, &t)
+                .income
+                .iter()
+                .map(|r| r.amount.abs())
+                .sum::<i64>(),
+            0
+        );
+        assert!(closing_entry(&chart, &t, &map(), d("2026-12-31")).is_none());
+
+        let plan = ShuPlan::new(
+            2026,
+            vec![(ShuPart::Reserve, 5_000), (ShuPart::CapitalService, 5_000)],
+            0,
+        )
+        .unwrap();
+        let basis = [MemberBasis {
+            member: "A".into(),
+            savings: 3_000_000,
+            interest_paid: 60_000,
+            transactions: 0,
+        }];
+        let dist = distribute(50_000, &plan, &basis).unwrap();
+        book.push(post(Txn::ShuPosting {
+            parts: dist.parts.clone(),
+            unclaimed: dist.unclaimed,
+        }));
+        let t = totals(&book);
+        let n = neraca(&chart, &t);
+        assert!(n.balanced());
+        let row = |code| {
+            n.equity
+                .iter()
+                .chain(&n.liabilities)
+                .find(|r| r.code == code)
+                .unwrap()
+                .amount
+        };
+        assert_eq!((row("3401"), row("3201"), row("2301")), (0, 25_000, 25_000));
+    }
+
+    fn any_txn() -> impl Strategy<Value = Txn> {
+        let amount = 1i64..1_000_000_000;
+        let product = select(vec!["PRODUKTIF".to_string(), "KONSUMTIF".to_string()]);
+        prop_oneof![
+            (select(SavingsKind::ALL), amount.clone())
+                .prop_map(|(kind, amount)| Txn::Deposit { kind, amount }),
+            (select(SavingsKind::ALL), amount.clone())
+                .prop_map(|(kind, amount)| Txn::Withdrawal { kind, amount }),
+            (product.clone(), amount.clone())
+                .prop_map(|(product, principal)| Txn::Disbursement { product, principal }),
+            (
+                product.clone(),
+                0i64..1_000_000,
+                0i64..1_000_000,
+                0i64..1_000_000,
+                0i64..1_000_000,
+                0i64..1_000_000
+            )
+                .prop_filter("something paid", |t| t.1 + t.2 + t.3 + t.4 + t.5 > 0)
+                .prop_map(
+                    |(product, penalty, interest, principal, prepaid_principal, overpayment)| {
+                        Txn::Repayment {
+                            product,
+                            paid: Parts {
+                                penalty,
+                                interest,
+                                principal,
+                            },
+                            prepaid_principal,
+                            overpayment,
+                        }
+                    }
+                ),
+            (product, select(FeeKind::ALL), amount.clone()).prop_map(|(product, kind, amount)| {
+                Txn::Fee {
+                    product,
+                    kind,
+                    amount,
+                }
+            }),
+            (
+                prop::collection::vec((select(ShuPart::ALL), 0i64..1_000_000), 1..8),
+                0i64..1_000_000
+            )
+                .prop_filter_map("a positive SHU", |(parts, unclaimed)| {
+                    let members: i64 = parts
+                        .iter()
+                        .filter(|(p, _)| {
+                            matches!(p, ShuPart::CapitalService | ShuPart::PatronageService)
+                        })
+                        .map(|(_, a)| a)
+                        .sum();
+                    let total: i64 = parts.iter().map(|(_, a)| a).sum();
+                    (total > 0).then_some(Txn::ShuPosting {
+                        parts,
+                        unclaimed: unclaimed.min(members),
+                    })
+                }),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn an_entry_exists_exactly_when_it_balances(
+            raw in prop::collection::vec((select(vec!["1101", "2101", "4101"]), any::<bool>(), -5i64..1_000), 0..6),
+        ) {
+            let lines: Vec<Line> = raw.iter().map(|&(a, debit, amount)| {
+                if debit { Line::debit(a, amount) } else { Line::credit(a, amount) }
+            }).collect();
+            let debit: i64 = lines.iter().filter(|l| l.side == Debit).map(|l| l.amount).sum();
+            let credit: i64 = lines.iter().filter(|l| l.side == Credit).map(|l| l.amount).sum();
+            let valid = lines.len() >= 2 && lines.iter().all(|l| l.amount > 0) && debit == credit;
+            let made = JournalEntry::new(d("2026-01-01"), "", lines.clone());
+            prop_assert_eq!(made.is_ok(), valid);
+            if let Ok(e) = made {
+                prop_assert_eq!(e.total(), debit);
+                prop_assert_eq!(e.lines(), &lines[..]);
+            }
+        }
+
+        #[test]
+        fn every_posting_balances_and_the_books_always_balance(
+            txns in prop::collection::vec(any_txn(), 0..40),
+            capital in select(MemberCapital::ALL),
+        ) {
+            let chart = chart_of_accounts(capital);
+            let map = AccountMap::standard(capital).with_product("KONSUMTIF", Role::InterestIncome, "4901");
+            prop_assert_eq!(map.validate(&chart), Ok(()));
+            let mut book = Vec::new();
+            for txn in &txns {
+                let e = posting(txn, &map, d("2026-05-05"), "");
+                prop_assert!(e.is_ok(), "{:?}: {:?}", txn, e);
+                let e = e.unwrap();
+                prop_assert!(e.lines().iter().all(|l| chart.iter().any(|a| a.code == l.account)));
+                book.push(e);
+            }
+            let t = totals(&book);
+            let tb = trial_balance(&chart, &t);
+            prop_assert_eq!(tb.debit, tb.credit);
+            prop_assert!(tb.unknown.is_empty());
+            let n = neraca(&chart, &t);
+            prop_assert!(n.balanced(), "{:?}", n);
+            if let Some(close) = closing_entry(&chart, &t, &map, d("2026-12-31")) {
+                book.push(close);
+                let t = totals(&book);
+                let after = neraca(&chart, &t);
+                prop_assert!(after.balanced());
+                prop_assert_eq!(after.current_result, 0);
+                prop_assert_eq!(after.total_assets, n.total_assets);
+            }
+        }
+    }
+}
