@@ -186,20 +186,6 @@ pub async fn remove_owner(tx: &mut Tx, actor: &Actor, b: &BusinessRow, person: I
     .await
 }
 
-/// The businesses a person owns, for their registry page.
-pub async fn of_person(db: &Db, person: Id) -> Result<Vec<BusinessRow>> {
-    let columns = COLUMNS
-        .split(", ")
-        .map(|c| format!("b.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "SELECT {columns} FROM businesses b JOIN business_owners o ON o.business_id = b.id
-         WHERE o.person_id = $1 ORDER BY b.name"
-    );
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person).fetch_all(p).await)?)
-}
-
 // --- permits -----------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -493,8 +493,25 @@ pub async fn demo(db: &Db, kenanga: &str, kuripan: &str) -> Result<()> {
     // Made once per process: test suites load the demo into many databases.
     static PICTURES: std::sync::LazyLock<Vec<Prepared>> =
         std::sync::LazyLock::new(|| (0..14).map(photo::demo).collect());
+    // The products of the demo's businesses (`business::demo`, loaded before) name their producer.
+    const PRODUCERS: &[(&str, &str)] = &[
+        ("Kerupuk kulit ikan", "Kerupuk Kulit Ikan Mbak Rohmah"),
+        ("Kerupuk udang", "Kerupuk Kulit Ikan Mbak Rohmah"),
+        ("Keripik mangga", "Olahan Mangga Kenanga"),
+        ("Manisan mangga", "Olahan Mangga Kenanga"),
+        ("Dodol mangga", "Olahan Mangga Kenanga"),
+        ("Sirup mangga", "Olahan Mangga Kenanga"),
+        ("Olahan salak", "Salak Kuripan Makmur"),
+    ];
     let mut tx = db.begin().await?;
     for (n, (village, name, description, price, unit)) in items.iter().enumerate() {
+        let producer = match PRODUCERS.iter().find(|(product, _)| product == name) {
+            Some((_, business)) => on_tx!(&mut tx, c => sqlx::query_scalar(
+                "SELECT id FROM businesses WHERE region_code = $1 AND name = $2",
+            )
+            .bind(*village).bind(*business).fetch_optional(c).await)?,
+            None => None,
+        };
         let input = ProductInput {
             name: (*name).into(),
             description: (*description).into(),
@@ -502,7 +519,7 @@ pub async fn demo(db: &Db, kenanga: &str, kuripan: &str) -> Result<()> {
             unit: (*unit).into(),
             phone: format!("0812 0000 0{:03}", 101 + n),
             whatsapp: true,
-            business_id: None,
+            business_id: producer,
         };
         let id = create(&mut tx, &actor, village, &input).await?;
         set_photo(&mut tx, &actor, id, village, &PICTURES[n % PICTURES.len()]).await?;

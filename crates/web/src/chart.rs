@@ -159,7 +159,7 @@ pub fn line_chart(
             escape(s.label),
             c = s.colour
         );
-        lx += 16 + 6 * s.label.chars().count() as i64;
+        lx += 24 + 6 * s.label.chars().count() as i64;
     }
     svg.push_str("</svg>");
     svg

@@ -513,6 +513,7 @@ struct DetailPage {
     page: Page,
     b: BusinessRow,
     sector: &'static str,
+    started: String,
     owners: Vec<OwnerRow>,
     cari: String,
     candidates: Vec<PersonListRow>,
@@ -616,6 +617,7 @@ async fn detail_page(
     let page = DetailPage {
         page: Page::new(&staff.ctx, "business.one"),
         sector: sector_label(&b.sector),
+        started: b.started_on.map(date).unwrap_or_default(),
         owners: db::owners(&state.db, b.id).await?,
         cari,
         candidates,
