@@ -11,6 +11,7 @@
 use crate::Invalid;
 use crate::cases::suppress;
 use crate::form::{block, choices, line, ok_or_push, past_date, push_err};
+use crate::nik::Nik;
 use crate::registry::parse_date;
 use chrono::{Datelike, Months, NaiveDate};
 use std::fmt;
@@ -47,12 +48,25 @@ choices!(
     }
 );
 
-/// Guardian consent, recorded before anything beyond name and age is stored.
+choices!(
+    /// How consent was given: what the village can show if it is ever asked.
+    ConsentHow, field = "cara", what = "cara persetujuan", {
+        Written = "tertulis", "Tertulis (formulir bertanda tangan)", "In writing (signed form)";
+        /// Many grandparents cannot write: spoken consent in front of a village officer counts.
+        Oral = "lisan", "Lisan, disaksikan petugas", "Spoken, witnessed by an officer";
+    }
+);
+
+/// Guardian consent, recorded before anything beyond name and age is stored: who gave it, their
+/// relation to the child, the day and how (UU 27/2022 Pasal 25).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuardianConsent {
     pub by: ConsentBy,
     pub name: String,
+    /// In the giver's words: "nenek", "ibu", "paman".
+    pub relation: String,
     pub on: NaiveDate,
+    pub how: ConsentHow,
 }
 
 /// Length limits, in characters.
@@ -74,7 +88,15 @@ pub struct RawChild {
     /// "", "orang_tua" or "wali".
     pub persetujuan: String,
     pub nama_pemberi: String,
+    /// The giver's relation to the child ("nenek", "ibu").
+    pub hubungan: String,
     pub tanggal_persetujuan: String,
+    /// "tertulis" or "lisan".
+    pub cara: String,
+    /// The NIK of a parent working abroad, when registered in the village.
+    pub nik_orang_tua: String,
+    /// The NIK of the caregiver at home, when registered in the village.
+    pub nik_pengasuh: String,
     pub jenjang: String,
     pub nama_sekolah: String,
     pub status_sekolah: String,
@@ -95,6 +117,8 @@ pub struct ChildInput {
     pub status: Option<SchoolStatus>,
     pub needs: String,
     pub caregiver: String,
+    pub parent_nik: Option<Nik>,
+    pub caregiver_nik: Option<Nik>,
 }
 
 impl RawChild {
@@ -122,6 +146,8 @@ impl RawChild {
                     status: None,
                     needs: String::new(),
                     caregiver: String::new(),
+                    parent_nik: None,
+                    caregiver_nik: None,
                 }),
                 _ => Err(errors),
             };
@@ -138,6 +164,17 @@ impl RawChild {
             ),
             &mut errors,
         );
+        let relation = push_err(
+            line(
+                "hubungan",
+                &self.hubungan,
+                NAME_MIN,
+                NAME_MAX,
+                "hubungan pemberi persetujuan dengan anak",
+            ),
+            &mut errors,
+        );
+        let how = ok_or_push(self.cara.parse::<ConsentHow>(), &mut errors);
         let consent_on = ok_or_push(
             past_date(
                 "tanggal_persetujuan",
@@ -178,21 +215,35 @@ impl RawChild {
             line("pengasuh", &self.pengasuh, 0, NAME_MAX, "nama pengasuh"),
             &mut errors,
         );
-        match (birth_year, by, consent_on, status) {
-            (Some(birth_year), Some(by), Some(on), Some(status)) if errors.is_empty() => {
+        let parent_nik = ok_or_push(
+            optional_nik("nik_orang_tua", &self.nik_orang_tua),
+            &mut errors,
+        );
+        let caregiver_nik = ok_or_push(
+            optional_nik("nik_pengasuh", &self.nik_pengasuh),
+            &mut errors,
+        );
+        match (birth_year, by, consent_on, status, how) {
+            (Some(birth_year), Some(by), Some(on), Some(status), Some(how))
+                if errors.is_empty() =>
+            {
                 Ok(ChildInput {
                     name,
                     birth_year,
                     consent: Some(GuardianConsent {
                         by,
                         name: giver,
+                        relation,
                         on,
+                        how,
                     }),
                     level,
                     school,
                     status: Some(status),
                     needs,
                     caregiver,
+                    parent_nik: parent_nik.flatten(),
+                    caregiver_nik: caregiver_nik.flatten(),
                 })
             }
             _ => Err(errors),
@@ -203,10 +254,18 @@ impl RawChild {
     /// and the birth year. The fields are listed so the person typing knows what to empty (or
     /// that consent must be recorded first).
     fn needs_consent(&self) -> Option<String> {
-        if !self.nama_pemberi.trim().is_empty() || !self.tanggal_persetujuan.trim().is_empty() {
+        if [
+            &self.nama_pemberi,
+            &self.hubungan,
+            &self.tanggal_persetujuan,
+            &self.cara,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+        {
             return Some(
-                "nama pemberi atau tanggal persetujuan sudah diisi; pilih juga siapa yang \
-                 memberi persetujuan: Orang tua atau Wali"
+                "nama pemberi, hubungan, tanggal atau cara persetujuan sudah diisi; pilih juga \
+                 siapa yang memberi persetujuan: Orang tua atau Wali"
                     .to_owned(),
             );
         }
@@ -216,6 +275,8 @@ impl RawChild {
             (&self.status_sekolah, "status sekolah"),
             (&self.kebutuhan, "kebutuhan"),
             (&self.pengasuh, "pengasuh"),
+            (&self.nik_orang_tua, "NIK orang tua"),
+            (&self.nik_pengasuh, "NIK pengasuh"),
         ]
         .into_iter()
         .filter(|(value, _)| !value.trim().is_empty())
@@ -230,6 +291,16 @@ impl RawChild {
             filled.join(", ")
         ))
     }
+}
+
+/// A NIK that may be left empty; the error names `field`.
+fn optional_nik(field: &'static str, raw: &str) -> Result<Option<Nik>, Invalid> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    Nik::parse(raw)
+        .map(Some)
+        .map_err(|e| Invalid::new(field, e.message))
 }
 
 /// The birth year of someone who is a child in `today`'s year: 0 to [`CHILD_AGE_MAX`] years old.
@@ -318,6 +389,29 @@ fn percent(part: i64, whole: i64) -> Option<u32> {
 }
 
 impl Indicators {
+    /// The indicators of a group of children, each given by their school status (`None` without
+    /// consent: such a child is not counted, since nothing but their name and birth year is
+    /// known) and their attendance of the sessions they were expected at, oldest first.
+    /// `sessions` is the number of learning sessions held.
+    pub fn tally<'a>(
+        children: impl IntoIterator<Item = (Option<SchoolStatus>, &'a [bool])>,
+        sessions: i64,
+    ) -> Indicators {
+        let mut out = Indicators {
+            sessions,
+            ..Indicators::default()
+        };
+        for (status, attendance) in children {
+            let Some(status) = status else { continue };
+            out.children += 1;
+            out.in_school += i64::from(status == SchoolStatus::InSchool);
+            out.at_risk += i64::from(!risk_flags(Some(status), attendance).is_empty());
+            out.expected += attendance.len() as i64;
+            out.attendances += attendance.iter().filter(|p| **p).count() as i64;
+        }
+        out
+    }
+
     /// Share of children in school, in whole percent rounded half up; None when there are no
     /// children.
     pub fn in_school_percent(&self) -> Option<u32> {
@@ -492,7 +586,9 @@ mod tests {
         RawChild {
             persetujuan: "wali".into(),
             nama_pemberi: "Sumarni".into(),
+            hubungan: "nenek".into(),
             tanggal_persetujuan: "2026-08-01".into(),
+            cara: "lisan".into(),
             jenjang: "sd".into(),
             nama_sekolah: "SDN 1 Sukamaju".into(),
             status_sekolah: "sekolah".into(),
@@ -520,7 +616,17 @@ mod tests {
     #[test]
     fn every_other_field_needs_consent_first() {
         type Set = fn(&mut RawChild);
-        let cases: [(Set, &str); 7] = [
+        let cases: [(Set, &str); 11] = [
+            (|c| c.hubungan = "nenek".into(), "Orang tua atau Wali"),
+            (|c| c.cara = "lisan".into(), "Orang tua atau Wali"),
+            (
+                |c| c.nik_orang_tua = "3212164507980001".into(),
+                "NIK orang tua",
+            ),
+            (
+                |c| c.nik_pengasuh = "3212164507980001".into(),
+                "NIK pengasuh",
+            ),
             (|c| c.jenjang = "sd".into(), "jenjang sekolah"),
             (|c| c.nama_sekolah = "SDN 1".into(), "nama sekolah"),
             (|c| c.status_sekolah = "sekolah".into(), "status sekolah"),
@@ -557,8 +663,23 @@ mod tests {
     #[test]
     fn consent_rules() {
         type Set = fn(&mut RawChild);
-        let cases: [(&str, Set, &[&str]); 9] = [
+        let cases: [(&str, Set, &[&str]); 13] = [
             ("complete", |_| {}, &[]),
+            ("no relation", |c| c.hubungan.clear(), &["hubungan"]),
+            ("unknown way", |c| c.cara = "sms".into(), &["cara"]),
+            (
+                "bad parent NIK",
+                |c| c.nik_orang_tua = "123".into(),
+                &["nik_orang_tua"],
+            ),
+            (
+                "linked NIKs",
+                |c| {
+                    c.nik_orang_tua = "3212164507980001".into();
+                    c.nik_pengasuh = "3212 1661 0201 0003".into();
+                },
+                &[],
+            ),
             ("parent", |c| c.persetujuan = "orang_tua".into(), &[]),
             (
                 "unknown giver kind",
@@ -614,13 +735,17 @@ mod tests {
                 consent: Some(GuardianConsent {
                     by: ConsentBy::Guardian,
                     name: "Sumarni".into(),
+                    relation: "nenek".into(),
                     on: d("2026-08-01"),
+                    how: ConsentHow::Oral,
                 }),
                 level: Some(SchoolLevel::Sd),
                 school: "SDN 1 Sukamaju".into(),
                 status: Some(SchoolStatus::InSchool),
                 needs: "Les membaca".into(),
                 caregiver: "Nenek Sumarni".into(),
+                parent_nik: None,
+                caregiver_nik: None,
             }
         );
     }
@@ -641,6 +766,8 @@ mod tests {
                 "nama",
                 "tahun_lahir",
                 "nama_pemberi",
+                "hubungan",
+                "cara",
                 "tanggal_persetujuan",
                 "jenjang",
                 "status_sekolah",
@@ -788,6 +915,36 @@ mod tests {
     }
 
     #[test]
+    fn tally_counts_consented_children_only() {
+        use SchoolStatus::*;
+        let absent: &[bool] = &[true, false, false, false];
+        let present: &[bool] = &[true, true];
+        let i = Indicators::tally(
+            [
+                (Some(InSchool), absent),
+                (Some(InSchool), present),
+                (Some(NotInSchool), present),
+                (Some(Graduated), &[][..]),
+                // Without consent: not counted, even with a stray attendance.
+                (None, &[false, false, false][..]),
+            ],
+            4,
+        );
+        assert_eq!(
+            i,
+            Indicators {
+                children: 4,
+                in_school: 2,
+                at_risk: 2,
+                sessions: 4,
+                attendances: 5,
+                expected: 8,
+            }
+        );
+        assert_eq!(i.attendance_percent(), Some(63));
+    }
+
+    #[test]
     fn session_checks() {
         let ok = RawSession {
             jenis: "parenting".into(),
@@ -854,6 +1011,9 @@ mod tests {
         }
         for v in ConsentBy::ALL {
             assert_eq!(v.as_str().parse::<ConsentBy>(), Ok(*v));
+        }
+        for v in ConsentHow::ALL {
+            assert_eq!(v.as_str().parse::<ConsentHow>(), Ok(*v));
         }
         for v in RiskFlag::ALL {
             assert_eq!(v.as_str().parse::<RiskFlag>(), Ok(*v));

@@ -137,6 +137,7 @@ pub async fn load(db: &Db, regions: &RegionTree, keys: &Keys, cost: Cost) -> Res
     tx.commit().await?;
     load_people(db, regions, keys).await?;
     load_portal(db, keys).await?;
+    crate::children::demo(db, keys, KENANGA, KURIPAN).await?;
     let today = (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive();
     crate::business::demo(db, today).await?;
     crate::products::demo(db, KENANGA, KURIPAN).await?;

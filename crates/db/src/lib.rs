@@ -9,6 +9,7 @@ pub mod backup;
 pub mod bulk;
 pub mod business;
 pub mod cases;
+pub mod children;
 pub mod connect;
 pub mod demo;
 pub mod fees;

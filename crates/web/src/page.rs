@@ -68,6 +68,9 @@ impl Page {
             } else if can(Action::Read(Compartment::Reports)) {
                 item("/app/kasus/angka", "nav.case_counts");
             }
+            if can(Action::Read(Compartment::Children)) {
+                item("/app/anak", "nav.children");
+            }
             if can(Action::Read(Compartment::Business)) {
                 item("/app/usaha", "nav.business");
                 item("/app/produk", "nav.products");

@@ -771,3 +771,78 @@ async fn case_journey_sqlite() {
 async fn case_journey_postgres() {
     case_journey(Backend::Postgres).await;
 }
+
+/// At 360 px: the pendamping opens a new learning session, ticks everyone on the phone's
+/// attendance sheet, saves, and sees the village's attendance rate rise on the indicators page.
+async fn learning_journey(backend: Backend) {
+    let b = Browser::start(backend).await;
+    let c = &b.client;
+    let result: Result<(), fantoccini::error::CmdError> = async {
+        b.login("pendamping.kenanga").await?;
+        c.goto(&format!("{}/app/anak/indikator", b.base)).await?;
+        // The demo: 8 of 12 expected attendances; Citra is out of school and missed all three.
+        wait_for_text(c, "kehadiran", "67%").await?;
+        wait_for_text(c, "berisiko", "1").await?;
+        c.goto(&format!("{}/app/belajar", b.base)).await?;
+        c.wait()
+            .for_element(Locator::Css("a[href='/app/belajar/baru']"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Id("kegiatan"))
+            .await?
+            .send_keys("Membaca nyaring")
+            .await?;
+        c.find(Locator::Css("form.form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Id("absen")).await?;
+        let boxes = c
+            .find_all(Locator::Css("#absen input[type=checkbox][name=hadir]"))
+            .await?;
+        assert_eq!(boxes.len(), 4, "the four children with consent");
+        for tick in boxes {
+            tick.click().await?;
+        }
+        b.shot("learning-attendance").await?;
+        c.find(Locator::Css("#absen button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(c, "tersimpan", "4/4").await?;
+        let wide: bool = c
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth",
+                vec![],
+            )
+            .await?
+            .as_bool()
+            .unwrap_or(true);
+        assert!(!wide, "the attendance sheet scrolls sideways at 360 px");
+        c.goto(&format!("{}/app/anak/indikator", b.base)).await?;
+        // 12 of 16: the rate rises; Citra came, but she is still out of school.
+        wait_for_text(c, "kehadiran", "75%").await?;
+        wait_for_text(c, "berisiko", "1").await?;
+        b.shot("learning-indicators").await?;
+        Ok(())
+    }
+    .await;
+    let app = b.finish(result).await;
+    assert_eq!(
+        app.rows("learning_sessions").await,
+        6,
+        "five demo sessions and this one"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn learning_journey_sqlite() {
+    learning_journey(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn learning_journey_postgres() {
+    learning_journey(Backend::Postgres).await;
+}

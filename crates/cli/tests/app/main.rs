@@ -7,6 +7,7 @@ mod support;
 mod browser;
 mod business;
 mod cases;
+mod children;
 mod cli;
 mod foundation;
 mod letters;

@@ -6,6 +6,7 @@ pub mod agencies;
 mod audit_log;
 mod business;
 mod cases;
+mod children;
 mod dashboard;
 mod episodes;
 mod fees;
@@ -55,6 +56,7 @@ pub fn page_router() -> Router<AppState> {
         .merge(guides::pages())
         .merge(reports::pages())
         .merge(cases::pages())
+        .merge(children::pages())
         .merge(business::pages())
         .merge(products::pages())
         .merge(audit_log::pages())
@@ -101,6 +103,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(jobs::api())
         .merge(reports::api())
         .merge(cases::api())
+        .merge(children::api())
         .merge(business::api())
         .merge(products::api())
 }
