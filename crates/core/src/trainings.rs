@@ -13,15 +13,11 @@ use chrono::NaiveDate;
 /// The letter kind of a training certificate.
 pub const CERTIFICATE_KIND: &str = "sertifikat_pelatihan";
 
-/// Training providers offered as suggestions in the form; any other name may be typed (and is
-/// then offered too).
-pub const INSTITUTIONS: [&str; 5] = [
-    "BBPLK Lembang",
-    "BLK Semarang",
-    "Asosiasi Pemandu Wirausaha Indonesia",
-    "Dinas Tenaga Kerja Kabupaten",
-    "Balai Latihan Kerja Komunitas",
-];
+/// Whether a letter kind is issued only from a training's completion (never asked for by a
+/// resident or drafted by an operator), so the completion rule cannot be bypassed.
+pub fn only_from_training(kind: &str) -> bool {
+    kind == CERTIFICATE_KIND
+}
 
 /// The completion rule: a participant completes a training by attending at least this share of
 /// its sessions, in percent (three of four sessions, six of eight).

@@ -46,6 +46,11 @@ pub const TABLES: &[&str] = &[
     "case_events",
     "case_documents",
     "case_referrals",
+    "training_institutions",
+    "trainings",
+    "training_sessions",
+    "training_participants",
+    "training_attendance",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];

@@ -20,6 +20,7 @@ mod reports;
 mod requirements;
 mod session;
 mod system;
+mod trainings;
 mod transfer;
 mod users;
 mod verify;
@@ -53,6 +54,7 @@ pub fn page_router() -> Router<AppState> {
         .merge(guides::pages())
         .merge(reports::pages())
         .merge(cases::pages())
+        .merge(trainings::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
@@ -97,6 +99,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(jobs::api())
         .merge(reports::api())
         .merge(cases::api())
+        .merge(trainings::api())
 }
 
 /// Reference data a deployment starts with and then keeps as its own: letter kinds, fee rules,
