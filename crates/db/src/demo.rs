@@ -137,6 +137,7 @@ pub async fn load(db: &Db, regions: &RegionTree, keys: &Keys, cost: Cost) -> Res
     tx.commit().await?;
     load_people(db, regions, keys).await?;
     load_portal(db, keys).await?;
+    crate::trainings::demo(db).await?;
     Ok(true)
 }
 

@@ -329,3 +329,110 @@ pub async fn complete(
     .await?;
     Ok(letter)
 }
+
+/// The demo: a finished training in Kenanga (BBPLK Lembang, seafood processing) with its
+/// sessions and attendance, and one planned in Kuripan (salak processing). Participants who
+/// came to every session are marked as completed and their certificates wait for the village
+/// head's signature (the database layer cannot render the PDF; the head signs in the letters
+/// inbox). When the letter kinds are not seeded yet, completions are left for the facilitator.
+pub async fn demo(db: &Db) -> Result<()> {
+    use desmigratif_core::trainings::{RawSession, RawTraining, check_completion};
+    let today = (now() + chrono::Duration::hours(7)).date_naive();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let invalid = |e: Vec<desmigratif_core::Invalid>| DbError::Setup(format!("{e:?}"));
+    let has_kind = letters::kind(db, CERTIFICATE_KIND).await?.is_some();
+    // (village, facilitator, topic, institution, first day, last day, sessions, attendance by
+    // participant: sessions attended)
+    type Demo<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        i64,
+        i64,
+        &'a [(i64, &'a str)],
+        &'a [usize],
+    );
+    let trainings: [Demo; 2] = [
+        (
+            crate::demo::KENANGA,
+            "pendamping.kenanga",
+            "Pengolahan hasil laut: abon, kerupuk dan ikan asap",
+            "BBPLK Lembang",
+            -40,
+            -38,
+            &[
+                (-40, "Sanitasi dan keamanan pangan"),
+                (-39, "Pembuatan abon dan kerupuk ikan"),
+                (-38, "Pengemasan, label dan harga jual"),
+            ],
+            &[3, 3, 2],
+        ),
+        (
+            crate::demo::KURIPAN,
+            "pendamping.kuripan",
+            "Olahan salak: dodol, keripik dan manisan",
+            "BLK Semarang",
+            14,
+            15,
+            &[
+                (14, "Pengolahan dodol dan manisan salak"),
+                (15, "Keripik salak dan pemasaran daring"),
+            ],
+            &[0, 0],
+        ),
+    ];
+    for (village, who, topic, institution, from, to, sessions, attended) in trainings {
+        let actor = Actor::system(who);
+        let input = RawTraining {
+            topik: topic.into(),
+            lembaga: institution.into(),
+            desa: village.into(),
+            mulai: day(from),
+            selesai: day(to),
+        }
+        .check()
+        .map_err(invalid)?;
+        let people: Vec<Id> = on_pool!(db, p => sqlx::query_scalar(
+            "SELECT id FROM persons WHERE village_code = $1 ORDER BY name_key, id LIMIT $2",
+        ).bind(village).bind(attended.len() as i64).fetch_all(p).await)?;
+        let mut tx = db.begin().await?;
+        let id = create(&mut tx, &actor, &input).await?;
+        let t = on_tx!(&mut tx, c => sqlx::query_as::<_, TrainingRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM trainings WHERE id = $1")))
+            .bind(id).fetch_one(c).await)?;
+        for person in &people {
+            add_participant(&mut tx, &actor, &t, *person).await?;
+        }
+        for (i, (n, subject)) in sessions.iter().enumerate() {
+            let s = RawSession {
+                tanggal: day(*n),
+                materi: (*subject).into(),
+            }
+            .check(t.starts_on, t.ends_on)
+            .map_err(invalid)?;
+            let session = add_session(&mut tx, &actor, &t, &s).await?;
+            if *n < 0 {
+                let present: Vec<Id> = people
+                    .iter()
+                    .zip(attended)
+                    .filter(|(_, a)| **a > i)
+                    .map(|(p, _)| *p)
+                    .collect();
+                set_attendance(&mut tx, &actor, &t, session, &present).await?;
+            }
+        }
+        for person in &people {
+            let (came, held) = attendance_of(&mut tx, t.id, *person).await?;
+            if has_kind && came == held && check_completion(came as u32, held as u32).is_ok() {
+                let fields = serde_json::json!({
+                    "training": t.topic, "institution": t.institution,
+                    "starts_on": t.starts_on.to_string(), "ends_on": t.ends_on.to_string(),
+                    "attendance": format!("{came} dari {held} sesi"),
+                });
+                complete(&mut tx, &actor, &t, *person, &fields, t.ends_on).await?;
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}

@@ -11,4 +11,5 @@ mod foundation;
 mod letters;
 mod portal;
 mod registry;
+mod trainings;
 mod transfer;
