@@ -202,6 +202,9 @@ both! {
         assert_eq!(app.get("/app/pelatihan", Some(&operator)).await.status, StatusCode::FORBIDDEN);
         assert_eq!(app.get(&format!("/app/pelatihan/{id}"), Some(&operator)).await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.audit_count("access.denied", Outcome::Denied).await, denied + 6, "every page refusal is audited");
+        // The dashboard links the trainings only for those who hold the business compartment.
+        assert!(app.get("/app", Some(&kuripan)).await.body.contains("href=\"/app/pelatihan\""));
+        assert!(!app.get("/app", Some(&operator)).await.body.contains("href=\"/app/pelatihan\""));
         assert_eq!(app.rows("letters").await, letters);
 
         let token = app.token_for("pendamping.kuripan").await;

@@ -98,6 +98,21 @@ struct ListQuery {
     page: Option<i64>,
 }
 
+/// The page asked for (from 1), its trainings in the caller's scope, and whether more follow.
+async fn page_of(
+    state: &AppState,
+    staff: &Staff,
+    q: &ListQuery,
+) -> Result<(i64, Vec<TrainingListRow>, bool), AppError> {
+    staff.allow_action(state, READ, "training.list").await?;
+    let number = q.page.unwrap_or(1).max(1);
+    let scope = staff.principal().scope.as_stored().to_owned();
+    let region = (!scope.is_empty()).then_some(scope.as_str());
+    let (rows, more) =
+        trainings::list(&state.db, region, (number - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    Ok((number, rows, more))
+}
+
 #[derive(Template)]
 #[template(path = "trainings.html")]
 struct ListPage {
@@ -113,12 +128,7 @@ async fn list(
     staff: Staff,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    staff.allow_action(&state, READ, "training.list").await?;
-    let number = q.page.unwrap_or(1).max(1);
-    let scope = staff.principal().scope.as_stored().to_owned();
-    let region = (!scope.is_empty()).then_some(scope.as_str());
-    let (rows, more) =
-        trainings::list(&state.db, region, (number - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let (number, rows, more) = page_of(&state, &staff, &q).await?;
     render(ListPage {
         page: titled(&staff, "Pelatihan"),
         rows,
@@ -630,15 +640,7 @@ async fn api_list(
     staff: Staff,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<TrainingListRow>>, AppError> {
-    staff.allow_action(&state, READ, "training.list").await?;
-    let number = q.page.unwrap_or(1).max(1);
-    let scope = staff.principal().scope.as_stored().to_owned();
-    let region = (!scope.is_empty()).then_some(scope.as_str());
-    Ok(Json(
-        trainings::list(&state.db, region, (number - 1) * PAGE_SIZE, PAGE_SIZE)
-            .await?
-            .0,
-    ))
+    Ok(Json(page_of(&state, &staff, &q).await?.1))
 }
 
 /// Records a training in a village where the caller works.
