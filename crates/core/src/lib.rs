@@ -24,6 +24,7 @@ pub mod region;
 pub mod registry;
 pub mod reports;
 pub mod text;
+pub mod trainings;
 pub mod user;
 pub mod village;
 

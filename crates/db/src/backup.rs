@@ -78,6 +78,11 @@ pub const TABLES: &[&str] = &[
     "coop_shu_runs",
     "coop_shu_parts",
     "coop_shu_members",
+    "training_institutions",
+    "trainings",
+    "training_sessions",
+    "training_participants",
+    "training_attendance",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
 pub const EXCLUDED: &[&str] = &["sessions"];

@@ -141,6 +141,7 @@ pub async fn load(db: &Db, regions: &RegionTree, keys: &Keys, cost: Cost) -> Res
     let today = (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive();
     crate::business::demo(db, today).await?;
     crate::products::demo(db, KENANGA, KURIPAN).await?;
+    crate::trainings::demo(db).await?;
     Ok(true)
 }
 

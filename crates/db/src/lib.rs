@@ -25,6 +25,7 @@ pub mod sessions;
 pub mod settings;
 pub mod synth;
 pub mod tokens;
+pub mod trainings;
 pub mod transfer;
 pub mod users;
 pub mod villages;

@@ -50,6 +50,7 @@
 //! | `izin_keluarga` | `consenter_name`, `consenter_nik`, `consenter_relationship` ("Suami", "Istri", "Ayah", "Ibu", "Wali"), `consenter_address`, `destination` (country, in Indonesian), `occupation` (the job abroad), `agency` (the P3MI, or "-") |
 //! | `status_perkawinan` | `marital_status` (the status the letter attests), `purpose` |
 //! | `domisili` | `since` (date text), `purpose` |
+//! | `sertifikat_pelatihan` | `training` (the topic), `institution`, `starts_on`, `ends_on` (date text), `attendance` ("4 dari 4 sesi") |
 //! | `serah_terima` | `destination`, `employer`, `departed_on`, `returned_on`, `handover_on` (day and date: "Jumat, 27 November 2026"), `received_by` (the family member who receives the returnee), `condition`, `notes` ("-" when none) |
 //!
 //! [`sample_data`] gives a complete example of each.
@@ -75,9 +76,9 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
-/// The four letter templates the program ships, `(kind, Typst source)`, in the order the letters
+/// The five letter templates the program ships, `(kind, Typst source)`, in the order the letters
 /// are offered. The web crate seeds its editable copies from these.
-pub const TEMPLATES: [(&str, &str); 4] = [
+pub const TEMPLATES: [(&str, &str); 5] = [
     (
         "izin_keluarga",
         include_str!("../templates/izin_keluarga.typ"),
@@ -90,6 +91,10 @@ pub const TEMPLATES: [(&str, &str); 4] = [
     (
         "serah_terima",
         include_str!("../templates/serah_terima.typ"),
+    ),
+    (
+        "sertifikat_pelatihan",
+        include_str!("../templates/sertifikat_pelatihan.typ"),
     ),
 ];
 
@@ -454,6 +459,17 @@ pub fn sample_data(kind: &str) -> serde_json::Value {
                 "received_by": "Tarsono",
                 "condition": "Sehat jasmani dan rohani",
                 "notes": "Paspor, kontrak kerja dan kartu kepesertaan BPJS Ketenagakerjaan dibawa sendiri oleh yang bersangkutan."
+            }),
+        ),
+        "sertifikat_pelatihan" => (
+            "SERTIFIKAT PELATIHAN",
+            "400.3/007/2004/XI/2026",
+            json!({
+                "training": "Pengolahan Hasil Laut",
+                "institution": "BBPLK Lembang",
+                "starts_on": "3 Agustus 2026",
+                "ends_on": "5 Agustus 2026",
+                "attendance": "3 dari 3 sesi"
             }),
         ),
         _ => ("SURAT KETERANGAN", "470/001/2004/XI/2026", json!({})),

@@ -85,7 +85,7 @@ fn code_of(page: &str) -> String {
 }
 
 /// Uploads a file to the public verification desk.
-async fn upload(app: &TestApp, pdf: &[u8]) -> crate::support::Resp {
+pub(crate) async fn upload(app: &TestApp, pdf: &[u8]) -> crate::support::Resp {
     let anon = app.get("/verifikasi", None).await;
     let csrf = anon
         .cookie_value("dm_csrf")

@@ -14,4 +14,5 @@ mod letters;
 mod portal;
 mod products;
 mod registry;
+mod trainings;
 mod transfer;

@@ -116,6 +116,23 @@ pub fn kind_seeds() -> Vec<KindSeed<'static>> {
             ],
             template: template("serah_terima"),
         },
+        // Issued from a training's page when a participant completes it (features::trainings):
+        // a letter so that the village key, the QR code, /v/{code}, the altered-file check and
+        // revocation are the letters' own. 400.3: education and training.
+        KindSeed {
+            code: desmigratif_core::trainings::CERTIFICATE_KIND,
+            title: "Sertifikat Pelatihan",
+            classification: "400.3",
+            needs_counselling: false,
+            fields: &[
+                ("training", "Pelatihan", true),
+                ("institution", "Penyelenggara", true),
+                ("starts_on", "Tanggal mulai", true),
+                ("ends_on", "Tanggal selesai", true),
+                ("attendance", "Kehadiran", true),
+            ],
+            template: template("sertifikat_pelatihan"),
+        },
     ]
 }
 
@@ -257,6 +274,12 @@ async fn create_request(
     let mut errors = FieldErrors::default();
     if !kind.active {
         errors.add("kind", "jenis surat ini sedang tidak dipakai");
+    }
+    if desmigratif_core::trainings::only_from_training(&kind.code) {
+        errors.add(
+            "kind",
+            "sertifikat pelatihan hanya diminta dari halaman pelatihan, saat peserta dinyatakan selesai",
+        );
     }
     let person = person_by_nik(state, &input.village_code, &input.nik, &mut errors).await?;
     let fields = check_fields(&kind.field_specs(), &input.fields, &mut errors);

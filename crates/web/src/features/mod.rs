@@ -23,6 +23,7 @@ mod reports;
 mod requirements;
 mod session;
 mod system;
+mod trainings;
 mod transfer;
 mod users;
 mod verify;
@@ -59,6 +60,7 @@ pub fn page_router() -> Router<AppState> {
         .merge(children::pages())
         .merge(business::pages())
         .merge(products::pages())
+        .merge(trainings::pages())
         .merge(audit_log::pages())
         .merge(regions::pages())
         .merge(system::pages())
@@ -106,6 +108,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(children::api())
         .merge(business::api())
         .merge(products::api())
+        .merge(trainings::api())
 }
 
 /// Reference data a deployment starts with and then keeps as its own: letter kinds, fee rules,

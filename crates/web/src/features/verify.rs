@@ -303,7 +303,7 @@ async fn request_page(
     let kinds = letters::kinds(&state.db)
         .await?
         .into_iter()
-        .filter(|k| k.active)
+        .filter(|k| k.active && !desmigratif_core::trainings::only_from_training(&k.code))
         .map(|k| (k.code, k.title))
         .collect();
     let needs_correction = !errors.is_empty();
@@ -348,7 +348,7 @@ async fn request_submit(
     }
     let kind = letters::kind(&state.db, &f.jenis)
         .await?
-        .filter(|k| k.active);
+        .filter(|k| k.active && !desmigratif_core::trainings::only_from_training(&k.code));
     if kind.is_none() {
         errors.add("jenis", "pilih jenis surat");
     }
