@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod business;
 pub mod cases;
 pub mod connect;
+pub mod coop;
 pub mod demo;
 pub mod fees;
 pub mod guides;
