@@ -140,6 +140,7 @@ pub async fn load(db: &Db, regions: &RegionTree, keys: &Keys, cost: Cost) -> Res
     let today = (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive();
     crate::business::demo(db, today).await?;
     crate::products::demo(db, KENANGA, KURIPAN).await?;
+    crate::coop::demo(db, KENANGA, "bendahara.kenanga", "kades.kenanga", today).await?;
     Ok(true)
 }
 

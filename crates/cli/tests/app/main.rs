@@ -8,6 +8,7 @@ mod browser;
 mod business;
 mod cases;
 mod cli;
+mod coop;
 mod foundation;
 mod letters;
 mod portal;
