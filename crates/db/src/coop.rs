@@ -117,11 +117,23 @@ pub async fn settings(db: &Db, region: &str) -> Result<Option<SettingsRow>> {
     )
 }
 
-/// The settings inside a transaction; `lock` takes a shared row lock on PostgreSQL (SQLite's
-/// BEGIN IMMEDIATE already holds the whole database), so a period close waits for postings in
-/// flight and a posting never lands behind a close.
-async fn settings_in(tx: &mut Tx, region: &str, lock: bool) -> Result<SettingsRow> {
-    let suffix = if lock && is_pg(tx) { " FOR SHARE" } else { "" };
+/// How [`settings_in`] reads the settings row on PostgreSQL (SQLite's BEGIN IMMEDIATE already
+/// holds the whole database): postings take it shared, a period close exclusive and first, so a
+/// close waits for the postings in flight and no posting lands behind a close.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lock {
+    None,
+    Share,
+    Update,
+}
+
+async fn settings_in(tx: &mut Tx, region: &str, lock: Lock) -> Result<SettingsRow> {
+    let suffix = match lock {
+        _ if !is_pg(tx) => "",
+        Lock::None => "",
+        Lock::Share => " FOR SHARE",
+        Lock::Update => " FOR UPDATE",
+    };
     let sql = format!("SELECT {SETTINGS} FROM coop_settings WHERE region_code = $1{suffix}");
     on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(region).fetch_optional(c).await)?
         .ok_or_else(|| conflict("koperasi desa ini belum dibuat"))
@@ -204,7 +216,7 @@ pub async fn map_product_account(
     role: Role,
     code: &str,
 ) -> Result<()> {
-    let s = settings_in(tx, region, false).await?;
+    let s = settings_in(tx, region, Lock::None).await?;
     let (_, p) = product_in(tx, product).await?;
     let map = account_map_in(tx, region, s.capital()?)
         .await?
@@ -362,7 +374,7 @@ async fn post_entry(
     source_id: Option<Id>,
 ) -> Result<Id> {
     let by = user_of(actor)?;
-    let s = settings_in(tx, region, true).await?;
+    let s = settings_in(tx, region, Lock::Share).await?;
     ledger::check_open(s.closed_through, entry.date()).map_err(refuse)?;
     let chart = s.chart()?;
     if let Some(l) = entry
@@ -420,7 +432,7 @@ async fn post_txn(
     source: &str,
     source_id: Option<Id>,
 ) -> Result<Id> {
-    let s = settings_in(tx, region, false).await?;
+    let s = settings_in(tx, region, Lock::None).await?;
     let map = account_map_in(tx, region, s.capital()?).await?;
     let entry = ledger::posting(txn, &map, on, memo).map_err(refuse)?;
     post_entry(tx, actor, region, &entry, source, source_id).await
@@ -515,7 +527,7 @@ pub async fn join(
     joined: NaiveDate,
 ) -> Result<Id> {
     let by = user_of(actor)?;
-    settings_in(tx, region, false).await?;
+    settings_in(tx, region, Lock::None).await?;
     let number = desmigratif_core::coop::forms::member_number(number).map_err(refuse)?;
     let found: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT village_code, name FROM persons WHERE id = $1",
@@ -669,7 +681,7 @@ pub async fn deposit(
     }
     let (account, _) = account_in(tx, member, kind).await?;
     if kind == SavingsKind::Principal {
-        let s = settings_in(tx, &m.region_code, false).await?;
+        let s = settings_in(tx, &m.region_code, Lock::None).await?;
         let paid: i64 = on_tx!(tx, c => sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM coop_savings_txns WHERE account_id = $1 AND direction = 'setor'",
         ).bind(account).fetch_one(c).await)?;
@@ -901,7 +913,7 @@ pub async fn apply(
     if m.left_on.is_some() {
         return Err(conflict("anggota ini sudah keluar"));
     }
-    let s = settings_in(tx, &m.region_code, false).await?;
+    let s = settings_in(tx, &m.region_code, Lock::None).await?;
     let product: Option<(Id,)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT id FROM coop_loan_products WHERE region_code = $1 AND code = $2 AND active",
     ).bind(&m.region_code).bind(&input.product).fetch_optional(c).await)?;
@@ -1445,7 +1457,7 @@ pub async fn close_period(
     today: NaiveDate,
 ) -> Result<()> {
     let by = user_of(actor)?;
-    let s = settings_in(tx, region, false).await?;
+    let s = settings_in(tx, region, Lock::Update).await?;
     ledger::check_close(s.closed_through, through, today).map_err(refuse)?;
     let first: Option<NaiveDate> = on_tx!(tx, c => sqlx::query_scalar(
         "SELECT MIN(entry_on) FROM coop_journal_entries WHERE region_code = $1 AND posted",
@@ -1571,7 +1583,7 @@ pub async fn shu_members(db: &Db, run: Id) -> Result<Vec<ShuMemberRow>> {
 /// in the year (no other business is recorded yet, so transactions weigh zero).
 pub async fn shu_compute(tx: &mut Tx, actor: &Actor, region: &str, plan: &ShuPlan) -> Result<Id> {
     let by = user_of(actor)?;
-    let s = settings_in(tx, region, false).await?;
+    let s = settings_in(tx, region, Lock::None).await?;
     let end = year_end(plan.year());
     if s.closed_through.is_none_or(|c| c < end) {
         return Err(conflict(format!(
@@ -1745,7 +1757,7 @@ pub async fn shu_post(
         ).bind(run).fetch_all(c).await)?;
         let sum: i64 = shares.iter().map(|(_, t)| t).sum();
         if sum > 0 {
-            let s = settings_in(tx, &r.region_code, false).await?;
+            let s = settings_in(tx, &r.region_code, Lock::None).await?;
             let map = account_map_in(tx, &r.region_code, s.capital()?).await?;
             let e = JournalEntry::new(
                 on,
