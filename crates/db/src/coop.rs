@@ -20,6 +20,7 @@ use crate::{Db, DbError, Result, Tx, on_pool, on_tx};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use desmigratif_core::Invalid;
 use desmigratif_core::coop::arrears::{self, AgeingThresholds, Collectibility};
+use desmigratif_core::coop::forms::{Direction, SavingsTxnInput};
 use desmigratif_core::coop::ledger::{
     self, Account, AccountMap, JournalEntry, Line, MemberCapital, Role, Side, Totals, Txn,
 };
@@ -363,6 +364,13 @@ async fn claim(
     }
 }
 
+/// Records what a claimed action created, when its id was only known at the end (an entry).
+async fn settle_claim(tx: &mut Tx, region: &str, key: &str, result: Id) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE coop_idempotency SET result_id = $1 WHERE region_code = $2 AND key = $3")
+        .bind(result).bind(region).bind(key.trim()).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
 /// Posts a balanced entry dated in the open period: unposted, its lines, then posted (the
 /// triggers check the sums once more). Returns the entry's id.
 async fn post_entry(
@@ -452,8 +460,7 @@ pub async fn manual_entry(
         return Ok(earlier);
     }
     let id = post_entry(tx, actor, region, entry, "koreksi", None).await?;
-    on_tx!(tx, c => sqlx::query("UPDATE coop_idempotency SET result_id = $1 WHERE region_code = $2 AND key = $3")
-        .bind(id).bind(region).bind(key.trim()).execute(c).await.map(|_| ()))?;
+    settle_claim(tx, region, key, id).await?;
     Ok(id)
 }
 
@@ -664,58 +671,13 @@ pub async fn deposit(
     amount: i64,
     on: NaiveDate,
 ) -> Result<Id> {
-    let m = member_in(tx, member).await?;
-    let id = Id::new();
-    let request = format!("{member}|{kind}|{amount}|{on}");
-    if let Some(earlier) = claim(tx, &m.region_code, key, "setor", &request, id).await? {
-        return Ok(earlier);
-    }
-    if amount <= 0 {
-        return Err(conflict("jumlah setoran harus lebih dari nol"));
-    }
-    if m.left_on.is_some() {
-        return Err(conflict("anggota ini sudah keluar; setoran tidak diterima"));
-    }
-    if on < m.joined_on {
-        return Err(conflict("tanggal setoran sebelum tanggal masuk anggota"));
-    }
-    let (account, _) = account_in(tx, member, kind).await?;
-    if kind == SavingsKind::Principal {
-        let s = settings_in(tx, &m.region_code, Lock::None).await?;
-        let paid: i64 = on_tx!(tx, c => sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM coop_savings_txns WHERE account_id = $1 AND direction = 'setor'",
-        ).bind(account).fetch_one(c).await)?;
-        savings::check_principal_deposit(s.principal_savings_amount, paid, amount)
-            .map_err(refuse)?;
-    }
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE coop_savings_accounts SET balance = balance + $1, updated_at = $2 WHERE id = $3",
-    ).bind(amount).bind(now()).bind(account).execute(c).await.map(|_| ()))?;
-    let memo = format!("Setoran {} anggota {}", kind.label_id(), m.number);
-    let entry = post_txn(
-        tx,
-        actor,
-        &m.region_code,
-        &Txn::Deposit { kind, amount },
-        on,
-        &memo,
-        "setoran",
-        Some(id),
-    )
-    .await?;
-    savings_txn(
-        tx,
-        actor,
-        &m.region_code,
-        id,
-        account,
-        "setor",
+    let input = SavingsTxnInput {
+        kind,
+        direction: Direction::Deposit,
         amount,
         on,
-        entry,
-    )
-    .await?;
-    Ok(id)
+    };
+    savings_move(tx, actor, key, member, &input).await
 }
 
 /// A withdrawal: sukarela any time, pokok and wajib only once the member has left. The balance
@@ -729,49 +691,91 @@ pub async fn withdraw(
     amount: i64,
     on: NaiveDate,
 ) -> Result<Id> {
+    let input = SavingsTxnInput {
+        kind,
+        direction: Direction::Withdrawal,
+        amount,
+        on,
+    };
+    savings_move(tx, actor, key, member, &input).await
+}
+
+/// A savings transaction as the staff form checked it ([`deposit`] and [`withdraw`] in one).
+pub async fn savings_move(
+    tx: &mut Tx,
+    actor: &Actor,
+    key: &str,
+    member: Id,
+    t: &SavingsTxnInput,
+) -> Result<Id> {
+    let SavingsTxnInput {
+        kind,
+        direction,
+        amount,
+        on,
+    } = *t;
     let m = member_in(tx, member).await?;
     let id = Id::new();
     let request = format!("{member}|{kind}|{amount}|{on}");
-    if let Some(earlier) = claim(tx, &m.region_code, key, "tarik", &request, id).await? {
+    if let Some(earlier) = claim(tx, &m.region_code, key, direction.as_str(), &request, id).await? {
         return Ok(earlier);
     }
-    if kind != SavingsKind::Voluntary && m.left_on.is_none() {
-        return Err(conflict(format!(
-            "{} hanya dikembalikan ketika keanggotaan berakhir",
-            kind.label_id()
-        )));
+    if amount <= 0 {
+        return Err(conflict("jumlah harus lebih dari nol"));
+    }
+    if on < m.joined_on {
+        return Err(conflict("tanggal transaksi sebelum tanggal masuk anggota"));
     }
     let (account, seen) = account_in(tx, member, kind).await?;
-    savings::withdraw(seen, amount).map_err(refuse)?;
-    let done = on_tx!(tx, c => sqlx::query(
-        "UPDATE coop_savings_accounts SET balance = balance - $1, updated_at = $2 WHERE id = $3 AND balance >= $1",
-    ).bind(amount).bind(now()).bind(account).execute(c).await.map(|r| r.rows_affected()))?;
-    if done == 0 {
-        let (_, now_balance) = account_in(tx, member, kind).await?;
-        return Err(savings::withdraw(now_balance, amount)
-            .err()
-            .map(refuse)
-            .unwrap_or_else(|| conflict("saldo baru saja berubah; coba lagi")));
-    }
-    let memo = format!("Penarikan {} anggota {}", kind.label_id(), m.number);
-    let entry = post_txn(
-        tx,
-        actor,
-        &m.region_code,
-        &Txn::Withdrawal { kind, amount },
-        on,
-        &memo,
-        "penarikan",
-        Some(id),
-    )
-    .await?;
+    let (txn, source, label) = match direction {
+        Direction::Deposit => {
+            if m.left_on.is_some() {
+                return Err(conflict("anggota ini sudah keluar; setoran tidak diterima"));
+            }
+            if kind == SavingsKind::Principal {
+                let s = settings_in(tx, &m.region_code, Lock::None).await?;
+                let paid: i64 = on_tx!(tx, c => sqlx::query_scalar(
+                    "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM coop_savings_txns WHERE account_id = $1 AND direction = 'setor'",
+                ).bind(account).fetch_one(c).await)?;
+                savings::check_principal_deposit(s.principal_savings_amount, paid, amount)
+                    .map_err(refuse)?;
+            }
+            on_tx!(tx, c => sqlx::query(
+                "UPDATE coop_savings_accounts SET balance = balance + $1, updated_at = $2 WHERE id = $3",
+            ).bind(amount).bind(now()).bind(account).execute(c).await.map(|_| ()))?;
+            (Txn::Deposit { kind, amount }, "setoran", "Setoran")
+        }
+        Direction::Withdrawal => {
+            if kind != SavingsKind::Voluntary && m.left_on.is_none() {
+                return Err(conflict(format!(
+                    "{} hanya dikembalikan ketika keanggotaan berakhir",
+                    kind.label_id()
+                )));
+            }
+            savings::withdraw(seen, amount).map_err(refuse)?;
+            let done = on_tx!(tx, c => sqlx::query(
+                "UPDATE coop_savings_accounts SET balance = balance - $1, updated_at = $2 WHERE id = $3 AND balance >= $1",
+            ).bind(amount).bind(now()).bind(account).execute(c).await.map(|r| r.rows_affected()))?;
+            if done == 0 {
+                // Another withdrawal got there first: say what the balance is now.
+                let (_, now_balance) = account_in(tx, member, kind).await?;
+                return Err(savings::withdraw(now_balance, amount)
+                    .err()
+                    .map(refuse)
+                    .unwrap_or_else(|| conflict("saldo baru saja berubah; coba lagi")));
+            }
+            (Txn::Withdrawal { kind, amount }, "penarikan", "Penarikan")
+        }
+    };
+    let memo = format!("{label} {} anggota {}", kind.label_id(), m.number);
+    let entry = post_txn(tx, actor, &m.region_code, &txn, on, &memo, source, Some(id)).await?;
     savings_txn(
         tx,
         actor,
         &m.region_code,
         id,
         account,
-        "tarik",
+        direction.as_str(),
         amount,
         on,
         entry,
@@ -1060,8 +1064,7 @@ pub async fn disburse(
     on_tx!(tx, c => sqlx::query(
         "UPDATE coop_loans SET status = 'dicairkan', disbursed_on = $1, disbursement_entry_id = $2, updated_at = $3 WHERE id = $4",
     ).bind(on).bind(entry).bind(now()).bind(loan).execute(c).await.map(|_| ()))?;
-    on_tx!(tx, c => sqlx::query("UPDATE coop_idempotency SET result_id = $1 WHERE region_code = $2 AND key = $3")
-        .bind(entry).bind(&m.region_code).bind(key.trim()).execute(c).await.map(|_| ()))?;
+    settle_claim(tx, &m.region_code, key, entry).await?;
     audit::record_change(
         tx,
         actor,
@@ -1349,12 +1352,22 @@ pub async fn totals(
 ) -> Result<Totals> {
     // The first day either engine stores as a plain date.
     let from = from.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).expect("year 1"));
-    let rows: Vec<(String, i64, i64)> = on_pool!(db, p => sqlx::query_as(
-        "SELECT l.account_code, CAST(COALESCE(SUM(l.debit), 0) AS BIGINT), CAST(COALESCE(SUM(l.credit), 0) AS BIGINT)
-         FROM coop_journal_lines l JOIN coop_journal_entries e ON e.id = l.entry_id
-         WHERE e.region_code = $1 AND e.posted AND e.entry_on >= $2 AND e.entry_on <= $3 AND e.source <> $4
-         GROUP BY l.account_code",
-    ).bind(region).bind(from).bind(to).bind(skip_source.unwrap_or("")).fetch_all(p).await)?;
+    let rows: Vec<(String, i64, i64)> = on_pool!(db, p => sqlx::query_as(TOTALS)
+        .bind(region).bind(from).bind(to).bind(skip_source.unwrap_or("")).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|(a, d, c)| (a, (d, c))).collect())
+}
+
+const TOTALS: &str = "SELECT l.account_code, CAST(COALESCE(SUM(l.debit), 0) AS BIGINT), CAST(COALESCE(SUM(l.credit), 0) AS BIGINT)
+     FROM coop_journal_lines l JOIN coop_journal_entries e ON e.id = l.entry_id
+     WHERE e.region_code = $1 AND e.posted AND e.entry_on >= $2 AND e.entry_on <= $3 AND e.source <> $4
+     GROUP BY l.account_code";
+
+/// The income and expense of a book year, inside a transaction: its entries without the
+/// year-end closing entry.
+async fn year_totals_in(tx: &mut Tx, region: &str, year: i32) -> Result<Totals> {
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January");
+    let rows: Vec<(String, i64, i64)> = on_tx!(tx, c => sqlx::query_as(TOTALS)
+        .bind(region).bind(start).bind(year_end(year)).bind("tutup_buku").fetch_all(c).await)?;
     Ok(rows.into_iter().map(|(a, d, c)| (a, (d, c))).collect())
 }
 
@@ -1472,16 +1485,9 @@ pub async fn close_period(
         }
     }
     if through == year_end(through.year()) {
-        let year_start = NaiveDate::from_ymd_opt(through.year(), 1, 1).expect("1 January");
         let chart = s.chart()?;
         let map = account_map_in(tx, region, s.capital()?).await?;
-        let rows: Vec<(String, i64, i64)> = on_tx!(tx, c => sqlx::query_as(
-            "SELECT l.account_code, CAST(COALESCE(SUM(l.debit), 0) AS BIGINT), CAST(COALESCE(SUM(l.credit), 0) AS BIGINT)
-             FROM coop_journal_lines l JOIN coop_journal_entries e ON e.id = l.entry_id
-             WHERE e.region_code = $1 AND e.posted AND e.entry_on >= $2 AND e.entry_on <= $3 AND e.source <> 'tutup_buku'
-             GROUP BY l.account_code",
-        ).bind(region).bind(year_start).bind(through).fetch_all(c).await)?;
-        let year: Totals = rows.into_iter().map(|(a, d, c)| (a, (d, c))).collect();
+        let year = year_totals_in(tx, region, through.year()).await?;
         if let Some(entry) = ledger::closing_entry(&chart, &year, &map, through) {
             post_entry(tx, actor, region, &entry, "tutup_buku", None).await?;
         }
@@ -1615,13 +1621,7 @@ pub async fn shu_compute(tx: &mut Tx, actor: &Actor, region: &str, plan: &ShuPla
     }
     // The year's result, as the closing entry moved it into the current result.
     let start = NaiveDate::from_ymd_opt(plan.year(), 1, 1).expect("1 January");
-    let rows: Vec<(String, i64, i64)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT l.account_code, CAST(COALESCE(SUM(l.debit), 0) AS BIGINT), CAST(COALESCE(SUM(l.credit), 0) AS BIGINT)
-         FROM coop_journal_lines l JOIN coop_journal_entries e ON e.id = l.entry_id
-         WHERE e.region_code = $1 AND e.posted AND e.entry_on >= $2 AND e.entry_on <= $3 AND e.source <> 'tutup_buku'
-         GROUP BY l.account_code",
-    ).bind(region).bind(start).bind(end).fetch_all(c).await)?;
-    let year: Totals = rows.into_iter().map(|(a, d, c)| (a, (d, c))).collect();
+    let year = year_totals_in(tx, region, plan.year()).await?;
     let result = ledger::phu(&s.chart()?, &year).result;
     let basis: Vec<(Id, i64, i64)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT m.id,
@@ -1791,8 +1791,7 @@ pub async fn shu_post(
     }
     on_tx!(tx, c => sqlx::query("UPDATE coop_shu_runs SET status = 'diposting', entry_id = $1 WHERE id = $2")
         .bind(entry).bind(run).execute(c).await.map(|_| ()))?;
-    on_tx!(tx, c => sqlx::query("UPDATE coop_idempotency SET result_id = $1 WHERE region_code = $2 AND key = $3")
-        .bind(entry).bind(&r.region_code).bind(key.trim()).execute(c).await.map(|_| ()))?;
+    settle_claim(tx, &r.region_code, key, entry).await?;
     audit::record_change(
         tx,
         actor,
