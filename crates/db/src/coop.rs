@@ -12,8 +12,10 @@
 //!   slip in between);
 //! - is audited with `audit::record_change` in the same transaction.
 //!
-//! Locks are always taken in the same order — idempotency key, the member's rows (savings account,
-//! loan), the settings row (shared), the audit head — so concurrent actions wait, never deadlock.
+//! Locks are always taken in the same order — the loan row (loan actions), the idempotency key,
+//! the savings account row, the settings row (shared; a period close takes it exclusively and
+//! first), the audit head — so concurrent actions wait for each other and never deadlock. On
+//! SQLite, BEGIN IMMEDIATE serialises every writer anyway.
 
 use crate::audit::{self, Actor};
 use crate::{Db, DbError, Result, Tx, on_pool, on_tx};
