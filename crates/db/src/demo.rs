@@ -142,6 +142,7 @@ pub async fn load(db: &Db, regions: &RegionTree, keys: &Keys, cost: Cost) -> Res
     crate::business::demo(db, today).await?;
     crate::products::demo(db, KENANGA, KURIPAN).await?;
     crate::trainings::demo(db).await?;
+    crate::coop::demo(db, KENANGA, "bendahara.kenanga", "kades.kenanga", today).await?;
     Ok(true)
 }
 

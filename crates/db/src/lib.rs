@@ -11,6 +11,7 @@ pub mod business;
 pub mod cases;
 pub mod children;
 pub mod connect;
+pub mod coop;
 pub mod demo;
 pub mod fees;
 pub mod guides;

@@ -9,6 +9,7 @@ mod business;
 mod cases;
 mod children;
 mod cli;
+mod coop;
 mod foundation;
 mod letters;
 mod portal;

@@ -3,7 +3,7 @@
 -- their schedules and repayments, the chart of accounts, journal entries and lines, idempotency
 -- keys, period closes and SHU runs. The rules live in desmigratif_core::coop; these tables store
 -- their results. Money is whole rupiah (BIGINT), rates are basis points (INTEGER).
--- Keep in step with ../sqlite/0011_coop.sql (same tables, same columns); the triggers differ
+-- Keep in step with ../sqlite/0012_coop.sql (same tables, same columns); the triggers differ
 -- only in dialect.
 
 -- One row per co-op (a village): the settings its RAT and pengurus decide.
@@ -19,6 +19,8 @@ CREATE TABLE coop_settings (
     loss_from                 INTEGER NOT NULL,
     -- No journal entry may be dated on or before this day (NULL: nothing closed yet).
     closed_through            DATE,
+    -- Maker-checker: a loan is approved by someone other than whoever entered it.
+    maker_checker             BOOLEAN NOT NULL,
     updated_at                TIMESTAMPTZ NOT NULL,
     updated_by                UUID REFERENCES users (id),
     CHECK (0 < substandard_from AND substandard_from < doubtful_from AND doubtful_from < loss_from)
@@ -200,7 +202,8 @@ CREATE TABLE coop_savings_txns (
 CREATE INDEX coop_savings_txns_account ON coop_savings_txns (account_id, txn_on);
 
 -- The product's method and rate are copied when the loan is applied for, so a later change of
--- the product never changes a signed loan. Maker-checker: whoever approves did not apply.
+-- the product never changes a signed loan. Maker-checker (when the co-op has it on): whoever
+-- approves did not apply.
 CREATE TABLE coop_loans (
     id                UUID PRIMARY KEY,
     member_id         UUID NOT NULL REFERENCES coop_members (id),
@@ -222,7 +225,9 @@ CREATE TABLE coop_loans (
     prepaid           BIGINT NOT NULL,
     created_at        TIMESTAMPTZ NOT NULL,
     updated_at        TIMESTAMPTZ NOT NULL,
-    CHECK (approved_by IS NULL OR approved_by <> created_by),
+    -- The co-op's maker-checker setting when the loan was entered (copied like the rate).
+    maker_checker     BOOLEAN NOT NULL,
+    CHECK (approved_by IS NULL OR approved_by <> created_by OR NOT maker_checker),
     CHECK (0 <= prepaid AND prepaid <= principal)
 );
 CREATE INDEX coop_loans_member ON coop_loans (member_id, status);
