@@ -127,6 +127,14 @@ both! {
         let code = scalar(&app, "SELECT code FROM letters WHERE CAST(id AS TEXT) = $1", &letter).await;
         let page = app.get(&format!("/app/pelatihan/{id}"), Some(&pendamping)).await;
         assert!(page.body.contains(&format!("/v/{code}")) && page.body.contains("Terbit"), "{}", page.body);
+        // The same page in English: its labels, the rule and the certificate's status follow the
+        // language switch; dates read like the letters' ("18 November 2026").
+        let en = app.send(axum::http::Request::get(format!("/app/pelatihan/{id}")).header(header::COOKIE, format!("{}; dm_lang=en", pendamping.cookie())).body(axum::body::Body::empty()).unwrap()).await;
+        assert_eq!(en.status, StatusCode::OK);
+        assert!(en.body.contains("Participants") && en.body.contains("Issued") && en.body.contains("attending at least 75% of the sessions."), "{}", en.body);
+        assert!(!en.body.contains("Peserta dinyatakan selesai") && !en.body.contains("Terbit"), "{}", en.body);
+        let first_session = desmigratif_core::letters::indonesian_date(today() - chrono::Duration::days(10));
+        assert!(en.body.contains(&first_session) && page.body.contains(&first_session), "{first_session}: {}", en.body);
 
         let v = app.get(&format!("/v/{code}"), None).await;
         assert_eq!(v.status, StatusCode::OK);

@@ -10,6 +10,7 @@ use super::persons::{today, villages_where};
 use crate::AppState;
 use crate::auth::{Staff, Target};
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::page::{Page, render, render_form};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -33,10 +34,9 @@ const READ: Action = Action::Read(Compartment::Business);
 const WRITE: Action = Action::Write(Compartment::Business);
 const PAGE_SIZE: i64 = 25;
 
-fn titled(staff: &Staff, title: &str) -> Page {
-    let mut page = Page::new(&staff.ctx, "nav.dashboard");
-    page.title = title.to_owned();
-    page
+/// A date as the training pages show it, e.g. "5 Desember 2026" (the templates' `self::day`).
+fn day(d: &chrono::NaiveDate) -> String {
+    indonesian_date(*d)
 }
 
 async fn training_for(
@@ -130,7 +130,7 @@ async fn list(
 ) -> Result<Response, AppError> {
     let (number, rows, more) = page_of(&state, &staff, &q).await?;
     render(ListPage {
-        page: titled(&staff, "Pelatihan"),
+        page: Page::new(&staff.ctx, "training.title"),
         rows,
         can_create: authorize(staff.principal(), WRITE, None).is_ok(),
         number,
@@ -162,12 +162,12 @@ async fn form_page(
     let needs_correction = !errors.is_empty();
     render_form(
         FormPage {
-            page: titled(
-                staff,
+            page: Page::new(
+                &staff.ctx,
                 if editing.is_some() {
-                    "Ubah pelatihan"
+                    "training.edit_title"
                 } else {
-                    "Pelatihan baru"
+                    "training.new"
                 },
             ),
             action: editing
@@ -286,10 +286,15 @@ struct ShowPage {
     rule: String,
 }
 
-fn certificate_label(p: &ParticipantRow) -> String {
+fn certificate_label(p: &ParticipantRow, lang: Lang) -> String {
     match (&p.letter_status, &p.letter_code) {
         (Some(s), code) => {
-            let status = LetterStatus::parse(s).map(|s| s.label_id()).unwrap_or("—");
+            let status = LetterStatus::parse(s)
+                .map(|s| match lang {
+                    Lang::Id => s.label_id(),
+                    Lang::En => s.label_en(),
+                })
+                .unwrap_or("—");
             match code {
                 Some(c) => format!("{status} · /v/{c}"),
                 None => status.to_owned(),
@@ -315,7 +320,7 @@ async fn show_page(
         .map(|row| ParticipantLine {
             may_complete: row.completed_on.is_none()
                 && check_completion(row.attended as u32, total).is_ok(),
-            certificate: certificate_label(&row),
+            certificate: certificate_label(&row, staff.ctx.lang),
             row,
         })
         .collect();
@@ -348,9 +353,12 @@ async fn show_page(
         .map(|v| v.name)
         .unwrap_or_else(|| t.village_code.clone());
     let needs_correction = !errors.is_empty();
+    let lang = staff.ctx.lang;
+    let mut page = Page::new(&staff.ctx, "training.title");
+    page.title = t.topic.clone();
     render_form(
         ShowPage {
-            page: titled(staff, &t.topic),
+            page,
             village,
             dates: format!(
                 "{} – {}",
@@ -366,7 +374,9 @@ async fn show_page(
             session_form,
             errors,
             rule: format!(
-                "Peserta dinyatakan selesai bila hadir paling sedikit {MIN_ATTENDANCE_PERCENT}% sesi."
+                "{} {MIN_ATTENDANCE_PERCENT}{}",
+                lang.t("training.rule"),
+                lang.t("training.rule_sessions")
             ),
         },
         needs_correction,
@@ -492,7 +502,7 @@ async fn attendance(
         })
         .collect();
     render(AttendancePage {
-        page: titled(&staff, "Kehadiran sesi"),
+        page: Page::new(&staff.ctx, "training.attendance_title"),
         t,
         session,
         people,
