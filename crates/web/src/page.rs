@@ -73,6 +73,7 @@ impl Page {
             }
             if can(Action::Read(Compartment::Business)) {
                 item("/app/usaha", "nav.business");
+                item("/app/pelatihan", "nav.trainings");
                 item("/app/produk", "nav.products");
             }
             if can(Action::PublishJobs) {
