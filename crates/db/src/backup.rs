@@ -69,6 +69,7 @@ pub const TABLES: &[&str] = &[
     "coop_product_accounts",
     "coop_journal_entries",
     "coop_journal_lines",
+    "coop_day_totals",
     "coop_savings_accounts",
     "coop_savings_txns",
     "coop_loans",

@@ -418,6 +418,19 @@ async fn post_entry(
     }
     on_tx!(tx, c => sqlx::query("UPDATE coop_journal_entries SET posted = TRUE WHERE id = $1")
         .bind(id).execute(c).await.map(|_| ()))?;
+    for l in entry.lines() {
+        let (d, k) = match l.side {
+            Side::Debit => (l.amount, 0),
+            Side::Credit => (0, l.amount),
+        };
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO coop_day_totals (region_code, day, account_code, source, debit, credit) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (region_code, day, account_code, source)
+             DO UPDATE SET debit = coop_day_totals.debit + excluded.debit, credit = coop_day_totals.credit + excluded.credit",
+        )
+        .bind(region).bind(entry.date()).bind(&l.account).bind(source).bind(d).bind(k)
+        .execute(c).await.map(|_| ()))?;
+    }
     audit::record_change(
         tx,
         actor,
@@ -1359,10 +1372,11 @@ pub async fn totals(
     Ok(rows.into_iter().map(|(a, d, c)| (a, (d, c))).collect())
 }
 
-const TOTALS: &str = "SELECT l.account_code, CAST(COALESCE(SUM(l.debit), 0) AS BIGINT), CAST(COALESCE(SUM(l.credit), 0) AS BIGINT)
-     FROM coop_journal_lines l JOIN coop_journal_entries e ON e.id = l.entry_id
-     WHERE e.region_code = $1 AND e.posted AND e.entry_on >= $2 AND e.entry_on <= $3 AND e.source <> $4
-     GROUP BY l.account_code";
+/// Read from the per-day totals kept at posting (`coop_day_totals`), not from every journal line.
+const TOTALS: &str = "SELECT account_code, CAST(COALESCE(SUM(debit), 0) AS BIGINT), CAST(COALESCE(SUM(credit), 0) AS BIGINT)
+     FROM coop_day_totals
+     WHERE region_code = $1 AND day >= $2 AND day <= $3 AND source <> $4
+     GROUP BY account_code";
 
 /// The income and expense of a book year, inside a transaction: its entries without the
 /// year-end closing entry.

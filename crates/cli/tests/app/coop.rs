@@ -120,6 +120,21 @@ async fn assert_square(app: &TestApp, on: NaiveDate) {
         let t = coop::totals(&app.db, region, None, d("2100-01-01"), None)
             .await
             .unwrap();
+        // The per-day totals the statements read agree with the journal lines themselves.
+        let lines: Vec<(String, i64, i64)> = on_pool!(&app.db, p => sqlx::query_as(
+            "SELECT l.account_code, CAST(SUM(l.debit) AS BIGINT), CAST(SUM(l.credit) AS BIGINT)
+             FROM coop_journal_lines l JOIN coop_journal_entries e ON e.id = l.entry_id
+             WHERE e.region_code = $1 AND e.posted GROUP BY l.account_code",
+        ).bind(region).fetch_all(p).await)
+        .unwrap();
+        assert_eq!(lines.len(), t.len(), "{region}: accounts in the day totals");
+        for (account, debit, credit) in lines {
+            assert_eq!(
+                t.get(&account).copied(),
+                Some((debit, credit)),
+                "{region}: {account}"
+            );
+        }
         let (dr, cr) = t.get("2101").copied().unwrap_or_default();
         let held: i64 = on_pool!(&app.db, p => sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(a.balance), 0) AS BIGINT) FROM coop_savings_accounts a JOIN coop_members m ON m.id = a.member_id

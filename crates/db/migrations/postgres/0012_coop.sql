@@ -125,6 +125,19 @@ CREATE TABLE coop_journal_lines (
 );
 CREATE INDEX coop_journal_lines_account ON coop_journal_lines (account_code);
 
+-- Posted amounts per account and day, kept in the posting's transaction, so a trial balance, a
+-- neraca or a PHU sums a few thousand rows instead of every journal line (docs/benchmarks.md).
+-- Derived data: the journal lines stay the record.
+CREATE TABLE coop_day_totals (
+    region_code   TEXT NOT NULL,
+    account_code  TEXT NOT NULL,
+    day           DATE NOT NULL,
+    source        TEXT NOT NULL,
+    debit         BIGINT NOT NULL,
+    credit        BIGINT NOT NULL,
+    PRIMARY KEY (region_code, day, account_code, source)
+);
+
 CREATE FUNCTION coop_journal_line_check() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     entry_total BIGINT;
