@@ -409,58 +409,108 @@ fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Writes an XLSX workbook with one sheet: a bold, frozen header row, then the rows as text.
-/// The `text_columns` (0-based: NIK, KK, phone…) are formatted as Text for the whole column, so
-/// Excel neither rounds the numbers written here nor the ones people type in later.
+/// One sheet of a workbook to write with [`write_workbook`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SheetOut {
+    /// The tab's name. One Excel refuses (`[]:*?/\`, over 31 characters, or a name already
+    /// used in the workbook) falls back to the default ("Sheet2").
+    pub name: String,
+    /// Written bold in the first row, which stays in view when scrolling.
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    /// 0-based columns (NIK, KK, phone…) formatted as Text for the whole column, so Excel
+    /// neither rounds the numbers written here nor the ones people type in later.
+    pub text_columns: Vec<usize>,
+}
+
+/// A cell to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// Stored as a string cell: never run as a formula, whatever it starts with.
+    Text(String),
+    /// Whole rupiah, stored as a number formatted `#,##0` so Excel can sum the column.
+    Money(i64),
+}
+
+/// Writes an XLSX workbook, one worksheet per sheet in order: each with a bold, frozen header
+/// row and columns as wide as their contents (up to a limit). Empty text cells are left blank.
+pub fn write_workbook(sheets: &[SheetOut]) -> Vec<u8> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    let money = Format::new().set_num_format("#,##0");
+    let mut names: Vec<String> = Vec::new();
+    for out in sheets {
+        let sheet = book.add_worksheet();
+        // A duplicate name would only fail when the workbook is saved; catch it here instead.
+        let name = out.name.to_lowercase();
+        if !names.contains(&name) && sheet.set_name(&out.name).is_ok() {
+            names.push(name);
+        }
+        let mut widths: Vec<usize> = out.headers.iter().map(|h| h.chars().count()).collect();
+        for (c, h) in out.headers.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, c as u16, h, &bold)
+                .expect("header within limits");
+        }
+        for &c in &out.text_columns {
+            sheet
+                .set_column_format(c as u16, &text)
+                .expect("column within limits");
+        }
+        for (r, row) in out.rows.iter().enumerate() {
+            let r = (r + 1) as u32;
+            for (c, cell) in row.iter().enumerate() {
+                let col = c as u16;
+                let (written, width) = match cell {
+                    Cell::Text(value) if value.is_empty() => continue,
+                    Cell::Text(value) if out.text_columns.contains(&c) => (
+                        sheet.write_string_with_format(r, col, value, &text),
+                        value.chars().count(),
+                    ),
+                    Cell::Text(value) => (sheet.write_string(r, col, value), value.chars().count()),
+                    // XLSX keeps every number as an f64, exact for whole numbers up to 2^53
+                    // (about Rp9 ribu triliun), far beyond any amount the program accepts.
+                    Cell::Money(amount) => (
+                        sheet.write_number_with_format(r, col, *amount as f64, &money),
+                        format_thousands(amount.unsigned_abs() as usize).len()
+                            + usize::from(*amount < 0),
+                    ),
+                };
+                written.expect("cell within limits");
+                if let Some(w) = widths.get_mut(c) {
+                    *w = (*w).max(width);
+                }
+            }
+        }
+        for (c, w) in widths.iter().enumerate() {
+            sheet
+                .set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))
+                .expect("column within limits");
+        }
+        sheet.set_freeze_panes(1, 0).expect("valid pane");
+    }
+    book.save_to_buffer().expect("writing a workbook to memory")
+}
+
+/// Writes an XLSX workbook with one sheet of text ([`write_workbook`] with [`Cell::Text`]
+/// cells): a bold, frozen header row, then the rows. The `text_columns` are as in
+/// [`SheetOut::text_columns`].
 pub fn write_xlsx(
     sheet_name: &str,
     headers: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
     text_columns: &[usize],
 ) -> Vec<u8> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    let text = Format::new().set_num_format("@");
-    let sheet = book.add_worksheet();
-    // A name Excel refuses ([]:*?/\ or over 31 characters) falls back to the default.
-    let _ = sheet.set_name(sheet_name);
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for (c, h) in headers.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .expect("header within limits");
-    }
-    for &c in text_columns {
-        sheet
-            .set_column_format(c as u16, &text)
-            .expect("column within limits");
-    }
-    for (r, row) in rows.enumerate() {
-        let r = (r + 1) as u32;
-        for (c, value) in row.iter().enumerate() {
-            if value.is_empty() {
-                continue;
-            }
-            if let Some(w) = widths.get_mut(c) {
-                *w = (*w).max(value.chars().count());
-            }
-            let col = c as u16;
-            let written = if text_columns.contains(&c) {
-                sheet.write_string_with_format(r, col, value, &text)
-            } else {
-                sheet.write_string(r, col, value)
-            };
-            written.expect("cell within limits");
-        }
-    }
-    for (c, w) in widths.iter().enumerate() {
-        sheet
-            .set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))
-            .expect("column within limits");
-    }
-    sheet.set_freeze_panes(1, 0).expect("valid pane");
-    book.save_to_buffer().expect("writing a workbook to memory")
+    write_workbook(&[SheetOut {
+        name: sheet_name.to_owned(),
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        rows: rows
+            .map(|row| row.into_iter().map(Cell::Text).collect())
+            .collect(),
+        text_columns: text_columns.to_vec(),
+    }])
 }
 
 #[cfg(test)]
@@ -642,6 +692,72 @@ mod tests {
         assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
         assert_eq!((s.problems[0].row, s.problems[0].column), (4, 1));
         assert!(s.problems[0].message.contains("15 digit"));
+    }
+
+    #[test]
+    fn a_workbook_keeps_its_sheets_money_as_numbers_and_text_as_typed() {
+        use calamine::{Data, Reader};
+        let text = |s: &str| Cell::Text(s.to_owned());
+        let sheet = |name: &str, headers: &[&str], rows: Vec<Vec<Cell>>| SheetOut {
+            name: name.to_owned(),
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            rows,
+            text_columns: vec![0],
+        };
+        let bytes = write_workbook(&[
+            sheet(
+                "Neraca 2026",
+                &["Kode", "Akun", "Jumlah"],
+                vec![
+                    vec![text("101"), text("Kas"), Cell::Money(1_250_000)],
+                    vec![text("105"), text("=1+1"), Cell::Money(-75_000)],
+                ],
+            ),
+            sheet(
+                "PHU 2026",
+                &["Kode", "Akun", "Jumlah"],
+                vec![vec![text("401"), text("Pendapatan jasa"), Cell::Money(0)]],
+            ),
+            sheet(
+                "SHU per anggota 2026",
+                &["No. anggota", "Nama", "Jumlah"],
+                vec![vec![
+                    text("0012"),
+                    text("Siti Nurjanah"),
+                    // The largest amount the program accepts is exact as an XLSX number.
+                    Cell::Money(9_999_999_999_999),
+                ]],
+            ),
+        ]);
+        let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(&bytes)).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            ["Neraca 2026", "PHU 2026", "SHU per anggota 2026"]
+        );
+        let neraca = book.worksheet_range("Neraca 2026").unwrap();
+        assert_eq!(neraca.get((0, 2)), Some(&Data::String("Jumlah".into())));
+        assert_eq!(neraca.get((1, 2)), Some(&Data::Float(1_250_000.0)));
+        assert_eq!(neraca.get((2, 1)), Some(&Data::String("=1+1".into())));
+        assert_eq!(neraca.get((2, 2)), Some(&Data::Float(-75_000.0)));
+        let members = book.worksheet_range("SHU per anggota 2026").unwrap();
+        assert_eq!(members.get((1, 0)), Some(&Data::String("0012".into())));
+        assert_eq!(members.get((1, 2)), Some(&Data::Float(9_999_999_999_999.0)));
+        // The plain reader sees the first sheet, money as the digits people typed.
+        let first = read(&bytes, "rat.xlsx").unwrap();
+        assert_eq!(first.rows[0].1, ["101", "Kas", "1250000"]);
+    }
+
+    #[test]
+    fn sheet_names_excel_refuses_fall_back_to_the_default() {
+        use calamine::Reader;
+        let named = |name: &str| SheetOut {
+            name: name.to_owned(),
+            headers: vec!["a".to_owned()],
+            ..SheetOut::default()
+        };
+        let bytes = write_workbook(&[named("Anggota"), named("anggota"), named("a/b")]);
+        let book = calamine::open_workbook_auto_from_rs(Cursor::new(&bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["Anggota", "Sheet2", "Sheet3"]);
     }
 
     #[test]
