@@ -32,6 +32,18 @@ choices!(
     }
 );
 
+choices!(
+    /// Where a loan stands, as the database stores it (`coop_loans.status`).
+    LoanStatus, field = "status", what = "status pinjaman", {
+        Applied = "diajukan", "Diajukan", "Applied";
+        Approved = "disetujui", "Disetujui", "Approved";
+        Rejected = "ditolak", "Ditolak", "Rejected";
+        /// Paid out and being repaid.
+        Disbursed = "dicairkan", "Berjalan", "Being repaid";
+        PaidOff = "lunas", "Lunas", "Paid off";
+    }
+);
+
 /// Loan limits the schedule rules are proven for (the property tests run over the whole range):
 /// from Rp100.000 to Rp10 miliar, 1 to 120 months, up to 60 % a year. Larger loans or rates are
 /// not a village co-op's business, and below Rp100.000 an annuity over ten years would round to

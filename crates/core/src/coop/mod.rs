@@ -28,12 +28,14 @@
 //! The submodules: [`loan`] (products, schedules, repayment allocation, prepayment), [`arrears`]
 //! (collectibility), [`ledger`] (chart of accounts, balanced journal entries, posting rules, period
 //! close, trial balance, neraca, PHU), [`savings`] (simpanan pokok, wajib, sukarela), [`shu`]
-//! (the RAT's allocation and the members' shares) and [`forms`] (the staff forms' checks).
+//! (the RAT's allocation and the members' shares), [`forms`] (the staff forms' checks) and
+//! [`report`] (the member statement and the RAT pack, ready for the PDF and the spreadsheet).
 
 pub mod arrears;
 pub mod forms;
 pub mod ledger;
 pub mod loan;
+pub mod report;
 pub mod savings;
 pub mod shu;
 

@@ -33,6 +33,16 @@ choices!(
     }
 );
 
+choices!(
+    /// Where a year's SHU run stands, as the database stores it (`coop_shu_runs.status`):
+    /// computed, approved by someone other than its maker, then posted to the books.
+    ShuStatus, field = "status", what = "status SHU", {
+        Draft = "draf", "Dihitung, belum disetujui", "Computed, not yet approved";
+        Approved = "disetujui", "Disetujui, belum dibukukan", "Approved, not yet posted";
+        Posted = "diposting", "Disetujui dan dibukukan", "Approved and posted";
+    }
+);
+
 /// The RAT's decision for one book year: basis points per part (summing to 100 %), and how the
 /// *jasa anggota* pool is split between interest paid on loans and other transactions.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
