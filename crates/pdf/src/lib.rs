@@ -102,6 +102,16 @@ pub const TEMPLATES: [(&str, &str); 5] = [
 /// verification code), rendered with [`render`].
 pub const CASE_SUMMARY: &str = include_str!("../templates/ringkasan_kasus.typ");
 
+/// The member statement (*rekening anggota*) of the village cooperative, rendered with
+/// [`render`]; its data is `desmigratif_core::coop::report::MemberStatement::to_json`, the
+/// schema in the template's header comment.
+pub const MEMBER_STATEMENT: &str = include_str!("../templates/rekening_anggota.typ");
+
+/// The cooperative's pack for the members' annual meeting (*laporan RAT*): neraca, PHU and the
+/// SHU, rendered with [`render`]; its data is `desmigratif_core::coop::report::RatPack::to_json`,
+/// the schema in the template's header comment.
+pub const RAT_PACK: &str = include_str!("../templates/laporan_rat.typ");
+
 /// The shared parts every template may import, `(file name, Typst source)`: letterhead, title,
 /// field table, signatures, verification block. Part of the program, not of the stored data.
 pub const SHARED: (&str, &str) = ("surat.typ", include_str!("../templates/surat.typ"));
