@@ -479,6 +479,41 @@ pub async fn manual_entry(
     Ok(id)
 }
 
+/// A journal entry in the list of the journal.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct EntryRow {
+    pub id: Id,
+    pub region_code: String,
+    pub entry_on: NaiveDate,
+    pub memo: String,
+    pub source: String,
+    pub total: i64,
+    pub created_by: Id,
+}
+
+/// Posted entries of the co-op, latest first, a page of `limit` and whether more follow.
+pub async fn journal(
+    db: &Db,
+    region: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<EntryRow>, bool)> {
+    let mut rows: Vec<EntryRow> = on_pool!(db, p => sqlx::query_as(
+        "SELECT id, region_code, entry_on, memo, source, total, created_by FROM coop_journal_entries
+         WHERE region_code = $1 AND posted ORDER BY entry_on DESC, created_at DESC, id LIMIT $2 OFFSET $3",
+    ).bind(region).bind(limit + 1).bind(offset).fetch_all(p).await)?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, more))
+}
+
+/// An entry's head (with its region, for the access check before its lines are shown).
+pub async fn entry_head(db: &Db, id: Id) -> Result<Option<EntryRow>> {
+    Ok(on_pool!(db, p => sqlx::query_as(
+        "SELECT id, region_code, entry_on, memo, source, total, created_by FROM coop_journal_entries WHERE id = $1 AND posted",
+    ).bind(id).fetch_optional(p).await)?)
+}
+
 /// One posted entry read back (rebuilt through `JournalEntry::new`, so a tampered row is refused).
 pub async fn entry(db: &Db, id: Id) -> Result<JournalEntry> {
     let head: Option<(NaiveDate, String)> = on_pool!(db, p => sqlx::query_as(
@@ -628,6 +663,23 @@ pub async fn balances(db: &Db, member: Id) -> Result<Vec<(SavingsKind, Id, i64)>
         .collect::<Result<Vec<(SavingsKind, Id, i64)>>>()?;
     out.sort_by_key(|(k, _, _)| SavingsKind::ALL.iter().position(|x| x == k));
     Ok(out)
+}
+
+/// Every member's savings together, by member.
+pub async fn member_totals(db: &Db, region: &str) -> Result<std::collections::HashMap<Id, i64>> {
+    let rows: Vec<(Id, i64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT a.member_id, CAST(SUM(a.balance) AS BIGINT) FROM coop_savings_accounts a
+         JOIN coop_members m ON m.id = a.member_id WHERE m.region_code = $1 GROUP BY a.member_id",
+    ).bind(region).fetch_all(p).await)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// All the members' savings of the co-op.
+pub async fn savings_total(db: &Db, region: &str) -> Result<i64> {
+    Ok(on_pool!(db, p => sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(a.balance), 0) AS BIGINT) FROM coop_savings_accounts a
+         JOIN coop_members m ON m.id = a.member_id WHERE m.region_code = $1",
+    ).bind(region).fetch_one(p).await)?)
 }
 
 pub async fn balance(db: &Db, member: Id, kind: SavingsKind) -> Result<i64> {
@@ -1155,6 +1207,43 @@ fn build_loan(l: &LoanRow, rows: Vec<InstalmentRow>) -> Result<Loan> {
     })
 }
 
+/// A loan in a list: the loan with its member and product names.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct LoanListRow {
+    pub id: Id,
+    pub member_id: Id,
+    pub number: String,
+    pub name: String,
+    pub product: String,
+    pub principal: i64,
+    pub months: i32,
+    pub status: String,
+    pub applied_on: NaiveDate,
+    pub disbursed_on: Option<NaiveDate>,
+}
+
+/// The co-op's loans, newest application first; only one member's with `member`, only one
+/// status with `status`. Pages of `limit`, and whether more follow.
+pub async fn loans(
+    db: &Db,
+    region: &str,
+    member: Option<Id>,
+    status: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<LoanListRow>, bool)> {
+    let mut rows: Vec<LoanListRow> = on_pool!(db, p => sqlx::query_as(
+        "SELECT l.id, l.member_id, m.number, m.name, p.name AS product, l.principal, l.months, l.status,
+                l.applied_on, l.disbursed_on
+         FROM coop_loans l JOIN coop_members m ON m.id = l.member_id JOIN coop_loan_products p ON p.id = l.product_id
+         WHERE m.region_code = $1 AND ($2 IS NULL OR l.member_id = $2) AND ($3 = '' OR l.status = $3)
+         ORDER BY l.applied_on DESC, l.created_at DESC, l.id LIMIT $4 OFFSET $5",
+    ).bind(region).bind(member).bind(status.unwrap_or("")).bind(limit + 1).bind(offset).fetch_all(p).await)?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, more))
+}
+
 /// A loan as the books hold it (schedule, what was paid, penalties), for the *kartu angsuran*.
 pub async fn loan_state(db: &Db, id: Id) -> Result<(LoanRow, Loan)> {
     let l = loan(db, id).await?.ok_or(DbError::NotFound)?;
@@ -1560,6 +1649,13 @@ pub async fn shu_run(db: &Db, id: Id) -> Result<Option<ShuRunRow>> {
     )
 }
 
+/// The SHU runs of the co-op, latest year first.
+pub async fn shu_runs(db: &Db, region: &str) -> Result<Vec<ShuRunRow>> {
+    let sql =
+        format!("SELECT {SHU_RUN} FROM coop_shu_runs WHERE region_code = $1 ORDER BY year DESC");
+    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(region).fetch_all(p).await)?)
+}
+
 async fn shu_run_in(tx: &mut Tx, id: Id) -> Result<ShuRunRow> {
     let suffix = if is_pg(tx) { " FOR UPDATE" } else { "" };
     let sql = format!("SELECT {SHU_RUN} FROM coop_shu_runs WHERE id = $1{suffix}");
@@ -1825,8 +1921,9 @@ pub async fn shu_post(
 // Demo
 // ---------------------------------------------------------------------------------------------
 
-/// The two products every demo co-op starts with.
-pub fn demo_products() -> Vec<LoanProduct> {
+/// The two products a new co-op starts with (the set-up page and the demo): a productive loan
+/// on declining balance and a consumer loan at a flat rate.
+pub fn standard_products() -> Vec<LoanProduct> {
     use desmigratif_core::coop::loan::{FeeBasis, FeeKind, LoanFee};
     vec![
         LoanProduct {
@@ -1904,7 +2001,7 @@ pub async fn demo(
             mandatory_monthly: 20_000,
             thresholds: AgeingThresholds::default(),
             maker_checker: true,
-            products: demo_products(),
+            products: standard_products(),
         },
     )
     .await

@@ -41,6 +41,8 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
         Role::BendaharaKoperasi,
         KENANGA,
     ),
+    // The co-op's chair: the second pair of eyes that approves loans and the SHU.
+    ("ketua.kenanga", "Darmi", Role::BendaharaKoperasi, KENANGA),
     (
         "operator.kuripan",
         "Budi Santoso",
@@ -142,7 +144,7 @@ pub async fn load(db: &Db, regions: &RegionTree, keys: &Keys, cost: Cost) -> Res
     crate::business::demo(db, today).await?;
     crate::products::demo(db, KENANGA, KURIPAN).await?;
     crate::trainings::demo(db).await?;
-    crate::coop::demo(db, KENANGA, "bendahara.kenanga", "kades.kenanga", today).await?;
+    crate::coop::demo(db, KENANGA, "bendahara.kenanga", "ketua.kenanga", today).await?;
     Ok(true)
 }
 

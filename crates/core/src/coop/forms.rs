@@ -1,7 +1,10 @@
 //! The co-op's staff forms, as typed, and their checks: every problem at once, in Indonesian,
 //! saying what to fix (the same shape as [`crate::cases`]).
 
-use super::loan::{LoanProduct, MAX_TERM};
+use super::ledger::{Account, JournalEntry, Line, MemberCapital};
+use super::loan::{
+    AllocationOrder, FeeBasis, FeeKind, LoanFee, LoanProduct, MAX_TERM, Method, Part,
+};
 use super::savings::SavingsKind;
 use super::shu::{ShuPart, ShuPlan, percent};
 use crate::Invalid;
@@ -72,6 +75,30 @@ impl RawMember {
                 name,
                 joined,
             }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A villager joining, as typed (the person is picked from the registry separately).
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct RawJoin {
+    pub nomor: String,
+    pub tanggal_masuk: String,
+}
+
+impl RawJoin {
+    /// The member number in its one format and a joining day not in the future.
+    pub fn check(&self, today: NaiveDate) -> Result<(String, NaiveDate), Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let number = ok_or_push(member_number(&self.nomor), &mut errors);
+        let joined = ok_or_push(
+            past_date("tanggal_masuk", &self.tanggal_masuk, today, "tanggal masuk"),
+            &mut errors,
+        );
+        match (number, joined) {
+            (Some(n), Some(j)) => Ok((n, j)),
             _ => Err(errors),
         }
     }
@@ -257,6 +284,311 @@ impl RawLoanApplication {
     }
 }
 
+/// A loan product as the *pengurus* type it: rates and fees as percentages ("18" or "1,5"),
+/// amounts in rupiah, the repayment order as the parts' names joined by commas.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct RawProduct {
+    pub kode: String,
+    pub nama: String,
+    /// `flat`, `anuitas` or `efektif`.
+    pub metode: String,
+    /// Annual interest, percent.
+    pub bunga: String,
+    pub minimal: String,
+    pub maksimal: String,
+    /// Longest term, months.
+    pub tenor: String,
+    /// Provision fee, percent of the principal (may be empty).
+    pub provisi: String,
+    /// Administration fee, rupiah (may be empty).
+    pub administrasi: String,
+    /// Late-payment penalty per day, percent of the overdue instalment (may be empty).
+    pub denda: String,
+    /// e.g. `denda,bunga,pokok` (the default when empty).
+    pub urutan: String,
+}
+
+impl RawProduct {
+    pub fn check(&self) -> Result<LoanProduct, Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let code = self.kode.trim().to_uppercase();
+        if !(2..=20).contains(&code.len())
+            || !code
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        {
+            errors.push(Invalid::new(
+                "kode",
+                "kode produk 2–20 huruf besar, angka atau garis bawah, mis. MODAL_USAHA",
+            ));
+        }
+        let name = push_err(line("nama", &self.nama, 3, 100, "nama produk"), &mut errors);
+        let method = ok_or_push(self.metode.parse::<Method>(), &mut errors);
+        let rate = ok_or_push(parse_percent(&self.bunga, "bunga"), &mut errors);
+        let min_amount = positive_money(&self.minimal, "minimal", &mut errors);
+        let max_amount = positive_money(&self.maksimal, "maksimal", &mut errors);
+        let max_term = match self.tenor.trim().parse::<u32>() {
+            Ok(m) if (1..=MAX_TERM).contains(&m) => Some(m),
+            _ => {
+                errors.push(Invalid::new(
+                    "tenor",
+                    format!("jangka waktu paling lama ditulis dalam bulan, 1 sampai {MAX_TERM}"),
+                ));
+                None
+            }
+        };
+        let provision = ok_or_push(parse_percent(&self.provisi, "provisi"), &mut errors);
+        let administration =
+            ok_or_push(parse_money(&self.administrasi, "administrasi"), &mut errors);
+        let penalty = ok_or_push(parse_percent(&self.denda, "denda"), &mut errors);
+        let order = match self.urutan.trim() {
+            "" => Some(AllocationOrder::default()),
+            typed => typed
+                .split(',')
+                .map(|p| p.trim().parse::<Part>())
+                .collect::<Result<Vec<_>, _>>()
+                .and_then(AllocationOrder::new)
+                .map_err(|_| {
+                    errors.push(Invalid::new(
+                        "urutan",
+                        "urutan pembayaran memuat denda, bunga dan pokok masing-masing sekali, \
+                         mis. denda,bunga,pokok",
+                    ))
+                })
+                .ok(),
+        };
+        let (
+            Some(method),
+            Some(rate),
+            Some(min_amount),
+            Some(max_amount),
+            Some(max_term),
+            Some(provision),
+            Some(administration),
+            Some(penalty),
+            Some(order),
+        ) = (
+            method,
+            rate,
+            min_amount,
+            max_amount,
+            max_term,
+            provision,
+            administration,
+            penalty,
+            order,
+        )
+        else {
+            return Err(errors);
+        };
+        let mut fees = Vec::new();
+        if provision > 0 {
+            fees.push(LoanFee {
+                kind: FeeKind::Provision,
+                basis: FeeBasis::Bp(provision),
+            });
+        }
+        if let Some(a) = administration.filter(|&a| a > 0) {
+            fees.push(LoanFee {
+                kind: FeeKind::Administration,
+                basis: FeeBasis::Fixed(a),
+            });
+        }
+        let product = LoanProduct {
+            code,
+            name,
+            method,
+            annual_rate_bp: rate,
+            min_amount,
+            max_amount,
+            max_term,
+            fees,
+            penalty_bp_per_day: penalty,
+            order,
+        };
+        if let Err(e) = product.validate() {
+            errors.extend(e);
+        }
+        if errors.is_empty() {
+            Ok(product)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// How a village sets up its co-op, as typed: the amounts and the two choices the articles make.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct RawSetup {
+    /// Simpanan pokok, paid once on joining.
+    pub pokok: String,
+    /// Simpanan wajib per month.
+    pub wajib: String,
+    /// `ekuitas` or `kewajiban`: where pokok and wajib are shown.
+    pub simpanan_anggota: String,
+    /// Any non-empty value: disbursements and approvals need a second person.
+    pub dua_petugas: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetupInput {
+    pub capital: MemberCapital,
+    pub principal_savings: i64,
+    pub mandatory_monthly: i64,
+    pub maker_checker: bool,
+}
+
+impl RawSetup {
+    pub fn check(&self) -> Result<SetupInput, Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let principal_savings = positive_money(&self.pokok, "pokok", &mut errors);
+        let mandatory_monthly = positive_money(&self.wajib, "wajib", &mut errors);
+        let capital = ok_or_push(self.simpanan_anggota.parse::<MemberCapital>(), &mut errors);
+        match (principal_savings, mandatory_monthly, capital) {
+            (Some(principal_savings), Some(mandatory_monthly), Some(capital))
+                if errors.is_empty() =>
+            {
+                Ok(SetupInput {
+                    capital,
+                    principal_savings,
+                    mandatory_monthly,
+                    maker_checker: !self.dua_petugas.trim().is_empty(),
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A payment or a disbursement as typed: an amount (not for a disbursement) and its date.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct RawPayment {
+    pub jumlah: String,
+    pub tanggal: String,
+}
+
+impl RawPayment {
+    /// A repayment: a positive amount on a day not in the future.
+    pub fn check(&self, today: NaiveDate) -> Result<(i64, NaiveDate), Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let amount = positive_money(&self.jumlah, "jumlah", &mut errors);
+        let on = self.day(today, &mut errors);
+        match (amount, on) {
+            (Some(a), Some(on)) if errors.is_empty() => Ok((a, on)),
+            _ => Err(errors),
+        }
+    }
+
+    /// A disbursement: only the day.
+    pub fn check_day(&self, today: NaiveDate) -> Result<NaiveDate, Vec<Invalid>> {
+        let mut errors = Vec::new();
+        self.day(today, &mut errors).ok_or(errors)
+    }
+
+    fn day(&self, today: NaiveDate, errors: &mut Vec<Invalid>) -> Option<NaiveDate> {
+        ok_or_push(
+            past_date("tanggal", &self.tanggal, today, "tanggal transaksi"),
+            errors,
+        )
+    }
+}
+
+/// One line of a journal typed by the bookkeeper: an account and an amount on one side.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct RawJournalLine {
+    pub akun: String,
+    pub debit: String,
+    pub kredit: String,
+}
+
+/// A manual journal entry as typed; blank lines are ignored.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct RawJournal {
+    pub tanggal: String,
+    pub keterangan: String,
+    pub baris: Vec<RawJournalLine>,
+}
+
+/// The most lines a typed journal has (a correction or an expense needs a few).
+pub const JOURNAL_LINES_MAX: usize = 12;
+
+impl RawJournal {
+    /// Every line names an account of `chart` and an amount on exactly one side; the entry
+    /// balances ([`JournalEntry::new`] decides). Errors name the line (`baris_3`).
+    pub fn check(&self, chart: &[Account], today: NaiveDate) -> Result<JournalEntry, Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let on = ok_or_push(
+            past_date("tanggal", &self.tanggal, today, "tanggal jurnal"),
+            &mut errors,
+        );
+        let memo = push_err(
+            line("keterangan", &self.keterangan, 3, 200, "keterangan jurnal"),
+            &mut errors,
+        );
+        let typed: Vec<(usize, &RawJournalLine)> = self
+            .baris
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                [&l.akun, &l.debit, &l.kredit]
+                    .iter()
+                    .any(|f| !f.trim().is_empty())
+            })
+            .map(|(i, l)| (i + 1, l))
+            .collect();
+        if typed.len() > JOURNAL_LINES_MAX {
+            errors.push(Invalid::new(
+                "baris",
+                format!("paling banyak {JOURNAL_LINES_MAX} baris dalam satu jurnal"),
+            ));
+        }
+        let mut lines = Vec::new();
+        for (n, l) in &typed {
+            let field = LINE_FIELDS.get(n - 1).copied().unwrap_or("baris");
+            let code = l.akun.trim();
+            if !chart.iter().any(|a| a.code == code) {
+                errors.push(Invalid::new(
+                    field,
+                    format!("baris {n}: pilih akun dari bagan akun koperasi"),
+                ));
+                continue;
+            }
+            let debit = ok_or_push(parse_money(&l.debit, field), &mut errors).flatten();
+            let credit = ok_or_push(parse_money(&l.kredit, field), &mut errors).flatten();
+            match (debit.filter(|&d| d > 0), credit.filter(|&c| c > 0)) {
+                (Some(d), None) => lines.push(Line::debit(code, d)),
+                (None, Some(c)) => lines.push(Line::credit(code, c)),
+                _ => errors.push(Invalid::new(
+                    field,
+                    format!("baris {n}: isi jumlah di debit atau di kredit, tidak keduanya"),
+                )),
+            }
+        }
+        if typed.len() < 2 && errors.is_empty() {
+            errors.push(Invalid::new(
+                "baris",
+                "jurnal paling sedikit dua baris: satu debit dan satu kredit",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let on = on.expect("checked above");
+        JournalEntry::new(on, &memo, lines).map_err(|e| vec![Invalid::new("baris", e.message)])
+    }
+}
+
+/// The field each journal line's error is shown beside.
+pub const LINE_FIELDS: [&str; JOURNAL_LINES_MAX] = [
+    "baris_1", "baris_2", "baris_3", "baris_4", "baris_5", "baris_6", "baris_7", "baris_8",
+    "baris_9", "baris_10", "baris_11", "baris_12",
+];
+
 /// A percentage as typed: "25", "12,5", "12.5 %", "0,25"; at most two decimals. Empty is 0.
 pub fn parse_percent(raw: &str, field: &'static str) -> Result<u32, Invalid> {
     let s = raw.trim().trim_end_matches('%').trim();
@@ -301,7 +633,8 @@ pub struct RawShuPlan {
 }
 
 impl RawShuPlan {
-    fn typed(&self, part: ShuPart) -> &str {
+    /// What was typed for one part of the plan.
+    pub fn share(&self, part: ShuPart) -> &str {
         match part {
             ShuPart::Reserve => &self.cadangan,
             ShuPart::CapitalService => &self.jasa_modal,
@@ -330,7 +663,7 @@ impl RawShuPlan {
         let shares: Vec<(ShuPart, u32)> = ShuPart::ALL
             .iter()
             .filter_map(|&p| {
-                ok_or_push(parse_percent(self.typed(p), p.as_str()), &mut errors).map(|bp| (p, bp))
+                ok_or_push(parse_percent(self.share(p), p.as_str()), &mut errors).map(|bp| (p, bp))
             })
             .collect();
         let interest = ok_or_push(
@@ -371,6 +704,159 @@ mod tests {
 
     fn fields(e: &[Invalid]) -> Vec<&str> {
         e.iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn a_product_is_typed_in_percentages_and_rupiah() {
+        let raw = RawProduct {
+            kode: "modal_usaha".into(),
+            nama: "Modal usaha".into(),
+            metode: "efektif".into(),
+            bunga: "12".into(),
+            minimal: "500.000".into(),
+            maksimal: "10.000.000".into(),
+            tenor: "24".into(),
+            provisi: "1,5".into(),
+            administrasi: "25.000".into(),
+            denda: "0,1".into(),
+            urutan: "bunga, pokok, denda".into(),
+        };
+        let p = raw.check().unwrap();
+        assert_eq!(p.code, "MODAL_USAHA");
+        assert_eq!(p.method, Method::EqualPrincipal);
+        assert_eq!((p.annual_rate_bp, p.penalty_bp_per_day), (1_200, 10));
+        assert_eq!(p.fees.len(), 2);
+        assert_eq!(p.fees[0].amount(1_000_000), 15_000);
+        assert_eq!(
+            p.order.parts(),
+            [Part::Interest, Part::Principal, Part::Penalty]
+        );
+        let e = RawProduct {
+            kode: "x".into(),
+            metode: "bulanan".into(),
+            bunga: "75".into(),
+            minimal: "5.000.000".into(),
+            maksimal: "1.000.000".into(),
+            tenor: "0".into(),
+            urutan: "pokok".into(),
+            ..raw
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(fields(&e), ["kode", "metode", "tenor", "urutan"]);
+        let late = RawProduct {
+            bunga: "75".into(),
+            minimal: "5.000.000".into(),
+            maksimal: "1.000.000".into(),
+            ..RawProduct {
+                kode: "OK".into(),
+                nama: "Produk".into(),
+                metode: "flat".into(),
+                tenor: "12".into(),
+                ..Default::default()
+            }
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(
+            fields(&late),
+            ["bunga", "plafon"],
+            "the product's own rules come after the form's"
+        );
+    }
+
+    #[test]
+    fn a_setup_needs_both_amounts_and_a_capital_choice() {
+        let ok = RawSetup {
+            pokok: "100.000".into(),
+            wajib: "20000".into(),
+            simpanan_anggota: "ekuitas".into(),
+            dua_petugas: "ya".into(),
+        }
+        .check()
+        .unwrap();
+        assert_eq!(ok.principal_savings, 100_000);
+        assert_eq!(ok.mandatory_monthly, 20_000);
+        assert_eq!(ok.capital, MemberCapital::Equity);
+        assert!(ok.maker_checker);
+        let e = RawSetup::default().check().unwrap_err();
+        assert_eq!(fields(&e), ["pokok", "wajib", "simpanan_anggota"]);
+    }
+
+    fn journal(lines: &[(&str, &str, &str)]) -> RawJournal {
+        RawJournal {
+            tanggal: "2026-03-01".into(),
+            keterangan: "Biaya alat tulis".into(),
+            baris: lines
+                .iter()
+                .map(|(a, d, k)| RawJournalLine {
+                    akun: a.to_string(),
+                    debit: d.to_string(),
+                    kredit: k.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_typed_journal_names_known_accounts_and_balances() {
+        let chart = crate::coop::ledger::chart_of_accounts(MemberCapital::Equity);
+        let cash = chart
+            .iter()
+            .find(|a| a.name.starts_with("Kas"))
+            .unwrap()
+            .code;
+        let expense = chart
+            .iter()
+            .find(|a| a.kind == crate::coop::ledger::AccountType::Expense)
+            .unwrap()
+            .code;
+        let today = d("2026-03-31");
+        let e = journal(&[(expense, "15.000", ""), (cash, "", "15000"), ("", "", "")])
+            .check(&chart, today)
+            .unwrap();
+        assert_eq!(e.total(), 15_000);
+        assert_eq!(e.lines().len(), 2, "the blank line is ignored");
+        let unbalanced = journal(&[(expense, "15.000", ""), (cash, "", "14000")])
+            .check(&chart, today)
+            .unwrap_err();
+        assert_eq!(fields(&unbalanced), ["baris"]);
+        let wrong = journal(&[("9999", "1", ""), (cash, "5", "5")])
+            .check(&chart, today)
+            .unwrap_err();
+        assert_eq!(fields(&wrong), ["baris_1", "baris_2"]);
+        assert!(wrong[0].message.contains("baris 1"));
+        let single = journal(&[(cash, "5", "")])
+            .check(&chart, today)
+            .unwrap_err();
+        assert_eq!(fields(&single), ["baris"]);
+        let future = RawJournal {
+            tanggal: "2026-04-01".into(),
+            ..journal(&[(expense, "1", ""), (cash, "", "1")])
+        }
+        .check(&chart, today)
+        .unwrap_err();
+        assert_eq!(fields(&future), ["tanggal"]);
+    }
+
+    #[test]
+    fn a_payment_has_a_positive_amount_and_a_past_date() {
+        let today = d("2026-03-31");
+        let p = RawPayment {
+            jumlah: "Rp 250.000".into(),
+            tanggal: "2026-03-30".into(),
+        };
+        assert_eq!(p.check(today).unwrap(), (250_000, d("2026-03-30")));
+        let e = RawPayment::default().check(today).unwrap_err();
+        assert_eq!(fields(&e), ["jumlah", "tanggal"]);
+        assert!(
+            RawPayment {
+                jumlah: String::new(),
+                tanggal: "2026-03-01".into()
+            }
+            .check_day(today)
+            .is_ok()
+        );
     }
 
     #[test]
