@@ -76,6 +76,9 @@ impl Page {
                 item("/app/pelatihan", "nav.trainings");
                 item("/app/produk", "nav.products");
             }
+            if can(Action::Read(Compartment::Cooperative)) {
+                item("/app/koperasi", "nav.coop");
+            }
             if can(Action::PublishJobs) {
                 item("/app/lowongan", "nav.jobs");
             }

@@ -846,3 +846,155 @@ async fn learning_journey_sqlite() {
 async fn learning_journey_postgres() {
     learning_journey(Backend::Postgres).await;
 }
+
+/// At 360 px, the cooperative's day: the treasurer registers a villager, takes a deposit and a
+/// loan application; the chair approves and disburses it and takes the first instalment; the
+/// trial balance still balances.
+async fn coop_journey(backend: Backend) {
+    let b = Browser::start(backend).await;
+    let c = &b.client;
+    let loan_path = std::sync::Mutex::new(String::new());
+    crate::support::new_villager(&b.app, "Darsih Sumarni", 72).await;
+    let result: Result<(), fantoccini::error::CmdError> = async {
+        b.login("bendahara.kenanga").await?;
+        c.goto(&format!("{}/app/koperasi/anggota", b.base)).await?;
+        let search = c.wait().for_element(Locator::Id("cari")).await?;
+        search.send_keys("darsih").await?;
+        c.find(Locator::Css("#cari ~ button"))
+            .await?
+            .click()
+            .await?;
+        let choice = c
+            .wait()
+            .for_element(Locator::Css(
+                "form[action='/app/koperasi/anggota'][method=post] input[name=orang]",
+            ))
+            .await?;
+        choice.click().await?;
+        c.find(Locator::Id("nomor"))
+            .await?
+            .send_keys("KKN-0777")
+            .await?;
+        b.shot("coop-join").await?;
+        c.find(Locator::Css(
+            "form[action='/app/koperasi/anggota'][method=post] button[type=submit]",
+        ))
+        .await?
+        .click()
+        .await?;
+        c.wait()
+            .for_element(Locator::Id("jumlah"))
+            .await?
+            .send_keys("200.000")
+            .await?;
+        c.find(Locator::Css(
+            "form[action$='/simpanan'] button[type=submit]",
+        ))
+        .await?
+        .click()
+        .await?;
+        c.wait()
+            .for_element(Locator::Id("pinjam"))
+            .await?
+            .send_keys("600.000")
+            .await?;
+        c.find(Locator::Id("tenor")).await?.send_keys("6").await?;
+        c.find(Locator::Id("keperluan"))
+            .await?
+            .send_keys("Modal jualan pulsa")
+            .await?;
+        // The consumer loan: the product list starts with the productive one.
+        c.find(Locator::Css("#produk option[value=KONSUMTIF]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css(
+            "form[action$='/pinjaman'] button[type=submit]",
+        ))
+        .await?
+        .click()
+        .await?;
+        c.wait()
+            .for_element(Locator::Css("form[action$='/putusan']"))
+            .await?;
+        *loan_path.lock().unwrap() = c.current_url().await?.path().to_owned();
+        b.shot("coop-loan-applied").await?;
+        // The chair approves: maker-checker.
+        c.delete_all_cookies().await?;
+        b.login("ketua.kenanga").await?;
+        let loan = loan_path.lock().unwrap().clone();
+        c.goto(&format!("{}{loan}", b.base)).await?;
+        c.wait()
+            .for_element(Locator::Css("button[name=putusan][value=setuju]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Css("form[action$='/cair'] button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Id("jumlah"))
+            .await?
+            .send_keys("110.000")
+            .await?;
+        c.find(Locator::Css(
+            "form[action$='/angsuran'] button[type=submit]",
+        ))
+        .await?
+        .click()
+        .await?;
+        c.wait()
+            .for_element(Locator::Css("form[action$='/angsuran']"))
+            .await?;
+        let wide: bool = c
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth",
+                vec![],
+            )
+            .await?
+            .as_bool()
+            .unwrap_or(true);
+        assert!(!wide, "the loan page scrolls sideways at 360 px");
+        b.shot("coop-loan-repaid").await?;
+        c.goto(&format!("{}/app/koperasi/pembukuan", b.base))
+            .await?;
+        wait_for_text(c, "balanced", "Seimbang").await?;
+        b.shot("coop-books").await?;
+        Ok(())
+    }
+    .await;
+    let app = b.finish(result).await;
+    let loan_id: desmigratif_core::id::Id = loan_path
+        .lock()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .expect("the loan page's id");
+    let repaid = desmigratif_db::coop::repayments(&app.db, loan_id)
+        .await
+        .unwrap();
+    assert_eq!(repaid.len(), 1, "one instalment received");
+    assert_eq!(repaid[0].amount, 110_000);
+    let t = desmigratif_db::coop::trial_balance(
+        &app.db,
+        desmigratif_db::demo::KENANGA,
+        crate::support::today(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(t.debit, t.credit);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coop_journey_sqlite() {
+    coop_journey(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coop_journey_postgres() {
+    coop_journey(Backend::Postgres).await;
+}

@@ -4,6 +4,7 @@
 //! SHU's member shares add up to the members' pool and its posting balances; maker-checker.
 
 use crate::support::{TestApp, sqlx_pg as sqlx, today};
+use axum::http::StatusCode;
 use chrono::NaiveDate;
 use desmigratif_core::coop::arrears::{AgeingThresholds, Collectibility};
 use desmigratif_core::coop::forms::LoanApplicationInput;
@@ -44,7 +45,7 @@ async fn books(app: &TestApp) -> Books {
             mandatory_monthly: 10_000,
             thresholds: AgeingThresholds::new(30, 60, 90).unwrap(),
             maker_checker: true,
-            products: coop::demo_products(),
+            products: coop::standard_products(),
         },
     )
     .await
@@ -529,6 +530,38 @@ both! {
         assert_eq!(credited, pool);
         assert_eq!(coop::shu_run(&app.db, run).await.unwrap().unwrap().status, "diposting");
         assert_square(&app, d("2026-03-01")).await;
+
+        // The run's page and the RAT pack, as the treasurer downloads them.
+        let clerk = app.login("bendahara.kuripan", crate::support::PASSWORD).await;
+        let page = app.get(&format!("/app/koperasi/shu/{run}"), Some(&clerk)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Disetujui dan dibukukan"), "{}", page.body);
+        let rupiah = |n: i64| desmigratif_core::fees::RUPIAH.format(n);
+        assert!(page.body.contains(&rupiah(pool)), "the members' total on the page");
+        let exports = app.audit_count("coop.export", desmigratif_db::audit::Outcome::Ok).await;
+        let (status, headers, pdf) = crate::support::fetch(&app, &clerk, &format!("/app/koperasi/shu/{run}/rat.pdf")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["content-type"], "application/pdf");
+        let text = desmigratif_pdf::text(&pdf).unwrap();
+        for expected in ["Koperasi Desa Kuripan", "Neraca", "Perhitungan Hasil Usaha", "KKR-0001", &rupiah(r.result), &rupiah(pool)] {
+            assert!(text.contains(expected), "the RAT pack says {expected}: {text}");
+        }
+        let (status, headers, xlsx) = crate::support::fetch(&app, &clerk, &format!("/app/koperasi/shu/{run}/rat.xlsx")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers["content-type"].to_str().unwrap().contains("spreadsheetml"));
+        let sheet = desmigratif_docs::read(&xlsx, "rat.xlsx").unwrap();
+        assert_eq!(sheet.headers, ["Kelompok", "Kode", "Akun", "Jumlah (Rp)"]);
+        let neraca = coop::neraca(&app.db, KURIPAN, d("2025-12-31")).await.unwrap();
+        let assets = sheet.rows.iter().find(|(_, r)| r[2] == "Jumlah aset").expect("a total assets row");
+        assert_eq!(assets.1[3], neraca.total_assets.to_string(), "a number, not text");
+        assert_eq!(app.audit_count("coop.export", desmigratif_db::audit::Outcome::Ok).await, exports + 2);
+        let (status, _, statement) = crate::support::fetch(&app, &clerk, &format!("/app/koperasi/anggota/{z}/rekening.pdf")).await;
+        assert_eq!(status, StatusCode::OK);
+        let text = desmigratif_pdf::text(&statement).unwrap();
+        assert!(text.contains("KKR-") && text.contains("Lunas"), "the statement lists the repaid loan: {text}");
+        let other = app.login("bendahara.kenanga", crate::support::PASSWORD).await;
+        assert_eq!(crate::support::fetch(&app, &other, &format!("/app/koperasi/shu/{run}/rat.pdf")).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(crate::support::fetch(&app, &other, &format!("/app/koperasi/anggota/{z}/rekening.pdf")).await.0, StatusCode::NOT_FOUND);
     }
 
     async fn maker_checker_refuses_self_approval_when_on(app) {
@@ -613,5 +646,306 @@ both! {
         assert_eq!(aged[0].class, Collectibility::Current);
         assert!(!coop::repayments(&app.db, aged[0].loan).await.unwrap().is_empty());
         assert_square(&app, today()).await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Through the pages and the API
+// ---------------------------------------------------------------------------------------------
+
+mod desk {
+    use crate::support::{PASSWORD, TestApp, page_weight};
+    use axum::http::StatusCode;
+    use desmigratif_db::audit::Outcome;
+    use desmigratif_db::coop;
+    use desmigratif_db::demo::{KENANGA, KURIPAN};
+
+    /// The hidden idempotency key of the form posting to `action` on a page.
+    fn key_of(body: &str, action: &str) -> String {
+        let form = &body[body
+            .find(&format!("action=\"{action}\""))
+            .unwrap_or_else(|| panic!("no form to {action}"))..];
+        let re = regex_lite::Regex::new(r#"name="kunci" value="([^"]+)""#).unwrap();
+        re.captures(form).expect("a money form carries a key")[1].to_owned()
+    }
+
+    async fn trial_is_square(app: &TestApp) -> (i64, i64) {
+        let t = coop::trial_balance(&app.db, KENANGA, crate::support::today())
+            .await
+            .unwrap();
+        assert_eq!(t.debit, t.credit, "the trial balance balances");
+        (t.debit, t.credit)
+    }
+
+    async fn savings_txns(app: &TestApp) -> i64 {
+        app.rows("coop_savings_txns").await
+    }
+
+    both! {
+        async fn a_treasurer_takes_a_member_from_joining_to_a_repaid_instalment(app) {
+            let clerk = app.login("bendahara.kenanga", PASSWORD).await;
+            let home = app.get("/app/koperasi", Some(&clerk)).await;
+            assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+            assert!(home.body.contains("Kenanga") && home.body.contains("Kolektibilitas"));
+            assert!(home.body.contains("href=\"/app/koperasi\""), "the menu leads to the co-op");
+
+            // Joining: find the villager, then register them with a member number.
+            let person = crate::support::new_villager(&app, "Warsinah Kopi", 71).await;
+            let found = app.get(&format!("/app/koperasi/anggota?desa={KENANGA}&cari=warsinah"), Some(&clerk)).await;
+            assert_eq!(found.status, StatusCode::OK);
+            assert!(found.body.contains(&format!("value=\"{person}\"")) && found.body.contains("••••0071"), "found, NIK masked: {}", found.body);
+            let bad = app.post("/app/koperasi/anggota", &clerk, &[("desa", KENANGA), ("orang", &person.to_string()), ("nomor", "42"), ("tanggal_masuk", "2999-01-01")]).await;
+            assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(bad.body.contains("KDM-0042") && bad.body.contains("tanggal masuk"), "{}", bad.body);
+            let joined = app.post("/app/koperasi/anggota", &clerk, &[("desa", KENANGA), ("orang", &person.to_string()), ("nomor", "kkn-0099"), ("tanggal_masuk", &crate::support::today().to_string())]).await;
+            assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+            let member_url = joined.location().to_owned();
+            let again = app.post("/app/koperasi/anggota", &clerk, &[("desa", KENANGA), ("orang", &person.to_string()), ("nomor", "KKN-0100"), ("tanggal_masuk", &crate::support::today().to_string())]).await;
+            assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(again.body.contains("sudah menjadi anggota dengan nomor KKN-0099"), "{}", again.body);
+
+            // Savings: pokok once; the same form sent twice posts once.
+            let page = app.get(&member_url, Some(&clerk)).await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(page.body.contains("KKN-0099"));
+            let savings_url = format!("{member_url}/simpanan");
+            let key = key_of(&page.body, &savings_url);
+            let before = savings_txns(&app).await;
+            let pokok = [("kunci", key.as_str()), ("jenis", "pokok"), ("arah", "setor"), ("jumlah", "100.000"), ("tanggal", &crate::support::today().to_string())];
+            for _ in 0..2 {
+                let r = app.post(&savings_url, &clerk, &pokok).await;
+                assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            }
+            assert_eq!(savings_txns(&app).await, before + 1, "a replayed form posts once");
+            let page = app.get(&member_url, Some(&clerk)).await;
+            let deposit = [("kunci", key_of(&page.body, &savings_url)), ("jenis", "sukarela".into()), ("arah", "setor".into()), ("jumlah", "250000".into()), ("tanggal", crate::support::today().to_string())];
+            let deposit: Vec<(&str, &str)> = deposit.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            assert_eq!(app.post(&savings_url, &clerk, &deposit).await.status, StatusCode::SEE_OTHER);
+            let page = app.get(&member_url, Some(&clerk)).await;
+            assert!(page.body.contains("Rp350.000"), "pokok and sukarela together");
+            let over = app.post(&savings_url, &clerk, &[("kunci", &key_of(&page.body, &savings_url)), ("jenis", "sukarela"), ("arah", "tarik"), ("jumlah", "300.000"), ("tanggal", &crate::support::today().to_string())]).await;
+            assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(over.body.contains("saldo"), "an overdraft is refused with the balance: {}", over.body);
+            let wajib_out = app.post(&savings_url, &clerk, &[("kunci", &key_of(&page.body, &savings_url)), ("jenis", "wajib"), ("arah", "tarik"), ("jumlah", "10.000"), ("tanggal", &crate::support::today().to_string())]).await;
+            assert_eq!(wajib_out.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(wajib_out.body.contains("simpanan sukarela"), "{}", wajib_out.body);
+
+            // A loan: applied by the treasurer, approved by the chair (maker-checker), disbursed,
+            // one instalment paid.
+            let bad_loan = app.post(&format!("{member_url}/pinjaman"), &clerk, &[("produk", "KONSUMTIF"), ("jumlah", "50.000.000"), ("tenor", "40"), ("keperluan", "x")]).await;
+            assert_eq!(bad_loan.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(bad_loan.body.contains("antara") && bad_loan.body.contains("sampai 12"), "{}", bad_loan.body);
+            let applied = app.post(&format!("{member_url}/pinjaman"), &clerk, &[("produk", "KONSUMTIF"), ("jumlah", "1.200.000"), ("tenor", "12"), ("keperluan", "Modal warung sembako")]).await;
+            assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+            let loan_url = applied.location().to_owned();
+            let own = app.post(&format!("{loan_url}/putusan"), &clerk, &[("putusan", "setuju")]).await;
+            assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(own.body.contains("pengurus lain"), "{}", own.body);
+            let chair = app.login("ketua.kenanga", PASSWORD).await;
+            assert_eq!(app.post(&format!("{loan_url}/putusan"), &chair, &[("putusan", "setuju")]).await.status, StatusCode::SEE_OTHER);
+            let page = app.get(&loan_url, Some(&chair)).await;
+            let cair = format!("{loan_url}/cair");
+            let r = app.post(&cair, &chair, &[("kunci", &key_of(&page.body, &cair)), ("tanggal", &crate::support::today().to_string())]).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            let page = app.get(&loan_url, Some(&clerk)).await;
+            assert!(page.body.contains("Jadwal angsuran") && page.body.contains("Rp100.000"), "12 × Rp100.000 principal: {}", page.body);
+            let pay = format!("{loan_url}/angsuran");
+            let r = app.post(&pay, &clerk, &[("kunci", &key_of(&page.body, &pay)), ("jumlah", "115.000"), ("tanggal", &crate::support::today().to_string())]).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            let page = app.get(&loan_url, Some(&clerk)).await;
+            assert!(page.body.contains("Rp115.000"), "the payment is listed");
+            let zero = app.post(&pay, &clerk, &[("kunci", &key_of(&page.body, &pay)), ("jumlah", "0"), ("tanggal", "")]).await;
+            assert_eq!(zero.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+            // The books: balanced, and the page says so.
+            trial_is_square(&app).await;
+            let books = app.get(&format!("/app/koperasi/pembukuan?desa={KENANGA}"), Some(&clerk)).await;
+            assert_eq!(books.status, StatusCode::OK);
+            assert!(books.body.contains("Seimbang") && books.body.contains("Neraca") && books.body.contains("Buku kas"));
+            let journal = app.get(&format!("/app/koperasi/jurnal?desa={KENANGA}"), Some(&clerk)).await;
+            assert!(journal.body.contains("KKN-0099"), "the postings name the member");
+
+            for path in [format!("/app/koperasi?desa={KENANGA}"), member_url.clone(), loan_url.clone(), format!("/app/koperasi/pembukuan?desa={KENANGA}"), format!("/app/koperasi/jurnal?desa={KENANGA}"), format!("/app/koperasi/anggota?desa={KENANGA}")] {
+                let r = app.get(&path, Some(&clerk)).await;
+                assert_eq!(r.status, StatusCode::OK, "{path}");
+                let kb = page_weight(&app, &r.body).await;
+                assert!(kb <= 30 * 1024, "{path}: {kb} bytes compressed");
+            }
+        }
+
+        async fn a_treasurer_adds_an_equal_principal_product_and_lends_with_it(app) {
+            let clerk = app.login("bendahara.kenanga", PASSWORD).await;
+            let page = app.get(&format!("/app/koperasi/produk?desa={KENANGA}"), Some(&clerk)).await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(page.body.contains("Pinjaman produktif") && page.body.contains("Anuitas"), "the standard products are listed");
+            let fields = |code: &'static str, min: &'static str| vec![("desa", KENANGA), ("kode", code), ("nama", "Modal ternak"), ("metode", "efektif"), ("bunga", "12"),
+                ("minimal", min), ("maksimal", "8.000.000"), ("tenor", "18"), ("provisi", "1"), ("administrasi", "20.000"), ("denda", "0,1"), ("urutan", "denda,bunga,pokok")];
+            let products = app.rows("coop_loan_products").await;
+            let bad = app.post("/app/koperasi/produk", &clerk, &fields("ternak", "9.000.000")).await;
+            assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(bad.body.contains("batas bawah tidak melebihi") && bad.body.contains("Modal ternak"), "{}", bad.body);
+            assert_eq!(app.rows("coop_loan_products").await, products);
+            let ok = app.post("/app/koperasi/produk", &clerk, &fields("ternak", "1.000.000")).await;
+            assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+            let twice = app.post("/app/koperasi/produk", &clerk, &fields("TERNAK", "1.000.000")).await;
+            assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(twice.body.contains("TERNAK sudah dipakai"), "{}", twice.body);
+            let member = coop::members(&app.db, KENANGA).await.unwrap().remove(0);
+            let applied = app.post(&format!("/app/koperasi/anggota/{}/pinjaman", member.id), &clerk, &[("produk", "TERNAK"), ("jumlah", "1.800.000"), ("tenor", "18"), ("keperluan", "Beli dua ekor kambing")]).await;
+            assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+            let loan: desmigratif_core::id::Id = applied.location().rsplit('/').next().unwrap().parse().unwrap();
+            let l = coop::loan(&app.db, loan).await.unwrap().unwrap();
+            assert_eq!((l.method.as_str(), l.annual_rate_bp, l.principal), ("efektif", 1_200, 1_800_000));
+        }
+
+        async fn a_manual_journal_must_balance_and_a_closed_period_takes_nothing(app) {
+            let clerk = app.login("bendahara.kenanga", PASSWORD).await;
+            let page = app.get(&format!("/app/koperasi/jurnal?desa={KENANGA}"), Some(&clerk)).await;
+            let key = key_of(&page.body, "/app/koperasi/jurnal");
+            let s = coop::settings(&app.db, KENANGA).await.unwrap().unwrap();
+            let chart = s.chart().unwrap();
+            let cash = chart.iter().find(|a| a.name.starts_with("Kas")).unwrap().code;
+            let expense = chart.iter().find(|a| a.kind == desmigratif_core::coop::ledger::AccountType::Expense).unwrap().code;
+            let today = crate::support::today().to_string();
+            let entries = app.rows("coop_journal_entries").await;
+            let unbalanced = app.post("/app/koperasi/jurnal", &clerk, &[("desa", KENANGA), ("kunci", &key), ("tanggal", &today), ("keterangan", "Beli buku kas"), ("akun", expense), ("debit", "15.000"), ("kredit", ""), ("akun", cash), ("debit", ""), ("kredit", "14.000")]).await;
+            assert_eq!(unbalanced.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(unbalanced.body.contains("Beli buku kas"), "what was typed is kept");
+            assert_eq!(app.rows("coop_journal_entries").await, entries, "nothing half-written");
+            let ok = app.post("/app/koperasi/jurnal", &clerk, &[("desa", KENANGA), ("kunci", &key), ("tanggal", &today), ("keterangan", "Beli buku kas"), ("akun", expense), ("debit", "15.000"), ("kredit", ""), ("akun", cash), ("debit", ""), ("kredit", "15.000")]).await;
+            assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+            let entry = app.get(ok.location(), Some(&clerk)).await;
+            assert!(entry.body.contains("Beli buku kas") && entry.body.contains("Rp15.000"));
+            trial_is_square(&app).await;
+
+            // Close through yesterday; a back-dated entry is refused.
+            let yesterday = (crate::support::today() - chrono::Duration::days(1)).to_string();
+            let unconfirmed = app.post("/app/koperasi/tutup-buku", &clerk, &[("desa", KENANGA), ("sampai", &yesterday)]).await;
+            assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY, "closing needs the box ticked");
+            let closed = app.post("/app/koperasi/tutup-buku", &clerk, &[("desa", KENANGA), ("sampai", &yesterday), ("yakin", "ya")]).await;
+            // The demo's first year may need closing at its year end first; the page says which.
+            if closed.status == StatusCode::UNPROCESSABLE_ENTITY {
+                assert!(closed.body.contains("tutup buku akhir tahun"), "{}", closed.body);
+                return;
+            }
+            assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+            let page = app.get(&format!("/app/koperasi/jurnal?desa={KENANGA}"), Some(&clerk)).await;
+            let late = app.post("/app/koperasi/jurnal", &clerk, &[("desa", KENANGA), ("kunci", &key_of(&page.body, "/app/koperasi/jurnal")), ("tanggal", &yesterday), ("keterangan", "Koreksi terlambat"), ("akun", expense), ("debit", "1.000"), ("kredit", ""), ("akun", cash), ("debit", ""), ("kredit", "1.000")]).await;
+            assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(late.body.contains("ditutup"), "{}", late.body);
+        }
+
+        async fn only_the_cooperative_compartment_opens_the_books_and_every_refusal_is_audited(app) {
+            let member = coop::members(&app.db, KENANGA).await.unwrap().remove(0);
+            let (loans, _) = coop::loans(&app.db, KENANGA, None, None, 0, 10).await.unwrap();
+            let loan = loans.first().expect("the demo has a loan").id;
+            let pages = [
+                format!("/app/koperasi?desa={KENANGA}"),
+                format!("/app/koperasi/anggota?desa={KENANGA}"),
+                format!("/app/koperasi/anggota/{}", member.id),
+                format!("/app/koperasi/pinjaman/{loan}"),
+                format!("/app/koperasi/pembukuan?desa={KENANGA}"),
+                format!("/app/koperasi/jurnal?desa={KENANGA}"),
+                format!("/app/koperasi/shu?desa={KENANGA}"),
+            ];
+            // Other roles of the same village: no compartment → refused (403 for the co-op's
+            // pages, 404 for its records), each refusal audited, and no menu item.
+            for who in ["operator.kenanga", "kades.kenanga", "pendamping.kenanga", "advokasi.kenanga", "kab.indramayu"] {
+                let s = app.login(who, PASSWORD).await;
+                assert!(!app.get("/app", Some(&s)).await.body.contains("/app/koperasi"), "{who} sees no co-op menu");
+                for path in &pages {
+                    let denied = app.audit_count("access.denied", Outcome::Denied).await;
+                    let r = app.get(path, Some(&s)).await;
+                    assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{who} {path}: {}", r.status);
+                    assert!(!r.body.contains(&member.name), "{who} {path} shows nothing of the member");
+                    assert_eq!(app.audit_count("access.denied", Outcome::Denied).await, denied + 1, "{who} {path} audited");
+                }
+            }
+            // Another village's treasurer: the compartment but not the place → 404, audited.
+            let other = app.login("bendahara.kuripan", PASSWORD).await;
+            for path in &pages {
+                let denied = app.audit_count("access.denied", Outcome::Denied).await;
+                let r = app.get(path, Some(&other)).await;
+                assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+                assert_eq!(app.audit_count("access.denied", Outcome::Denied).await, denied + 1, "{path} audited");
+            }
+            let key = [("_csrf", other.csrf.as_str()), ("kunci", "k-1"), ("jenis", "sukarela"), ("arah", "setor"), ("jumlah", "1000"), ("tanggal", "2026-01-01")];
+            let r = app.post_raw(&format!("/app/koperasi/anggota/{}/simpanan", member.id), Some(&other.cookie()), &key, &[]).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "no deposit into another village's member");
+            let token = app.token_for("bendahara.kuripan").await;
+            for path in [format!("/api/v1/coop/members?desa={KENANGA}"), format!("/api/v1/coop/members/{}", member.id), format!("/api/v1/coop/loans/{loan}"), format!("/api/v1/coop/journal?desa={KENANGA}")] {
+                assert_eq!(app.api("GET", &path, Some(&token), None).await.status, StatusCode::NOT_FOUND, "{path}");
+            }
+            let operator = app.token_for("operator.kenanga").await;
+            assert_eq!(app.api("GET", &format!("/api/v1/coop/members?desa={KENANGA}"), Some(&operator), None).await.status, StatusCode::FORBIDDEN);
+            // Kuripan has no co-op yet: its treasurer sets one up, and fixes a bad amount first.
+            let own = app.get("/app/koperasi", Some(&other)).await;
+            assert!(own.body.contains("Buat koperasi"), "{}", own.body);
+            let bad = app.post("/app/koperasi", &other, &[("desa", KURIPAN), ("pokok", "seratus"), ("wajib", "10.000"), ("simpanan_anggota", "ekuitas")]).await;
+            assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(coop::settings(&app.db, KURIPAN).await.unwrap().is_none());
+            let ok = app.post("/app/koperasi", &other, &[("desa", KURIPAN), ("pokok", "50.000"), ("wajib", "10.000"), ("simpanan_anggota", "kewajiban"), ("dua_petugas", "ya")]).await;
+            assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+            let s = coop::settings(&app.db, KURIPAN).await.unwrap().unwrap();
+            assert_eq!((s.principal_savings_amount, s.mandatory_monthly, s.member_capital.as_str()), (50_000, 10_000, "kewajiban"));
+        }
+
+        async fn the_api_posts_money_once_per_idempotency_key(app) {
+            let token = app.token_for("bendahara.kenanga").await;
+            let list = app.api("GET", &format!("/api/v1/coop/members?desa={KENANGA}"), Some(&token), None).await;
+            assert_eq!(list.status, StatusCode::OK);
+            let member = list.json()[0]["id"].as_str().unwrap().to_owned();
+            let body = serde_json::json!({"anggota": member, "jenis": "sukarela", "arah": "setor", "jumlah": "75000", "tanggal": crate::support::today().to_string()});
+            let r = app.api("POST", "/api/v1/coop/savings", Some(&token), Some(body.clone())).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "no key, no money");
+            assert!(r.body.contains("Idempotency-Key"));
+            let before = savings_txns(&app).await;
+            let first = app.api_with("POST", "/api/v1/coop/savings", Some(&token), Some(body.clone()), &[("Idempotency-Key", "setor-1")]).await;
+            assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+            let second = app.api_with("POST", "/api/v1/coop/savings", Some(&token), Some(body.clone()), &[("Idempotency-Key", "setor-1")]).await;
+            assert_eq!(second.status, StatusCode::CREATED);
+            assert_eq!(first.json()["balances"], second.json()["balances"], "a retry answers with the same balances");
+            assert_eq!(savings_txns(&app).await, before + 1, "a retry posts once");
+            let mut other = body.clone();
+            other["jumlah"] = "80000".into();
+            let clash = app.api_with("POST", "/api/v1/coop/savings", Some(&token), Some(other), &[("Idempotency-Key", "setor-1")]).await;
+            assert_eq!(clash.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", clash.body);
+            assert!(clash.body.contains("kunci transaksi ini sudah dipakai"));
+            let one = app.api("GET", &format!("/api/v1/coop/members/{member}"), Some(&token), None).await;
+            assert!(one.json()["statement"].as_array().unwrap().len() >= 2);
+
+            let s = coop::settings(&app.db, KENANGA).await.unwrap().unwrap();
+            let chart = s.chart().unwrap();
+            let cash = chart.iter().find(|a| a.name.starts_with("Kas")).unwrap().code;
+            let expense = chart.iter().find(|a| a.kind == desmigratif_core::coop::ledger::AccountType::Expense).unwrap().code;
+            let entry = serde_json::json!({"desa": KENANGA, "tanggal": crate::support::today().to_string(), "keterangan": "Biaya rapat anggota",
+                "baris": [{"akun": expense, "debit": "50000"}, {"akun": cash, "kredit": "50000"}]});
+            let posted = app.api_with("POST", "/api/v1/coop/journal", Some(&token), Some(entry), &[("Idempotency-Key", "rapat-1")]).await;
+            assert_eq!(posted.status, StatusCode::CREATED, "{}", posted.body);
+            let balances = app.api("GET", &format!("/api/v1/coop/journal/balances?desa={KENANGA}"), Some(&token), None).await;
+            assert_eq!(balances.status, StatusCode::OK);
+            let tb = &balances.json()["trial_balance"];
+            assert_eq!(tb["debit"], tb["credit"]);
+            let neraca = &balances.json()["neraca"];
+            assert_eq!(neraca["total_assets"].as_i64().unwrap(), neraca["total_liabilities"].as_i64().unwrap() + neraca["total_equity"].as_i64().unwrap() + neraca["current_result"].as_i64().unwrap(), "assets = liabilities + equity + the year's result");
+            let loans = app.api("GET", &format!("/api/v1/coop/loans?desa={KENANGA}&status=dicairkan"), Some(&token), None).await;
+            let loan = loans.json()[0]["id"].as_str().unwrap().to_owned();
+            let pay = serde_json::json!({"jumlah": "10000", "tanggal": crate::support::today().to_string()});
+            let paid = app.api_with("POST", &format!("/api/v1/coop/loans/{loan}/repayments"), Some(&token), Some(pay.clone()), &[("Idempotency-Key", "bayar-1")]).await;
+            assert_eq!(paid.status, StatusCode::CREATED, "{}", paid.body);
+            let again = app.api_with("POST", &format!("/api/v1/coop/loans/{loan}/repayments"), Some(&token), Some(pay), &[("Idempotency-Key", "bayar-1")]).await;
+            assert_eq!(paid.json()["repayments"], again.json()["repayments"], "a retried repayment posts once");
+            let bad = app.api("POST", "/api/v1/coop/loans", Some(&token), Some(serde_json::json!({"anggota": member, "produk": "EMAS", "jumlah": "-1", "tenor": "0"}))).await;
+            assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+            let error = bad.json();
+            let fields: Vec<&str> = error["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+            assert!(fields.contains(&"produk") && fields.contains(&"jumlah") && fields.contains(&"tenor"), "{fields:?}");
+            let shu = app.api("GET", &format!("/api/v1/coop/shu?desa={KENANGA}"), Some(&token), None).await;
+            assert_eq!(shu.status, StatusCode::OK);
+            let plan = serde_json::json!({"desa": KENANGA, "tahun": "2000", "cadangan": "50", "jasa_modal": "20"});
+            let refused = app.api("POST", "/api/v1/coop/shu", Some(&token), Some(plan)).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "the plan adds up to 70 %: {}", refused.body);
+            assert!(refused.body.contains("100"));
+        }
     }
 }

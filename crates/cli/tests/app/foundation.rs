@@ -448,7 +448,8 @@ both! {
         let snapshot = std::fs::read_to_string(path).expect("snapshot missing: run once with UPDATE_SNAPSHOTS=1");
         assert_eq!(doc, snapshot, "the API changed: review it, then run with UPDATE_SNAPSHOTS=1");
         for p in ["/api/v1/me", "/api/v1/users", "/api/v1/villages/{code}", "/api/v1/regions", "/healthz", "/api/v1/persons/{id}", "/api/v1/households", "/api/v1/migrations/{id}/transitions",
-                  "/api/v1/agencies", "/api/v1/fee-check", "/api/v1/jobs", "/api/v1/reports", "/api/v1/reports/{id}", "/api/v1/cases", "/api/v1/cases/{id}"] {
+                  "/api/v1/agencies", "/api/v1/fee-check", "/api/v1/jobs", "/api/v1/reports", "/api/v1/reports/{id}", "/api/v1/cases", "/api/v1/cases/{id}",
+                  "/api/v1/coop/members", "/api/v1/coop/savings", "/api/v1/coop/loans", "/api/v1/coop/journal", "/api/v1/coop/shu"] {
             assert!(r.json()["paths"][p].is_object(), "{p}");
         }
     }

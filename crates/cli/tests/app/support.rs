@@ -173,10 +173,25 @@ impl TestApp {
         token: Option<&str>,
         json: Option<serde_json::Value>,
     ) -> Resp {
+        self.api_with(method, path, token, json, &[]).await
+    }
+
+    /// [`TestApp::api`] with extra headers (an `Idempotency-Key`).
+    pub async fn api_with(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        json: Option<serde_json::Value>,
+        extra: &[(&str, &str)],
+    ) -> Resp {
         let mut b = Request::builder()
             .method(method)
             .uri(path)
             .header(header::HOST, "localhost");
+        for (k, v) in extra {
+            b = b.header(*k, *v);
+        }
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
@@ -345,4 +360,40 @@ pub async fn page_weight(app: &TestApp, body: &str) -> usize {
     std::io::Write::write_all(&mut gz, body.as_bytes()).unwrap();
     std::io::Write::write_all(&mut gz, app.get(&css, None).await.body.as_bytes()).unwrap();
     gz.finish().unwrap().len()
+}
+
+/// Registers a new Kenanga villager through the operator's form (born 5 July 1998, so the NIK
+/// `3212164507 98 {serial}` agrees with the birth date) and returns their id.
+pub async fn new_villager(app: &TestApp, name: &str, serial: u32) -> desmigratif_core::id::Id {
+    let op = app.login("operator.kenanga", PASSWORD).await;
+    let nik = format!("321216450798{serial:04}");
+    let r = app
+        .post(
+            "/app/penduduk",
+            &op,
+            &[
+                ("desa", desmigratif_db::demo::KENANGA),
+                ("nik", &nik),
+                ("name", name),
+                ("sex", "P"),
+                ("birth_place", "Indramayu"),
+                ("birth_date", "1998-07-05"),
+                ("dusun", "Blok Mekar"),
+                ("rt", "4"),
+                ("rw", "1"),
+                ("phone", "0812 1111 2222"),
+                ("education", "sma"),
+                ("marital_status", "belum_kawin"),
+                ("confirm_warnings", "ya"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.location()
+        .trim_start_matches("/app/penduduk/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .expect("the new person's id")
 }

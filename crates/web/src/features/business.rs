@@ -6,7 +6,7 @@
 //! both go through `Staff::record`, so role, the business compartment and the village scope are
 //! checked (and a refusal audited) in one place.
 
-use super::FieldErrors;
+use super::{FieldErrors, rupiah};
 use crate::AppState;
 use crate::auth::Staff;
 use crate::chart::{Series, line_chart};
@@ -24,7 +24,6 @@ use desmigratif_core::business::{
     RawAidCheck, RawBusiness, RawKur, RawKurDecision, RawMonthlyReport, RawPermit, RawVisit,
     Sector, follow_up_due, missing_months, permit_standing,
 };
-use desmigratif_core::fees::RUPIAH;
 use desmigratif_core::id::Id;
 use desmigratif_core::letters::indonesian_date;
 use desmigratif_core::region::{Level, Scope};
@@ -44,12 +43,6 @@ const MONTHS_SHOWN: u32 = 12;
 
 fn today() -> NaiveDate {
     super::persons::today()
-}
-
-/// Rupiah with the sign before the symbol, so a loss reads "-Rp200.000".
-fn rupiah(n: i64) -> String {
-    let sign = if n < 0 { "-" } else { "" };
-    format!("{sign}{}", RUPIAH.format(n.abs()))
 }
 
 fn date(d: NaiveDate) -> String {

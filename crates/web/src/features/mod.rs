@@ -7,6 +7,7 @@ mod audit_log;
 mod business;
 mod cases;
 mod children;
+mod coop;
 mod dashboard;
 mod episodes;
 mod fees;
@@ -58,6 +59,7 @@ pub fn page_router() -> Router<AppState> {
         .merge(reports::pages())
         .merge(cases::pages())
         .merge(children::pages())
+        .merge(coop::pages())
         .merge(business::pages())
         .merge(products::pages())
         .merge(trainings::pages())
@@ -106,6 +108,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(reports::api())
         .merge(cases::api())
         .merge(children::api())
+        .merge(coop::api())
         .merge(business::api())
         .merge(products::api())
         .merge(trainings::api())
@@ -164,6 +167,12 @@ impl From<FieldErrors> for crate::error::AppError {
     fn from(e: FieldErrors) -> Self {
         crate::error::AppError::Invalid(e.0)
     }
+}
+
+/// Rupiah with the sign before the symbol, so a loss reads "-Rp200.000".
+pub fn rupiah(n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", desmigratif_core::fees::RUPIAH.format(n.abs()))
 }
 
 /// Only local paths are followed after login or a language switch (no open redirect).
