@@ -847,6 +847,24 @@ async fn learning_journey_postgres() {
     learning_journey(Backend::Postgres).await;
 }
 
+/// Waits for the field `id`, types `text` into it and sends the form `form` (a CSS selector).
+async fn type_and_send(
+    c: &fantoccini::Client,
+    id: &str,
+    text: &str,
+    form: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    c.wait()
+        .for_element(Locator::Id(id))
+        .await?
+        .send_keys(text)
+        .await?;
+    c.find(Locator::Css(&format!("{form} button[type=submit]")))
+        .await?
+        .click()
+        .await
+}
+
 /// At 360 px, the cooperative's day: the treasurer registers a villager, takes a deposit and a
 /// loan application; the chair approves and disburses it and takes the first instalment; the
 /// trial balance still balances.
@@ -882,17 +900,7 @@ async fn coop_journey(backend: Backend) {
         .await?
         .click()
         .await?;
-        c.wait()
-            .for_element(Locator::Id("jumlah"))
-            .await?
-            .send_keys("200.000")
-            .await?;
-        c.find(Locator::Css(
-            "form[action$='/simpanan'] button[type=submit]",
-        ))
-        .await?
-        .click()
-        .await?;
+        type_and_send(c, "jumlah", "200.000", "form[action$='/simpanan']").await?;
         c.wait()
             .for_element(Locator::Id("pinjam"))
             .await?
@@ -934,17 +942,7 @@ async fn coop_journey(backend: Backend) {
             .await?
             .click()
             .await?;
-        c.wait()
-            .for_element(Locator::Id("jumlah"))
-            .await?
-            .send_keys("110.000")
-            .await?;
-        c.find(Locator::Css(
-            "form[action$='/angsuran'] button[type=submit]",
-        ))
-        .await?
-        .click()
-        .await?;
+        type_and_send(c, "jumlah", "110.000", "form[action$='/angsuran']").await?;
         c.wait()
             .for_element(Locator::Css("form[action$='/angsuran']"))
             .await?;

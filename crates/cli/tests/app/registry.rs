@@ -2,7 +2,7 @@
 //! counselling, documents with encrypted scans, monitoring, the API, and region scope on every
 //! resource — each on SQLite and PostgreSQL.
 
-use crate::support::{PASSWORD, Resp, Session, TestApp};
+use crate::support::{PASSWORD, Resp, Session, TestApp, person_fields};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use desmigratif_db::audit::Outcome;
@@ -12,23 +12,6 @@ const KENANGA: &str = "32.12.16.2004";
 /// A valid NIK of Kecamatan Sindang for a woman born 05-07-1998, with the given serial.
 fn nik(serial: u32) -> String {
     format!("3212164507{:02}{serial:04}", 98)
-}
-
-fn person_fields<'a>(nik: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("desa", KENANGA),
-        ("nik", nik),
-        ("name", name),
-        ("sex", "P"),
-        ("birth_place", "Indramayu"),
-        ("birth_date", "1998-07-05"),
-        ("dusun", "Blok Mekar"),
-        ("rt", "4"),
-        ("rw", "1"),
-        ("phone", "0812 1111 2222"),
-        ("education", "sma"),
-        ("marital_status", "belum_kawin"),
-    ]
 }
 
 async fn register(app: &TestApp, who: &Session, nik: &str, name: &str) -> String {

@@ -362,32 +362,32 @@ pub async fn page_weight(app: &TestApp, body: &str) -> usize {
     gz.finish().unwrap().len()
 }
 
-/// Registers a new Kenanga villager through the operator's form (born 5 July 1998, so the NIK
-/// `3212164507 98 {serial}` agrees with the birth date) and returns their id.
+/// The registration form of a Kenanga villager born on 5 July 1998 (a NIK `3212164507 98 …`
+/// agrees with it).
+pub fn person_fields<'a>(nik: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("desa", desmigratif_db::demo::KENANGA),
+        ("nik", nik),
+        ("name", name),
+        ("sex", "P"),
+        ("birth_place", "Indramayu"),
+        ("birth_date", "1998-07-05"),
+        ("dusun", "Blok Mekar"),
+        ("rt", "4"),
+        ("rw", "1"),
+        ("phone", "0812 1111 2222"),
+        ("education", "sma"),
+        ("marital_status", "belum_kawin"),
+    ]
+}
+
+/// Registers a new Kenanga villager through the operator's form and returns their id.
 pub async fn new_villager(app: &TestApp, name: &str, serial: u32) -> desmigratif_core::id::Id {
     let op = app.login("operator.kenanga", PASSWORD).await;
     let nik = format!("321216450798{serial:04}");
-    let r = app
-        .post(
-            "/app/penduduk",
-            &op,
-            &[
-                ("desa", desmigratif_db::demo::KENANGA),
-                ("nik", &nik),
-                ("name", name),
-                ("sex", "P"),
-                ("birth_place", "Indramayu"),
-                ("birth_date", "1998-07-05"),
-                ("dusun", "Blok Mekar"),
-                ("rt", "4"),
-                ("rw", "1"),
-                ("phone", "0812 1111 2222"),
-                ("education", "sma"),
-                ("marital_status", "belum_kawin"),
-                ("confirm_warnings", "ya"),
-            ],
-        )
-        .await;
+    let mut fields = person_fields(&nik, name);
+    fields.push(("confirm_warnings", "ya"));
+    let r = app.post("/app/penduduk", &op, &fields).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     r.location()
         .trim_start_matches("/app/penduduk/")

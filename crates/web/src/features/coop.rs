@@ -32,12 +32,12 @@ use desmigratif_core::id::Id;
 use desmigratif_core::letters::indonesian_date;
 use desmigratif_core::region::{Level, RegionCode, Scope};
 use desmigratif_core::text::name_key;
-use desmigratif_db::DbError;
 use desmigratif_db::audit::{self, Event};
 use desmigratif_db::coop::{
     self, EntryRow, LoanListRow, LoanRow, MemberRow, SettingsRow, ShuRunRow,
 };
 use desmigratif_db::registry::{self, PersonFilter};
+use desmigratif_db::{DbError, Tx};
 
 pub(super) const READ: Action = Action::Read(Compartment::Cooperative);
 pub(super) const WRITE: Action = Action::Write(Compartment::Cooperative);
@@ -117,6 +117,26 @@ fn refused(e: DbError, field: &str) -> Result<FieldErrors, AppError> {
             Ok(errors)
         }
         e => Err(e.into()),
+    }
+}
+
+/// Runs one action of the books in a transaction of its own: committed when it succeeds, dropped
+/// (nothing half-written) with the books' refusal as a message beside `field` when it does not.
+async fn in_books<T>(
+    state: &AppState,
+    field: &str,
+    action: impl AsyncFnOnce(&mut Tx) -> Result<T, DbError>,
+) -> Result<Result<T, FieldErrors>, AppError> {
+    let mut tx = state.db.begin().await?;
+    match action(&mut tx).await {
+        Ok(done) => {
+            tx.commit().await?;
+            Ok(Ok(done))
+        }
+        Err(e) => {
+            drop(tx);
+            Ok(Err(refused(e, field)?))
+        }
     }
 }
 
@@ -386,30 +406,22 @@ async fn create_coop(
         Ok(input) => input,
         Err(e) => return overview_page(&state, &staff, region, f.form, e.into()).await,
     };
-    let mut tx = state.db.begin().await?;
-    let done = coop::setup(
-        &mut tx,
-        &staff.actor(),
-        &region,
-        &coop::Setup {
-            capital: input.capital,
-            principal_savings: input.principal_savings,
-            mandatory_monthly: input.mandatory_monthly,
-            thresholds: AgeingThresholds::default(),
-            maker_checker: input.maker_checker,
-            products: coop::standard_products(),
-        },
-    )
-    .await;
+    let setup = coop::Setup {
+        capital: input.capital,
+        principal_savings: input.principal_savings,
+        mandatory_monthly: input.mandatory_monthly,
+        thresholds: AgeingThresholds::default(),
+        maker_checker: input.maker_checker,
+        products: coop::standard_products(),
+    };
+    let done = in_books(&state, "pokok", async |tx| {
+        coop::setup(tx, &staff.actor(), &region, &setup).await
+    })
+    .await?;
     match done {
-        Ok(()) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            let errors = refused(e, "pokok")?;
-            return overview_page(&state, &staff, region, f.form, errors).await;
-        }
+        Ok(()) => Ok(Redirect::to(&format!("/app/koperasi?desa={region}")).into_response()),
+        Err(errors) => overview_page(&state, &staff, region, f.form, errors).await,
     }
-    Ok(Redirect::to(&format!("/app/koperasi?desa={region}")).into_response())
 }
 
 // --- members -------------------------------------------------------------------------------------
@@ -574,17 +586,10 @@ pub(super) async fn join_member(
     let (Some(person), Some((number, joined))) = (person, typed) else {
         return Ok(Err(errors));
     };
-    let mut tx = state.db.begin().await?;
-    match coop::join(&mut tx, &staff.actor(), region, person, &number, joined).await {
-        Ok(id) => {
-            tx.commit().await?;
-            Ok(Ok(id))
-        }
-        Err(e) => {
-            drop(tx);
-            Ok(Err(refused(e, "nomor")?))
-        }
-    }
+    in_books(state, "nomor", async |tx| {
+        coop::join(tx, &staff.actor(), region, person, &number, joined).await
+    })
+    .await
 }
 
 async fn join(
@@ -765,17 +770,10 @@ pub(super) async fn move_savings(
         Ok(input) => input,
         Err(e) => return Ok(Err(e.into())),
     };
-    let mut tx = state.db.begin().await?;
-    match coop::savings_move(&mut tx, &staff.actor(), key, m.id, &input).await {
-        Ok(id) => {
-            tx.commit().await?;
-            Ok(Ok(id))
-        }
-        Err(e) => {
-            drop(tx);
-            Ok(Err(refused(e, "jumlah")?))
-        }
-    }
+    in_books(state, "jumlah", async |tx| {
+        coop::savings_move(tx, &staff.actor(), key, m.id, &input).await
+    })
+    .await
 }
 
 async fn savings(
@@ -817,17 +815,10 @@ pub(super) async fn apply_loan(
         Ok(input) => input,
         Err(e) => return Ok(Err(e.into())),
     };
-    let mut tx = state.db.begin().await?;
-    match coop::apply(&mut tx, &staff.actor(), m.id, &input, today()).await {
-        Ok(id) => {
-            tx.commit().await?;
-            Ok(Ok(id))
-        }
-        Err(e) => {
-            drop(tx);
-            Ok(Err(refused(e, "jumlah")?))
-        }
-    }
+    in_books(state, "jumlah", async |tx| {
+        coop::apply(tx, &staff.actor(), m.id, &input, today()).await
+    })
+    .await
 }
 
 async fn apply(
@@ -882,16 +873,15 @@ async fn leave(
         .map_err(|e| e.into_iter().for_each(|e| errors.add("keluar", e.message)))
         .ok();
     if let (Some(on), true) = (on, errors.is_empty()) {
-        let mut tx = state.db.begin().await?;
-        match coop::leave(&mut tx, &staff.actor(), m.id, on).await {
+        match in_books(&state, "keluar", async |tx| {
+            coop::leave(tx, &staff.actor(), m.id, on).await
+        })
+        .await?
+        {
             Ok(()) => {
-                tx.commit().await?;
                 return Ok(Redirect::to(&format!("/app/koperasi/anggota/{}", m.id)).into_response());
             }
-            Err(e) => {
-                drop(tx);
-                errors = refused(e, "keluar")?;
-            }
+            Err(refusal) => errors = refusal,
         }
     }
     member_page(
@@ -1010,16 +1000,14 @@ async fn add_product(
         Ok(p) => p,
         Err(e) => return products_page(&state, &staff, region, f.form, e.into()).await,
     };
-    let mut tx = state.db.begin().await?;
-    match coop::add_product(&mut tx, &staff.actor(), &region, &product).await {
-        Ok(_) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            let errors = refused(e, "kode")?;
-            return products_page(&state, &staff, region, f.form, errors).await;
-        }
+    let done = in_books(&state, "kode", async |tx| {
+        coop::add_product(tx, &staff.actor(), &region, &product).await
+    })
+    .await?;
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/app/koperasi/produk?desa={region}")).into_response()),
+        Err(errors) => products_page(&state, &staff, region, f.form, errors).await,
     }
-    Ok(Redirect::to(&format!("/app/koperasi/produk?desa={region}")).into_response())
 }
 
 // --- loans ---------------------------------------------------------------------------------------
@@ -1210,16 +1198,14 @@ async fn decide(
             ));
         }
     };
-    let mut tx = state.db.begin().await?;
-    match coop::decide(&mut tx, &staff.actor(), l.id, approve).await {
-        Ok(()) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            let errors = refused(e, "putusan")?;
-            return loan_page(&state, &staff, l, m, RawPayment::default(), errors).await;
-        }
+    let done = in_books(&state, "putusan", async |tx| {
+        coop::decide(tx, &staff.actor(), l.id, approve).await
+    })
+    .await?;
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/app/koperasi/pinjaman/{}", l.id)).into_response()),
+        Err(errors) => loan_page(&state, &staff, l, m, RawPayment::default(), errors).await,
     }
-    Ok(Redirect::to(&format!("/app/koperasi/pinjaman/{}", l.id)).into_response())
 }
 
 async fn disburse(
@@ -1233,16 +1219,14 @@ async fn disburse(
         Ok(on) => on,
         Err(e) => return loan_page(&state, &staff, l, m, f.form, e.into()).await,
     };
-    let mut tx = state.db.begin().await?;
-    match coop::disburse(&mut tx, &staff.actor(), &f.kunci, l.id, on).await {
-        Ok(_) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            let errors = refused(e, "cair")?;
-            return loan_page(&state, &staff, l, m, f.form, errors).await;
-        }
+    let done = in_books(&state, "cair", async |tx| {
+        coop::disburse(tx, &staff.actor(), &f.kunci, l.id, on).await
+    })
+    .await?;
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/app/koperasi/pinjaman/{}", l.id)).into_response()),
+        Err(errors) => loan_page(&state, &staff, l, m, f.form, errors).await,
     }
-    Ok(Redirect::to(&format!("/app/koperasi/pinjaman/{}", l.id)).into_response())
 }
 
 /// A repayment, allocated by the product's order and posted once per key.
@@ -1257,17 +1241,10 @@ pub(super) async fn repay_loan(
         Ok(v) => v,
         Err(e) => return Ok(Err(e.into())),
     };
-    let mut tx = state.db.begin().await?;
-    match coop::repay(&mut tx, &staff.actor(), key, l.id, amount, on).await {
-        Ok(id) => {
-            tx.commit().await?;
-            Ok(Ok(id))
-        }
-        Err(e) => {
-            drop(tx);
-            Ok(Err(refused(e, "jumlah")?))
-        }
-    }
+    in_books(state, "jumlah", async |tx| {
+        coop::repay(tx, &staff.actor(), key, l.id, amount, on).await
+    })
+    .await
 }
 
 async fn repay(
@@ -1382,18 +1359,17 @@ async fn close(
         .map_err(|_| errors.add("sampai", "tulis tanggal tutup buku, TTTT-BB-HH"))
         .ok();
     if let (Some(through), true) = (through, errors.is_empty()) {
-        let mut tx = state.db.begin().await?;
-        match coop::close_period(&mut tx, &staff.actor(), &region, through, today()).await {
+        match in_books(&state, "sampai", async |tx| {
+            coop::close_period(tx, &staff.actor(), &region, through, today()).await
+        })
+        .await?
+        {
             Ok(()) => {
-                tx.commit().await?;
                 return Ok(
                     Redirect::to(&format!("/app/koperasi/pembukuan?desa={region}")).into_response(),
                 );
             }
-            Err(e) => {
-                drop(tx);
-                errors = refused(e, "sampai")?;
-            }
+            Err(refusal) => errors = refusal,
         }
     }
     books_page(&state, &staff, region, s, today(), errors).await
@@ -1520,17 +1496,10 @@ pub(super) async fn post_journal(
         Ok(e) => e,
         Err(e) => return Ok(Err(e.into())),
     };
-    let mut tx = state.db.begin().await?;
-    match coop::manual_entry(&mut tx, &staff.actor(), key, region, &entry).await {
-        Ok(id) => {
-            tx.commit().await?;
-            Ok(Ok(id))
-        }
-        Err(e) => {
-            drop(tx);
-            Ok(Err(refused(e, "tanggal")?))
-        }
-    }
+    in_books(state, "tanggal", async |tx| {
+        coop::manual_entry(tx, &staff.actor(), key, region, &entry).await
+    })
+    .await
 }
 
 async fn add_journal(
@@ -1700,17 +1669,10 @@ pub(super) async fn compute_shu(
         Ok(p) => p,
         Err(e) => return Ok(Err(e.into())),
     };
-    let mut tx = state.db.begin().await?;
-    match coop::shu_compute(&mut tx, &staff.actor(), region, &plan).await {
-        Ok(id) => {
-            tx.commit().await?;
-            Ok(Ok(id))
-        }
-        Err(e) => {
-            drop(tx);
-            Ok(Err(refused(e, "tahun")?))
-        }
-    }
+    in_books(state, "tahun", async |tx| {
+        coop::shu_compute(tx, &staff.actor(), region, &plan).await
+    })
+    .await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -1826,16 +1788,14 @@ async fn approve_shu(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let r = shu_for(&state, &staff, &id, WRITE).await?;
-    let mut tx = state.db.begin().await?;
-    match coop::shu_approve(&mut tx, &staff.actor(), r.id).await {
-        Ok(()) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            let errors = refused(e, "setujui")?;
-            return shu_run_page(&state, &staff, r, errors).await;
-        }
+    let done = in_books(&state, "setujui", async |tx| {
+        coop::shu_approve(tx, &staff.actor(), r.id).await
+    })
+    .await?;
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/app/koperasi/shu/{}", r.id)).into_response()),
+        Err(errors) => shu_run_page(&state, &staff, r, errors).await,
     }
-    Ok(Redirect::to(&format!("/app/koperasi/shu/{}", r.id)).into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -1861,25 +1821,15 @@ async fn post_shu(
         Ok(on) => on,
         Err(e) => return shu_run_page(&state, &staff, r, e.into()).await,
     };
-    let mut tx = state.db.begin().await?;
-    let done = coop::shu_post(
-        &mut tx,
-        &staff.actor(),
-        &f.kunci,
-        r.id,
-        on,
-        !f.ke_simpanan.is_empty(),
-    )
-    .await;
+    let to_savings = !f.ke_simpanan.is_empty();
+    let done = in_books(&state, "tanggal", async |tx| {
+        coop::shu_post(tx, &staff.actor(), &f.kunci, r.id, on, to_savings).await
+    })
+    .await?;
     match done {
-        Ok(_) => tx.commit().await?,
-        Err(e) => {
-            drop(tx);
-            let errors = refused(e, "tanggal")?;
-            return shu_run_page(&state, &staff, r, errors).await;
-        }
+        Ok(_) => Ok(Redirect::to(&format!("/app/koperasi/shu/{}", r.id)).into_response()),
+        Err(errors) => shu_run_page(&state, &staff, r, errors).await,
     }
-    Ok(Redirect::to(&format!("/app/koperasi/shu/{}", r.id)).into_response())
 }
 
 // --- reports -------------------------------------------------------------------------------------
