@@ -2134,6 +2134,11 @@ fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<String, AppError> 
         })
 }
 
+/// 201 with what was created.
+fn created(body: impl serde::Serialize) -> Response {
+    (axum::http::StatusCode::CREATED, axum::Json(body)).into_response()
+}
+
 /// A member with their savings.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct MemberOut {
@@ -2209,11 +2214,7 @@ async fn api_join(
     let m = coop::member(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        axum::Json(member_out(&state, m).await?),
-    )
-        .into_response())
+    Ok(created(member_out(&state, m).await?))
 }
 
 /// A member with balances and the whole savings statement.
@@ -2263,11 +2264,7 @@ async fn api_savings(
     let key = idempotency_key(&headers)?;
     let m = member_for(&state, &staff, &f.anggota, WRITE).await?;
     move_savings(&state, &staff, &m, &key, &f.form).await??;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        axum::Json(member_out(&state, m).await?),
-    )
-        .into_response())
+    Ok(created(member_out(&state, m).await?))
 }
 
 /// A loan with its schedule and payments.
@@ -2366,11 +2363,7 @@ async fn api_apply(
     let m = member_for(&state, &staff, &f.anggota, WRITE).await?;
     let id = apply_loan(&state, &staff, &m, &f.form).await??;
     let l = coop::loan(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        axum::Json(loan_out(&state, l).await?),
-    )
-        .into_response())
+    Ok(created(loan_out(&state, l).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/coop/loans/{id}", tag = "coop", security(("bearer" = [])), params(("id" = String, Path)),
@@ -2402,11 +2395,7 @@ async fn api_repay(
     let l = coop::loan(&state.db, l.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        axum::Json(loan_out(&state, l).await?),
-    )
-        .into_response())
+    Ok(created(loan_out(&state, l).await?))
 }
 
 /// Posted journal entries, latest first, 50 a page.
@@ -2448,11 +2437,7 @@ async fn api_add_journal(
         .await?
         .ok_or(AppError::NotFound)?;
     let id = post_journal(&state, &staff, &region, &s, &key, &f.form).await??;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        axum::Json(serde_json::json!({"id": id.to_string()})),
-    )
-        .into_response())
+    Ok(created(serde_json::json!({"id": id.to_string()})))
 }
 
 /// The trial balance and the neraca on `tanggal` (today when left out).
@@ -2530,11 +2515,7 @@ async fn api_compute_shu(
     let run = coop::shu_run(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        axum::Json(shu_out(&state, run).await?),
-    )
-        .into_response())
+    Ok(created(shu_out(&state, run).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/coop/shu/{id}", tag = "coop", security(("bearer" = [])), params(("id" = String, Path)),
