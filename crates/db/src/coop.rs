@@ -2023,6 +2023,24 @@ pub async fn demo(
         key += 1;
         format!("demo-{key}")
     };
+    // The village's start-up grant (Dana Desa), so the co-op lends money it has.
+    let grant = JournalEntry::new(
+        joined,
+        "Hibah modal awal dari Dana Desa",
+        vec![
+            Line::debit(
+                AccountMap::standard(MemberCapital::Equity).account(Role::Cash, None),
+                5_000_000,
+            ),
+            Line::credit("3301", 5_000_000),
+        ],
+    )
+    .map_err(|e| DbError::Setup(format!("demo koperasi: {}", e.message)))?;
+    let mut tx = db.begin().await?;
+    manual_entry(&mut tx, &clerk, "demo-hibah", region, &grant)
+        .await
+        .map_err(setup_err)?;
+    tx.commit().await?;
     let mut members = Vec::new();
     for (n, person) in people.iter().enumerate() {
         let mut tx = db.begin().await?;
