@@ -182,6 +182,35 @@ pub async fn setup(tx: &mut Tx, actor: &Actor, region: &str, s: &Setup) -> Resul
     Ok(())
 }
 
+/// Changes the collectibility thresholds and maker-checker. Loans already applied for keep the
+/// maker-checker they were applied under.
+pub async fn change_rules(
+    tx: &mut Tx,
+    actor: &Actor,
+    region: &str,
+    thresholds: AgeingThresholds,
+    maker_checker: bool,
+) -> Result<()> {
+    settings_in(tx, region, Lock::Update).await?;
+    let [sub, doubt, loss] = thresholds.days();
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE coop_settings SET substandard_from = $1, doubtful_from = $2, loss_from = $3, maker_checker = $4,
+                updated_at = $5, updated_by = $6 WHERE region_code = $7",
+    )
+    .bind(sub as i32).bind(doubt as i32).bind(loss as i32).bind(maker_checker).bind(now()).bind(actor.user_id).bind(region)
+    .execute(c).await.map(|_| ()))?;
+    audit::record_change(
+        tx,
+        actor,
+        "coop_settings",
+        region,
+        "update",
+        region,
+        &["thresholds", "maker_checker"],
+    )
+    .await
+}
+
 /// A loan product of the co-op.
 pub async fn add_product(tx: &mut Tx, actor: &Actor, region: &str, p: &LoanProduct) -> Result<Id> {
     p.validate().map_err(|e| {

@@ -888,6 +888,17 @@ mod desk {
             assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
             let s = coop::settings(&app.db, KURIPAN).await.unwrap().unwrap();
             assert_eq!((s.principal_savings_amount, s.mandatory_monthly, s.member_capital.as_str()), (50_000, 10_000, "kewajiban"));
+            // Its rules change later: thresholds in order, or a message.
+            let backwards = app.post("/app/koperasi/aturan", &other, &[("desa", KURIPAN), ("kurang_lancar", "90"), ("diragukan", "60"), ("macet", "30")]).await;
+            assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(backwards.body.contains("batas hari tunggakan harus naik") && backwards.body.contains("value=\"90\""), "{}", backwards.body);
+            let changed = app.post("/app/koperasi/aturan", &other, &[("desa", KURIPAN), ("kurang_lancar", "30"), ("diragukan", "60"), ("macet", "90")]).await;
+            assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+            let s = coop::settings(&app.db, KURIPAN).await.unwrap().unwrap();
+            assert_eq!((s.substandard_from, s.doubtful_from, s.loss_from, s.maker_checker), (30, 60, 90, false));
+            let kenanga = app.login("bendahara.kenanga", PASSWORD).await;
+            let denied = app.post("/app/koperasi/aturan", &kenanga, &[("desa", KURIPAN), ("kurang_lancar", "1"), ("diragukan", "2"), ("macet", "3")]).await;
+            assert_eq!(denied.status, StatusCode::NOT_FOUND, "another village's rules");
         }
 
         async fn the_api_posts_money_once_per_idempotency_key(app) {

@@ -1,6 +1,7 @@
 //! The co-op's staff forms, as typed, and their checks: every problem at once, in Indonesian,
 //! saying what to fix (the same shape as [`crate::cases`]).
 
+use super::arrears::AgeingThresholds;
 use super::ledger::{Account, JournalEntry, Line, MemberCapital};
 use super::loan::{
     AllocationOrder, FeeBasis, FeeKind, LoanFee, LoanProduct, MAX_TERM, Method, Part,
@@ -462,6 +463,58 @@ impl RawSetup {
     }
 }
 
+/// The co-op's rules that may change as it goes: the collectibility thresholds (days past due)
+/// and whether a second person approves loans.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct RawRules {
+    pub kurang_lancar: String,
+    pub diragukan: String,
+    pub macet: String,
+    pub dua_petugas: String,
+}
+
+impl RawRules {
+    pub fn of(t: AgeingThresholds, maker_checker: bool) -> RawRules {
+        let [a, b, c] = t.days();
+        RawRules {
+            kurang_lancar: a.to_string(),
+            diragukan: b.to_string(),
+            macet: c.to_string(),
+            dua_petugas: if maker_checker {
+                "ya".into()
+            } else {
+                String::new()
+            },
+        }
+    }
+
+    pub fn check(&self) -> Result<(AgeingThresholds, bool), Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let mut days = |raw: &str, field: &'static str| match raw.trim().parse::<u32>() {
+            Ok(d) if (1..=3_650).contains(&d) => Some(d),
+            _ => {
+                errors.push(Invalid::new(
+                    field,
+                    "tulis jumlah hari tunggakan, 1 sampai 3650",
+                ));
+                None
+            }
+        };
+        let (a, b, c) = (
+            days(&self.kurang_lancar, "kurang_lancar"),
+            days(&self.diragukan, "diragukan"),
+            days(&self.macet, "macet"),
+        );
+        let (Some(a), Some(b), Some(c)) = (a, b, c) else {
+            return Err(errors);
+        };
+        AgeingThresholds::new(a, b, c)
+            .map(|t| (t, !self.dua_petugas.trim().is_empty()))
+            .map_err(|e| vec![e])
+    }
+}
+
 /// A payment or a disbursement as typed: an amount (not for a disbursement) and its date.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
@@ -763,6 +816,28 @@ mod tests {
             ["bunga", "plafon"],
             "the product's own rules come after the form's"
         );
+    }
+
+    #[test]
+    fn the_rules_keep_the_classes_in_order() {
+        let t = AgeingThresholds::new(30, 60, 90).unwrap();
+        let raw = RawRules::of(t, true);
+        assert_eq!(raw.check().unwrap(), (t, true));
+        let backwards = RawRules {
+            macet: "45".into(),
+            ..raw.clone()
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(fields(&backwards), ["kolektibilitas"]);
+        let unread = RawRules {
+            kurang_lancar: "sebulan".into(),
+            diragukan: "0".into(),
+            ..raw
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(fields(&unread), ["kurang_lancar", "diragukan"]);
     }
 
     #[test]

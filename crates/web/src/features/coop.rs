@@ -20,8 +20,8 @@ use chrono::{Datelike, NaiveDate};
 use desmigratif_core::access::{Action, Compartment, authorize};
 use desmigratif_core::coop::arrears::AgeingThresholds;
 use desmigratif_core::coop::forms::{
-    RawJoin, RawJournal, RawJournalLine, RawLoanApplication, RawPayment, RawProduct, RawSavingsTxn,
-    RawSetup, RawShuPlan,
+    RawJoin, RawJournal, RawJournalLine, RawLoanApplication, RawPayment, RawProduct, RawRules,
+    RawSavingsTxn, RawSetup, RawShuPlan,
 };
 use desmigratif_core::coop::ledger::{Account, MemberCapital};
 use desmigratif_core::coop::loan::{FeeBasis, LoanProduct, LoanStatus, Method};
@@ -303,6 +303,7 @@ struct OverviewPage {
     pending: usize,
     in_arrears: usize,
     setup: RawSetup,
+    rules: RawRules,
     errors: FieldErrors,
 }
 
@@ -320,9 +321,15 @@ async fn overview_page(
     staff: &Staff,
     region: String,
     setup: RawSetup,
+    rules: Option<RawRules>,
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let settings = coop::settings(&state.db, &region).await?;
+    let rules = match (rules, &settings) {
+        (Some(typed), _) => typed,
+        (None, Some(s)) => RawRules::of(s.thresholds()?, s.maker_checker),
+        (None, None) => RawRules::default(),
+    };
     let lang = staff.ctx.lang;
     let (mut members, mut active, mut savings, mut pending, mut in_arrears) = (0, 0, 0, 0, 0);
     let mut classes = Vec::new();
@@ -366,6 +373,7 @@ async fn overview_page(
             pending,
             in_arrears,
             setup,
+            rules,
             errors,
         },
         needs_correction,
@@ -384,7 +392,7 @@ async fn overview(
         simpanan_anggota: MemberCapital::Equity.as_str().into(),
         dua_petugas: "ya".into(),
     };
-    overview_page(&state, &staff, region, setup, FieldErrors::default()).await
+    overview_page(&state, &staff, region, setup, None, FieldErrors::default()).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -404,7 +412,7 @@ async fn create_coop(
     let region = village(&state, &staff, &f.desa, WRITE).await?;
     let input = match f.form.check() {
         Ok(input) => input,
-        Err(e) => return overview_page(&state, &staff, region, f.form, e.into()).await,
+        Err(e) => return overview_page(&state, &staff, region, f.form, None, e.into()).await,
     };
     let setup = coop::Setup {
         capital: input.capital,
@@ -420,8 +428,51 @@ async fn create_coop(
     .await?;
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/app/koperasi?desa={region}")).into_response()),
-        Err(errors) => overview_page(&state, &staff, region, f.form, errors).await,
+        Err(errors) => overview_page(&state, &staff, region, f.form, None, errors).await,
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct RulesForm {
+    desa: String,
+    #[serde(flatten)]
+    form: RawRules,
+}
+
+/// Changes the collectibility thresholds and maker-checker of a running co-op.
+async fn change_rules(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<RulesForm>,
+) -> Result<Response, AppError> {
+    let region = village(&state, &staff, &f.desa, WRITE).await?;
+    let errors = match f.form.check() {
+        Ok((thresholds, maker_checker)) => {
+            let done = in_books(&state, "kolektibilitas", async |tx| {
+                coop::change_rules(tx, &staff.actor(), &region, thresholds, maker_checker).await
+            })
+            .await?;
+            match done {
+                Ok(()) => {
+                    return Ok(
+                        Redirect::to(&format!("/app/koperasi?desa={region}")).into_response()
+                    );
+                }
+                Err(errors) => errors,
+            }
+        }
+        Err(e) => e.into(),
+    };
+    overview_page(
+        &state,
+        &staff,
+        region,
+        RawSetup::default(),
+        Some(f.form),
+        errors,
+    )
+    .await
 }
 
 // --- members -------------------------------------------------------------------------------------
@@ -2087,6 +2138,7 @@ pub fn pages() -> Router<AppState> {
     use axum::routing::{get, post};
     Router::new()
         .route("/app/koperasi", get(overview).post(create_coop))
+        .route("/app/koperasi/aturan", post(change_rules))
         .route("/app/koperasi/anggota", get(members).post(join))
         .route("/app/koperasi/anggota/{id}", get(member))
         .route("/app/koperasi/anggota/{id}/simpanan", post(savings))
