@@ -222,8 +222,8 @@ pub async fn add_product(tx: &mut Tx, actor: &Actor, region: &str, p: &LoanProdu
         )
     })?;
     let id = Id::new();
-    let fees = serde_json::to_string(&p.fees).map_err(|e| corrupt(e))?;
-    let order = serde_json::to_string(&p.order).map_err(|e| corrupt(e))?;
+    let fees = serde_json::to_string(&p.fees).map_err(corrupt)?;
+    let order = serde_json::to_string(&p.order).map_err(corrupt)?;
     let at = now();
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO coop_loan_products (id, region_code, code, name, method, annual_rate_bp, min_amount, max_amount, max_term,
