@@ -1900,10 +1900,33 @@ async fn heading(
     ))
 }
 
-/// A report as a file; never cached (it holds members' money).
-fn file(content_type: &str, name: String, bytes: Vec<u8>) -> Response {
+/// Renders a report template off the async workers (Typst takes a moment for long packs).
+async fn pdf(template: &'static str, data: serde_json::Value) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(move || desmigratif_pdf::render(template, &data, "-"))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("laporan tidak bisa disusun: {e}")))
+}
+
+/// Hands a report over as a file — never cached, it holds members' money — and records who took
+/// it out of the system; `of` is (entity, id, village).
+async fn exported(
+    state: &AppState,
+    staff: &Staff,
+    of: (&str, Id, &str),
+    content_type: &str,
+    name: String,
+    bytes: Vec<u8>,
+) -> Result<Response, AppError> {
     use axum::http::header;
-    (
+    let (entity, id, region) = of;
+    audit::log(
+        &state.db,
+        &staff.actor(),
+        &Event::new("coop.export", entity, id, region).detail(&name),
+    )
+    .await?;
+    Ok((
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
             (
@@ -1914,33 +1937,7 @@ fn file(content_type: &str, name: String, bytes: Vec<u8>) -> Response {
         ],
         bytes,
     )
-        .into_response()
-}
-
-/// Renders a report template off the async workers (Typst takes a moment for long packs).
-async fn pdf(template: &'static str, data: serde_json::Value) -> Result<Vec<u8>, AppError> {
-    tokio::task::spawn_blocking(move || desmigratif_pdf::render(template, &data, "-"))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(format!("laporan tidak bisa disusun: {e}")))
-}
-
-/// Records who took a report with members' money out of the system.
-async fn log_export(
-    state: &AppState,
-    staff: &Staff,
-    what: &str,
-    entity: &str,
-    id: Id,
-    region: &str,
-) -> Result<(), AppError> {
-    audit::log(
-        &state.db,
-        &staff.actor(),
-        &Event::new("coop.export", entity, id, region).detail(what),
-    )
-    .await?;
-    Ok(())
+        .into_response())
 }
 
 /// The member statement (*rekening anggota*) as PDF: every savings line and the loans.
@@ -1994,20 +1991,15 @@ async fn statement_pdf(
         &loans,
     );
     let bytes = pdf(desmigratif_pdf::MEMBER_STATEMENT, doc.to_json()).await?;
-    log_export(
+    exported(
         &state,
         &staff,
-        "rekening.pdf",
-        "coop_member",
-        m.id,
-        &m.region_code,
-    )
-    .await?;
-    Ok(file(
+        ("coop_member", m.id, &m.region_code),
         "application/pdf",
         format!("rekening-{}.pdf", m.number),
         bytes,
-    ))
+    )
+    .await
 }
 
 /// The RAT pack of a run's year: neraca at the year's end, PHU of the year, the SHU.
@@ -2072,20 +2064,15 @@ async fn rat_pdf(
     let r = shu_for(&state, &staff, &id, READ).await?;
     let pack = rat_pack(&state, &staff, &r).await?;
     let bytes = pdf(desmigratif_pdf::RAT_PACK, pack.to_json()).await?;
-    log_export(
+    exported(
         &state,
         &staff,
-        "rat.pdf",
-        "coop_shu_run",
-        r.id,
-        &r.region_code,
-    )
-    .await?;
-    Ok(file(
+        ("coop_shu_run", r.id, &r.region_code),
         "application/pdf",
         format!("laporan-rat-{}.pdf", r.year),
         bytes,
-    ))
+    )
+    .await
 }
 
 async fn rat_xlsx(
@@ -2118,20 +2105,15 @@ async fn rat_xlsx(
         })
         .collect();
     let bytes = desmigratif_docs::write_workbook(&sheets);
-    log_export(
+    exported(
         &state,
         &staff,
-        "rat.xlsx",
-        "coop_shu_run",
-        r.id,
-        &r.region_code,
-    )
-    .await?;
-    Ok(file(
+        ("coop_shu_run", r.id, &r.region_code),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("laporan-rat-{}.xlsx", r.year),
         bytes,
-    ))
+    )
+    .await
 }
 
 pub fn pages() -> Router<AppState> {
