@@ -1273,6 +1273,14 @@ pub async fn loans(
     Ok((rows, more))
 }
 
+/// How many of the co-op's loans stand at `status`.
+pub async fn loan_count(db: &Db, region: &str, status: &str) -> Result<i64> {
+    Ok(on_pool!(db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM coop_loans l JOIN coop_members m ON m.id = l.member_id
+         WHERE m.region_code = $1 AND l.status = $2",
+    ).bind(region).bind(status).fetch_one(p).await)?)
+}
+
 /// A loan as the books hold it (schedule, what was paid, penalties), for the *kartu angsuran*.
 pub async fn loan_state(db: &Db, id: Id) -> Result<(LoanRow, Loan)> {
     let l = loan(db, id).await?.ok_or(DbError::NotFound)?;

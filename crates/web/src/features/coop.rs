@@ -300,7 +300,7 @@ struct OverviewPage {
     active: usize,
     savings: i64,
     classes: Vec<ClassLine>,
-    pending: usize,
+    pending: i64,
     in_arrears: usize,
     setup: RawSetup,
     rules: RawRules,
@@ -350,10 +350,7 @@ async fn overview_page(
                 }
             })
             .collect();
-        pending = coop::loans(&state.db, &region, None, Some("diajukan"), 0, 1000)
-            .await?
-            .0
-            .len();
+        pending = coop::loan_count(&state.db, &region, LoanStatus::Applied.as_str()).await?;
         in_arrears = coop::mandatory_arrears(&state.db, &region, today())
             .await?
             .len();
