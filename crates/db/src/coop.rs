@@ -880,18 +880,9 @@ pub async fn savings_move(
     Ok(id)
 }
 
-/// One line of a member's statement.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct StatementLine {
-    pub on: NaiveDate,
-    pub kind: SavingsKind,
-    pub direction: String,
-    pub amount: i64,
-    /// The balance of this kind of savings after the line.
-    pub balance: i64,
-    /// All the member's savings after the line.
-    pub total: i64,
-}
+/// One line of a member's statement: the report's own line, so the page, the API and the PDF
+/// read the same thing.
+pub use desmigratif_core::coop::report::StatementLine;
 
 /// A member's savings transactions in order, with running balances.
 pub async fn statement(db: &Db, member: Id) -> Result<Vec<StatementLine>> {
@@ -905,10 +896,10 @@ pub async fn statement(db: &Db, member: Id) -> Result<Vec<StatementLine>> {
     rows.into_iter()
         .map(|(on, kind, direction, amount)| {
             let kind: SavingsKind = kind.parse().map_err(|_| corrupt("jenis simpanan"))?;
-            let signed = if direction == "tarik" {
-                -amount
-            } else {
-                amount
+            let direction: Direction = direction.parse().map_err(|_| corrupt("arah transaksi"))?;
+            let signed = match direction {
+                Direction::Deposit => amount,
+                Direction::Withdrawal => -amount,
             };
             let b = per.entry(kind.as_str()).or_default();
             *b += signed;

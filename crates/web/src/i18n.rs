@@ -57,6 +57,14 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// One of a value's two labels (the `label_id` / `label_en` every `choices!` type has).
+    pub fn pick(self, id: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Id => id,
+            Lang::En => en,
+        }
+    }
+
     /// The text for `key`; a missing key shows itself, so it is noticed rather than blank.
     pub fn t(self, key: &str) -> &'static str {
         let table = match self {

@@ -669,12 +669,11 @@ mod desk {
         re.captures(form).expect("a money form carries a key")[1].to_owned()
     }
 
-    async fn trial_is_square(app: &TestApp) -> (i64, i64) {
+    async fn trial_is_square(app: &TestApp) {
         let t = coop::trial_balance(&app.db, KENANGA, crate::support::today())
             .await
             .unwrap();
         assert_eq!(t.debit, t.credit, "the trial balance balances");
-        (t.debit, t.credit)
     }
 
     async fn savings_txns(app: &TestApp) -> i64 {

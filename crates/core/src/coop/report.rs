@@ -74,7 +74,7 @@ pub struct Member {
 
 /// One savings transaction with the running balances after it, oldest first (what the
 /// database's statement query gives).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatementLine {
     pub on: NaiveDate,
     pub kind: SavingsKind,

@@ -20,8 +20,8 @@ use chrono::{Datelike, NaiveDate};
 use desmigratif_core::access::{Action, Compartment, authorize};
 use desmigratif_core::coop::arrears::AgeingThresholds;
 use desmigratif_core::coop::forms::{
-    RawJoin, RawJournal, RawJournalLine, RawLoanApplication, RawPayment, RawProduct, RawRules,
-    RawSavingsTxn, RawSetup, RawShuPlan,
+    Direction, RawJoin, RawJournal, RawJournalLine, RawLoanApplication, RawPayment, RawProduct,
+    RawRules, RawSavingsTxn, RawSetup, RawShuPlan,
 };
 use desmigratif_core::coop::ledger::{Account, MemberCapital};
 use desmigratif_core::coop::loan::{FeeBasis, LoanProduct, LoanStatus, Method};
@@ -98,13 +98,6 @@ fn plan_value<'a>(plan: &'a RawShuPlan, field: &str) -> &'a str {
 /// A new idempotency key for a money form.
 fn fresh_key() -> String {
     Id::new().to_string()
-}
-
-fn label(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Id => id,
-        Lang::En => en,
-    }
 }
 
 /// A refusal of the books (an overdraft, a closed period, the second pair of eyes…) as a message
@@ -344,7 +337,7 @@ async fn overview_page(
             .map(|c| {
                 let of: Vec<_> = ageing.iter().filter(|a| a.class == *c).collect();
                 ClassLine {
-                    label: label(lang, c.label_id(), c.label_en()),
+                    label: lang.pick(c.label_id(), c.label_en()),
                     loans: of.len(),
                     outstanding: of.iter().map(|a| a.outstanding).sum(),
                 }
@@ -702,12 +695,12 @@ struct MemberPage {
 fn status_label(lang: impl Plain<Lang>, status: &str) -> &'static str {
     status
         .parse::<LoanStatus>()
-        .map(|s| label(lang.plain(), s.label_id(), s.label_en()))
+        .map(|s| lang.plain().pick(s.label_id(), s.label_en()))
         .unwrap_or("—")
 }
 
 fn kind_label(lang: Lang, k: SavingsKind) -> &'static str {
-    label(lang, k.label_id(), k.label_en())
+    lang.pick(k.label_id(), k.label_en())
 }
 
 async fn member_page(
@@ -736,7 +729,7 @@ async fn member_page(
         .map(|l| StatementView {
             on: l.on,
             kind: kind_label(lang, l.kind),
-            deposit: l.direction != "tarik",
+            deposit: l.direction == Direction::Deposit,
             amount: l.amount,
             balance: l.balance,
         })
@@ -975,12 +968,12 @@ async fn products_page(
         .await?
         .into_iter()
         .map(|(_, p)| ProductLine {
-            method: label(lang, p.method.label_id(), p.method.label_en()),
+            method: lang.pick(p.method.label_id(), p.method.label_en()),
             fees: p
                 .fees
                 .iter()
                 .map(|f| {
-                    let what = label(lang, f.kind.label_id(), f.kind.label_en());
+                    let what = lang.pick(f.kind.label_id(), f.kind.label_en());
                     match f.basis {
                         FeeBasis::Fixed(a) => format!("{what} {}", rupiah(a)),
                         FeeBasis::Bp(bp) => format!("{what} {}", percent(bp as u64)),
@@ -1000,7 +993,7 @@ async fn products_page(
             rows,
             methods: Method::ALL
                 .iter()
-                .map(|m| (m.as_str(), label(lang, m.label_id(), m.label_en())))
+                .map(|m| (m.as_str(), lang.pick(m.label_id(), m.label_en())))
                 .collect(),
             form,
             errors,
@@ -1105,7 +1098,7 @@ async fn loans(
         status,
         statuses: LoanStatus::ALL
             .iter()
-            .map(|s| (s.as_str(), label(lang, s.label_id(), s.label_en())))
+            .map(|s| (s.as_str(), lang.pick(s.label_id(), s.label_en())))
             .collect(),
         number,
         more,
@@ -1175,7 +1168,7 @@ async fn loan_page(
     let class = match coop::settings(&state.db, &m.region_code).await? {
         Some(s) if l.status == "dicairkan" => {
             let c = s.thresholds()?.classify(days_past_due);
-            label(lang, c.label_id(), c.label_en())
+            lang.pick(c.label_id(), c.label_en())
         }
         _ => "—",
     };
@@ -1639,7 +1632,7 @@ struct ShuPage {
 fn shu_status(lang: Lang, status: &str) -> &'static str {
     status
         .parse::<ShuStatus>()
-        .map(|s| label(lang, s.label_id(), s.label_en()))
+        .map(|s| lang.pick(s.label_id(), s.label_en()))
         .unwrap_or("—")
 }
 
@@ -1669,7 +1662,7 @@ async fn shu_page(
             plan,
             parts: desmigratif_core::coop::shu::ShuPart::ALL
                 .iter()
-                .map(|p| (p.as_str(), label(lang, p.label_id(), p.label_en())))
+                .map(|p| (p.as_str(), lang.pick(p.label_id(), p.label_en())))
                 .collect(),
             errors,
         },
@@ -1743,12 +1736,6 @@ async fn create_shu(
     }
 }
 
-pub struct ShuMemberLine {
-    pub number: String,
-    pub name: String,
-    pub row: coop::ShuMemberRow,
-}
-
 #[derive(Template)]
 #[template(path = "coop_shu_run.html")]
 struct ShuRunPage {
@@ -1757,7 +1744,7 @@ struct ShuRunPage {
     status: &'static str,
     /// (label, percent, amount)
     parts: Vec<(&'static str, String, i64)>,
-    members: Vec<ShuMemberLine>,
+    members: Vec<report::ShuMemberLine>,
     members_total: i64,
     can_write: bool,
     key: String,
@@ -1777,30 +1764,13 @@ async fn shu_run_page(
         .into_iter()
         .map(|(p, bp, amount)| {
             (
-                label(lang, p.label_id(), p.label_en()),
+                lang.pick(p.label_id(), p.label_en()),
                 percent(bp as u64),
                 amount,
             )
         })
         .collect();
-    let names: std::collections::HashMap<Id, MemberRow> = coop::members(&state.db, &r.region_code)
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m))
-        .collect();
-    let mut members: Vec<ShuMemberLine> = coop::shu_members(&state.db, r.id)
-        .await?
-        .into_iter()
-        .map(|row| {
-            let m = names.get(&row.member_id);
-            ShuMemberLine {
-                number: m.map(|m| m.number.clone()).unwrap_or_default(),
-                name: m.map(|m| m.name.clone()).unwrap_or_default(),
-                row,
-            }
-        })
-        .collect();
-    members.sort_by(|a, b| a.number.cmp(&b.number));
+    let members = shu_shares(state, &r).await?;
     let needs_correction = !errors.is_empty();
     let mut page = Page::new(&staff.ctx, "coop.shu");
     page.title = format!("SHU {}", r.year);
@@ -1809,7 +1779,7 @@ async fn shu_run_page(
             page,
             status: shu_status(lang, &r.status),
             parts,
-            members_total: members.iter().map(|m| m.row.total).sum(),
+            members_total: members.iter().map(|m| m.total).sum(),
             members,
             can_write: may_write(staff, &r.region_code),
             key: fresh_key(),
@@ -1944,23 +1914,7 @@ async fn statement_pdf(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let m = member_for(&state, &staff, &id, READ).await?;
-    let lines = coop::statement(&state.db, m.id)
-        .await?
-        .into_iter()
-        .map(|l| {
-            Ok(report::StatementLine {
-                on: l.on,
-                kind: l.kind,
-                direction: l
-                    .direction
-                    .parse()
-                    .map_err(|_| AppError::Internal("arah transaksi rusak".into()))?,
-                amount: l.amount,
-                balance: l.balance,
-                total: l.total,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let lines = coop::statement(&state.db, m.id).await?;
     let mut loans = Vec::new();
     for l in coop::loans(&state.db, &m.region_code, Some(m.id), None, 0, 1000)
         .await?
@@ -1999,14 +1953,12 @@ async fn statement_pdf(
     .await
 }
 
-/// The RAT pack of a run's year: neraca at the year's end, PHU of the year, the SHU.
-async fn rat_pack(
+/// Every member's share in a run with their number and name, by member number: what the run's
+/// page and the RAT pack list.
+async fn shu_shares(
     state: &AppState,
-    staff: &Staff,
     r: &ShuRunRow,
-) -> Result<report::RatPack, AppError> {
-    let start = NaiveDate::from_ymd_opt(r.year, 1, 1).ok_or(AppError::NotFound)?;
-    let end = NaiveDate::from_ymd_opt(r.year, 12, 31).ok_or(AppError::NotFound)?;
+) -> Result<Vec<report::ShuMemberLine>, AppError> {
     let names: std::collections::HashMap<Id, MemberRow> = coop::members(&state.db, &r.region_code)
         .await?
         .into_iter()
@@ -2030,6 +1982,18 @@ async fn rat_pack(
         })
         .collect();
     members.sort_by(|a, b| a.number.cmp(&b.number));
+    Ok(members)
+}
+
+/// The RAT pack of a run's year: neraca at the year's end, PHU of the year, the SHU.
+async fn rat_pack(
+    state: &AppState,
+    staff: &Staff,
+    r: &ShuRunRow,
+) -> Result<report::RatPack, AppError> {
+    let start = NaiveDate::from_ymd_opt(r.year, 1, 1).ok_or(AppError::NotFound)?;
+    let end = NaiveDate::from_ymd_opt(r.year, 12, 31).ok_or(AppError::NotFound)?;
+    let members = shu_shares(state, r).await?;
     let run = report::ShuRun {
         status: r
             .status

@@ -126,16 +126,7 @@ struct CheckPage {
 fn kind_choices(lang: crate::Lang) -> Vec<(&'static str, &'static str)> {
     FEE_KINDS
         .iter()
-        .map(|k| {
-            (
-                k.as_str(),
-                if lang == crate::Lang::En {
-                    k.label_en()
-                } else {
-                    k.label_id()
-                },
-            )
-        })
+        .map(|k| (k.as_str(), lang.pick(k.label_id(), k.label_en())))
         .collect()
 }
 

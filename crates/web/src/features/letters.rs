@@ -621,11 +621,7 @@ struct ListQuery {
 }
 
 fn status_label(staff: &Staff, s: LetterStatus) -> &'static str {
-    if staff.ctx.lang == crate::Lang::En {
-        s.label_en()
-    } else {
-        s.label_id()
-    }
+    staff.ctx.lang.pick(s.label_id(), s.label_en())
 }
 
 async fn list(

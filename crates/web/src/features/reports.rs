@@ -289,11 +289,7 @@ async fn track(
             && let Some(r) = reports::by_tracking_code(&state.db, &code).await?
         {
             let s = r.status();
-            status = Some(if ctx.lang == crate::Lang::En {
-                s.label_en()
-            } else {
-                s.label_id()
-            });
+            status = Some(ctx.lang.pick(s.label_id(), s.label_en()));
         }
     }
     let mut page = Page::new(&ctx, "report.track");

@@ -290,10 +290,7 @@ fn certificate_label(p: &ParticipantRow, lang: Lang) -> String {
     match (&p.letter_status, &p.letter_code) {
         (Some(s), code) => {
             let status = LetterStatus::parse(s)
-                .map(|s| match lang {
-                    Lang::Id => s.label_id(),
-                    Lang::En => s.label_en(),
-                })
+                .map(|s| lang.pick(s.label_id(), s.label_en()))
                 .unwrap_or("—");
             match code {
                 Some(c) => format!("{status} · /v/{c}"),

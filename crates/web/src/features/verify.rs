@@ -428,11 +428,7 @@ async fn track(
         };
         if let Some(l) = found {
             let s = l.status();
-            status = Some(if ctx.lang == crate::Lang::En {
-                s.label_en()
-            } else {
-                s.label_id()
-            });
+            status = Some(ctx.lang.pick(s.label_id(), s.label_en()));
             ready = s == LetterStatus::Issued;
             if s == LetterStatus::Rejected {
                 reason = l.reason;
