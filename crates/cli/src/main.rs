@@ -159,9 +159,10 @@ struct ServeArgs {
     /// Mark cookies Secure (set when served over HTTPS).
     #[arg(long, env = "DESMIGRATIF_SECURE_COOKIES")]
     secure_cookies: bool,
-    /// Trust X-Forwarded-For (only behind your own reverse proxy).
-    #[arg(long, env = "DESMIGRATIF_TRUST_PROXY")]
-    trust_proxy: bool,
+    /// The addresses (or CIDR ranges) of your own reverse proxies, comma-separated: only their
+    /// X-Forwarded-For hops are believed. Without it the header is ignored.
+    #[arg(long, env = "DESMIGRATIF_TRUST_PROXY", value_parser = parse_proxies)]
+    trust_proxy: Option<desmigratif_core::net::TrustedProxies>,
     /// The public address of this deployment (e.g. https://desa.example), printed on letters and
     /// in their QR codes; without it, the address a request came to.
     #[arg(long, env = "DESMIGRATIF_PUBLIC_URL")]
@@ -559,7 +560,7 @@ async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<Strin
         })?;
     let config = desmigratif_web::WebConfig {
         secure_cookies: args.secure_cookies,
-        trust_proxy: args.trust_proxy,
+        trusted_proxies: args.trust_proxy.clone().unwrap_or_default(),
         public_url: args.public_url.clone(),
         public_lookups_per_minute: args.public_lookups_per_minute,
         public_reports_per_hour: args.public_reports_per_hour,
@@ -943,4 +944,8 @@ async fn run_synth(
         s.sealing.as_secs_f64() * 1e6 / s.persons.max(1) as f64
     );
     Ok(())
+}
+
+fn parse_proxies(s: &str) -> Result<desmigratif_core::net::TrustedProxies, String> {
+    s.parse().map_err(|e: desmigratif_core::Invalid| e.message)
 }

@@ -16,6 +16,7 @@ pub mod id;
 pub mod jobs;
 pub mod letters;
 pub mod migration;
+pub mod net;
 pub mod nik;
 pub mod password;
 pub mod photo;

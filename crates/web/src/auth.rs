@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use desmigratif_core::access::{Action, Principal, authorize};
 use desmigratif_core::id::{Secret, constant_time_eq};
+use desmigratif_core::net::{TrustedProxies, limit_key};
 use desmigratif_core::region::Scope;
 use desmigratif_db::audit::{self, Actor, Event, Outcome};
 use desmigratif_db::users::UserRow;
@@ -26,6 +27,7 @@ const CSRF_COOKIE: &str = "dm_csrf";
 pub const CSRF_FIELD: &str = "_csrf";
 const CSRF_HEADER: &str = "x-csrf-token";
 const FORM_LIMIT: usize = 1024 * 1024;
+const LANGUAGE_SWITCH: &str = "/bahasa/";
 
 /// How the request proved who it is.
 #[derive(Debug, Clone)]
@@ -47,6 +49,8 @@ pub struct Ctx {
     pub lang: Lang,
     pub csrf: String,
     pub ip: String,
+    /// What per-client limits count against: the address, or its /64 for IPv6.
+    pub client_key: String,
     pub path: String,
     pub user_agent: String,
     pub auth: Option<Arc<Authed>>,
@@ -227,20 +231,24 @@ pub fn set_cookie(
     HeaderValue::from_str(&c).expect("cookie values are URL-safe")
 }
 
-fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy
-        && let Some(first) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-    {
-        return first.trim().to_owned();
-    }
-    req.extensions()
+/// The client's address (for audit rows) and the key its limits count against. Forwarded
+/// headers are believed only from the configured proxies (`core::net`).
+fn client_address(req: &Request, proxies: &TrustedProxies) -> (String, String) {
+    let Some(peer) = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "-".into())
+        .map(|c| c.0.ip())
+    else {
+        return ("-".into(), "-".into());
+    };
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let client = proxies.client(peer, &forwarded);
+    (client.to_string(), limit_key(client))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -278,7 +286,7 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
 async fn guard(state: &AppState, request: Request) -> Result<(Request, Option<String>), AppError> {
     let headers = request.headers();
     let lang = Lang::from_headers(headers);
-    let ip = client_ip(&request, state.config.trust_proxy);
+    let (ip, client_key) = client_address(&request, &state.config.trusted_proxies);
     let path = request.uri().path().to_owned();
     let user_agent = headers
         .get(header::USER_AGENT)
@@ -368,6 +376,7 @@ async fn guard(state: &AppState, request: Request) -> Result<(Request, Option<St
         lang,
         csrf,
         ip,
+        client_key,
         path,
         user_agent,
         auth,
@@ -384,8 +393,8 @@ async fn check_csrf(request: Request, expected: Option<&str>) -> Result<(Request
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or_default();
+    // `Origin: null` comes from sandboxed frames, `data:` pages and some redirects: never ours.
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
-        && origin != "null"
         && origin.split_once("://").map(|(_, h)| h) != Some(host)
     {
         return Ok((request, false));
@@ -394,6 +403,11 @@ async fn check_csrf(request: Request, expected: Option<&str>) -> Result<(Request
         && !matches!(site, "same-origin" | "none")
     {
         return Ok((request, false));
+    }
+    // The language switch is posted from pages that shared caches keep, which carry no token;
+    // changing someone's language is no act worth forging, so same-origin headers suffice.
+    if request.uri().path().starts_with(LANGUAGE_SWITCH) {
+        return Ok((request, true));
     }
     let Some(expected) = expected else {
         return Ok((request, false));

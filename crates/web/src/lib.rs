@@ -33,8 +33,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct WebConfig {
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
-    pub trust_proxy: bool,
+    /// The reverse proxies whose `X-Forwarded-For` hops are believed; none by default.
+    pub trusted_proxies: desmigratif_core::net::TrustedProxies,
     /// Cost of new password hashes; always `Standard` outside test suites.
     pub password_cost: Cost,
     /// Shown on the login page of a demo deployment.
@@ -53,7 +53,7 @@ impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             secure_cookies: false,
-            trust_proxy: false,
+            trusted_proxies: desmigratif_core::net::TrustedProxies::none(),
             password_cost: Cost::Standard,
             demo_password: None,
             public_url: None,

@@ -1,7 +1,7 @@
 //! The frame every page shares: language, navigation, CSRF token, title.
 
 use crate::auth::Ctx;
-use crate::error::{AppError, urlencode};
+use crate::error::AppError;
 use crate::i18n::Lang;
 use askama::Template;
 use axum::http::header;
@@ -137,12 +137,9 @@ impl Page {
         crate::assets::css_path()
     }
 
-    pub fn switch_href(&self) -> String {
-        format!(
-            "/bahasa/{}?kembali={}",
-            self.lang.other().code(),
-            urlencode(&self.path)
-        )
+    /// Where the language switch posts; the page's own path travels as the form's `kembali`.
+    pub fn switch_action(&self) -> String {
+        format!("/bahasa/{}", self.lang.other().code())
     }
 
     pub fn switch_label(&self) -> &'static str {

@@ -342,9 +342,12 @@ async fn journey(backend: Backend) {
         );
         b.shot("dashboard").await?;
 
-        c.find(Locator::LinkText("English")).await?.click().await?;
+        c.find(Locator::Css("form[action='/bahasa/en'] button"))
+            .await?
+            .click()
+            .await?;
         c.wait()
-            .for_element(Locator::LinkText("Bahasa Indonesia"))
+            .for_element(Locator::Css("form[action='/bahasa/id'] button"))
             .await?;
         assert_eq!(c.current_url().await?.path(), "/app");
         let html = c.source().await?;

@@ -170,6 +170,12 @@ both! {
         let ok = app.post_raw(&path, Some(&op.cookie()), &right, &[("origin", "http://localhost")]).await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER);
         assert_eq!(head_name(&app, KENANGA).await, "Palsu");
+        // `Origin: null` (a sandboxed frame, a data: page) is refused even with the right token.
+        let mut sneaky: Vec<(&str, &str)> = vec![("_csrf", op.csrf.as_str()), ("head_title", "Kuwu"), ("head_name", "Dari Bingkai")];
+        sneaky.extend_from_slice(&fields[2..]);
+        let null = app.post_raw(&path, Some(&op.cookie()), &sneaky, &[("origin", "null")]).await;
+        assert_eq!(null.status, StatusCode::FORBIDDEN);
+        assert_eq!(head_name(&app, KENANGA).await, "Palsu");
         // The login form is protected too.
         let login = app.post_raw("/masuk", None, &[("username", "admin"), ("password", PASSWORD)], &[]).await;
         assert_eq!(login.status, StatusCode::FORBIDDEN);
@@ -376,13 +382,25 @@ both! {
     }
 
     async fn language_switch_and_error_pages(app) {
-        let r = app.get("/bahasa/en?kembali=/wilayah", None).await;
+        // A GET no longer writes anything: the switch is a form.
+        assert_eq!(app.get("/bahasa/en?kembali=/wilayah", None).await.status, StatusCode::METHOD_NOT_ALLOWED);
+        let home = app.get("/", None).await;
+        assert!(home.body.contains(r#"<form method="post" action="/bahasa/en""#), "switch form on the page");
+        let r = app.post_raw("/bahasa/en", None, &[("kembali", "/wilayah")], &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(r.location(), "/wilayah");
         assert_eq!(r.cookie_value("dm_lang").as_deref(), Some("en"));
         let en = app.send(axum::http::Request::get("/").header("cookie", "dm_lang=en").body(axum::body::Body::empty()).unwrap()).await;
         assert!(en.body.contains("Villages served") && en.body.contains("lang=\"en\""));
-        assert_eq!(app.get("/bahasa/en?kembali=//penipu.example", None).await.location(), "/");
+        for evil in ["//penipu.example", "/\t/penipu.example", "/\n/penipu.example", "/\\penipu.example", "https://penipu.example"] {
+            let r = app.post_raw("/bahasa/en", None, &[("kembali", evil)], &[]).await;
+            assert_eq!(r.location(), "/", "{evil:?}");
+        }
+        // Another site cannot switch a visitor's language either.
+        let forged = app.post_raw("/bahasa/en", None, &[("kembali", "/")], &[("origin", "https://penipu.example")]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        // The login form's own redirect follows the same rule.
+        assert_eq!(app.get("/masuk?kembali=/%09/penipu.example", None).await.status, StatusCode::OK);
         let missing = app.get("/tidak-ada", None).await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
         assert!(missing.body.contains("Tidak ditemukan") && missing.body.contains("<html"));

@@ -10,6 +10,7 @@ mod cases;
 mod children;
 mod cli;
 mod coop;
+mod edge;
 mod foundation;
 mod letters;
 mod portal;

@@ -176,10 +176,12 @@ pub fn rupiah(n: i64) -> String {
 }
 
 /// Only local paths are followed after login or a language switch (no open redirect).
+/// Browsers drop tabs and newlines from a `Location` (`/\t/evil` becomes `//evil`), so any
+/// control character, backslash or second leading slash makes the path untrusted.
 pub fn local_path(candidate: &str, fallback: &'static str) -> String {
     let ok = candidate.starts_with('/')
-        && !candidate.starts_with("//")
-        && !candidate.contains('\\')
+        && !candidate[1..].starts_with(['/', '\\'])
+        && !candidate.chars().any(|c| c.is_control() || c == '\\')
         && !candidate.contains("://");
     if ok {
         candidate.to_owned()
@@ -201,6 +203,11 @@ mod tests {
             "/\\evil",
             "app",
             "",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\u{0}x",
+            "/app\u{7f}",
         ] {
             assert_eq!(local_path(bad, "/app"), "/app", "{bad}");
         }

@@ -297,7 +297,7 @@ async fn ask(
     Form(f): Form<InquiryForm>,
 ) -> Result<Response, AppError> {
     let row = published(&state, &code, &id).await?;
-    let key = format!("produk:{}", ctx.ip);
+    let key = format!("produk:{}", ctx.client_key);
     if state.report_throttle.blocked(&key) {
         return Err(AppError::TooManyRequests);
     }

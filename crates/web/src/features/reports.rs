@@ -206,7 +206,7 @@ async fn submit(
     ctx: Ctx,
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
-    let key = format!("lapor:{}", ctx.ip);
+    let key = format!("lapor:{}", ctx.client_key);
     if state.report_throttle.blocked(&key) {
         return Err(AppError::TooManyRequests);
     }

@@ -60,7 +60,7 @@ async fn login_form(
 /// Answers every failed login the same way, whatever the reason, so the form does not reveal
 /// which usernames exist; only a locked account is named as such.
 fn refuse(state: &AppState, ctx: &Ctx, form: &LoginForm, key: &str) -> Result<Response, AppError> {
-    state.login_throttle.record(&ctx.ip);
+    state.login_throttle.record(&ctx.client_key);
     let mut r = render(LoginPage {
         page: Page::new(ctx, "login.title"),
         username: form.username.clone(),
@@ -84,7 +84,7 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let anonymous = Actor::anonymous(&ctx.ip);
-    if state.login_throttle.blocked(&ctx.ip) {
+    if state.login_throttle.blocked(&ctx.client_key) {
         let event = Event::new("auth.login", "user", "", "")
             .outcome(Outcome::Denied)
             .detail("throttled");
@@ -206,7 +206,7 @@ async fn switch_language(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Query(q): Query<NextQuery>,
+    Form(q): Form<NextQuery>,
 ) -> Result<Response, AppError> {
     let lang = i18n::Lang::parse(&code).ok_or(AppError::NotFound)?;
     if let Some(auth) = &ctx.auth {
@@ -224,5 +224,6 @@ pub fn pages() -> Router<AppState> {
     Router::new()
         .route("/masuk", axum::routing::get(login_form).post(login))
         .route("/keluar", axum::routing::post(logout))
-        .route("/bahasa/{code}", axum::routing::get(switch_language))
+        // A POST: a GET that writes would be followed by link prefetchers and crawlers.
+        .route("/bahasa/{code}", axum::routing::post(switch_language))
 }

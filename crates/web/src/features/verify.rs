@@ -109,10 +109,10 @@ async fn shown(state: &AppState, l: &LetterRow) -> Result<Option<Shown>, AppErro
 
 /// Counts a public lookup against the caller's address; 429 past the limit.
 pub(super) fn throttled(state: &AppState, ctx: &Ctx) -> Result<(), AppError> {
-    if state.public_throttle.blocked(&ctx.ip) {
+    if state.public_throttle.blocked(&ctx.client_key) {
         return Err(AppError::TooManyRequests);
     }
-    state.public_throttle.record(&ctx.ip);
+    state.public_throttle.record(&ctx.client_key);
     Ok(())
 }
 
@@ -373,11 +373,13 @@ async fn request_submit(
     };
     if state
         .public_throttle
-        .blocked(&format!("request:{}", ctx.ip))
+        .blocked(&format!("request:{}", ctx.client_key))
     {
         return Err(AppError::TooManyRequests);
     }
-    state.public_throttle.record(&format!("request:{}", ctx.ip));
+    state
+        .public_throttle
+        .record(&format!("request:{}", ctx.client_key));
     let tracking = new_tracking_code();
     super::letters::create_public_request(
         &state,

@@ -1,0 +1,94 @@
+//! The request edge: who the client is behind proxies, where redirects may lead.
+
+use crate::support::*;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use desmigratif_web::{AppState, WebConfig};
+use std::net::SocketAddr;
+
+/// The demo's router, configured to believe `proxies`, fed requests that arrive from `peer`.
+struct Behind {
+    router: axum::Router,
+    peer: SocketAddr,
+}
+
+impl Behind {
+    fn new(app: &TestApp, proxies: &str, peer: &str) -> Behind {
+        let config = WebConfig {
+            password_cost: desmigratif_core::password::Cost::TestOnly,
+            trusted_proxies: proxies.parse().unwrap(),
+            ..WebConfig::default()
+        };
+        let state = AppState::new(app.db.clone(), REGIONS.clone(), KEYS.clone(), config);
+        Behind {
+            router: desmigratif_web::router(state),
+            peer: peer.parse().unwrap(),
+        }
+    }
+
+    /// A wrong-password login for a made-up user, with the given `X-Forwarded-For`.
+    async fn failed_login(&self, forwarded: &str, n: usize) -> StatusCode {
+        use tower::ServiceExt;
+        let csrf = "A".repeat(43);
+        let body = serde_urlencoded::to_string([
+            ("_csrf", csrf.as_str()),
+            ("username", &format!("tidak-ada-{n}")),
+            ("password", "salah-sekali"),
+            ("kembali", ""),
+        ])
+        .unwrap();
+        let mut request = Request::post("/masuk")
+            .header(header::HOST, "localhost")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("dm_csrf={csrf}"))
+            .header("x-forwarded-for", forwarded)
+            .body(Body::from(body))
+            .unwrap();
+        request.extensions_mut().insert(ConnectInfo(self.peer));
+        self.router.clone().oneshot(request).await.unwrap().status()
+    }
+}
+
+async fn audited_addresses(app: &TestApp) -> Vec<String> {
+    desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar::<_, String>(
+        "SELECT ip FROM audit_log WHERE action = 'auth.login' ORDER BY seq"
+    ).fetch_all(p).await)
+    .unwrap()
+}
+
+both! {
+    async fn a_forged_forwarded_header_neither_escapes_the_login_limit_nor_forges_the_audit_address(app) {
+        let proxy = Behind::new(&app, "127.0.0.1, ::1", "127.0.0.1:40000");
+        // The attacker writes a new address in front each time; nginx appends the real one.
+        for n in 0..10 {
+            let status = proxy.failed_login(&format!("10.0.0.{n}, 198.51.100.7"), n).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {n} is answered with the form again");
+        }
+        assert_eq!(proxy.failed_login("10.0.0.99, 198.51.100.7", 99).await, StatusCode::TOO_MANY_REQUESTS);
+        let addresses = audited_addresses(&app).await;
+        assert!(!addresses.is_empty() && addresses.iter().all(|a| a == "198.51.100.7"), "{addresses:?}");
+        // Another real client behind the same proxy is not blocked by the first one.
+        assert_eq!(proxy.failed_login("198.51.100.8", 100).await, StatusCode::UNAUTHORIZED);
+    }
+
+    async fn without_trusted_proxies_the_header_is_ignored(app) {
+        let direct = Behind::new(&app, "", "203.0.113.5:5555");
+        assert_eq!(direct.failed_login("127.0.0.1", 0).await, StatusCode::UNAUTHORIZED);
+        // A client that is not one of our proxies cannot speak for others either.
+        let not_ours = Behind::new(&app, "127.0.0.1", "203.0.113.6:5555");
+        assert_eq!(not_ours.failed_login("127.0.0.1", 1).await, StatusCode::UNAUTHORIZED);
+        let addresses = audited_addresses(&app).await;
+        assert_eq!(addresses, ["203.0.113.5", "203.0.113.6"]);
+    }
+
+    async fn ipv6_clients_share_one_limit_per_64(app) {
+        // Every attempt comes from another address of the same /64; one limit counts them all.
+        let one = Behind::new(&app, "::1", "[::1]:1");
+        for n in 0..10u16 {
+            assert_eq!(one.failed_login(&format!("2001:db8:7:7:{n:x}::1"), n as usize).await, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(one.failed_login("2001:db8:7:7:ffff::1", 50).await, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(one.failed_login("2001:db8:7:8::1", 51).await, StatusCode::UNAUTHORIZED, "the next /64 is someone else");
+    }
+}
