@@ -23,6 +23,9 @@ pub enum AppError {
     Csrf,
     #[error("too many requests")]
     TooManyRequests,
+    /// A NUL byte in a path, query, form or JSON text.
+    #[error("control character")]
+    ControlCharacter,
     /// A request the server cannot use; the message says what to fix.
     #[error("{0}")]
     BadRequest(String),
@@ -42,7 +45,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::ControlCharacter => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -57,6 +60,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::TooManyRequests => "too_many_requests",
             AppError::BadRequest(_) => "bad_request",
+            AppError::ControlCharacter => "control_character",
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
             AppError::Internal(_) => "internal",

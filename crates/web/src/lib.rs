@@ -10,6 +10,7 @@ mod features;
 mod i18n;
 mod metrics;
 mod page;
+mod text_guard;
 mod throttle;
 
 pub use auth::SESSION_COOKIE;
@@ -131,6 +132,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::authenticate,
         ))
+        .layer(axum::middleware::from_fn(text_guard::refuse_nul))
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -7,6 +7,8 @@ use axum::http::{Request, StatusCode, header};
 use desmigratif_web::{AppState, WebConfig};
 use std::net::SocketAddr;
 
+const KENANGA: &str = "32.12.16.2004";
+
 /// The demo's router, configured to believe `proxies`, fed requests that arrive from `peer`.
 struct Behind {
     router: axum::Router,
@@ -90,5 +92,31 @@ both! {
         }
         assert_eq!(one.failed_login("2001:db8:7:7:ffff::1", 50).await, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(one.failed_login("2001:db8:7:8::1", 51).await, StatusCode::UNAUTHORIZED, "the next /64 is someone else");
+    }
+
+    async fn a_nul_byte_is_refused_at_the_edge_on_both_engines(app) {
+        // Anonymous login with a NUL in the name: refused before the database is asked.
+        let login = app.post_raw("/masuk", None, &[("username", "adm\0in"), ("password", "x")], &[]).await;
+        assert_eq!(login.status, StatusCode::BAD_REQUEST);
+        assert!(login.body.contains("karakter NUL"), "{}", login.body);
+        let verify = app.get("/v/%00AAAAAAAAAAAAAAAAAAAAA", None).await;
+        assert_eq!(verify.status, StatusCode::BAD_REQUEST);
+        let query = app.get("/agensi?q=cahaya%00", None).await;
+        assert_eq!(query.status, StatusCode::BAD_REQUEST);
+        // The API answers with its error shape and a stable code; nothing is stored.
+        let token = app.token_for("operator.kenanga").await;
+        let persons = app.rows("persons").await;
+        let body = serde_json::json!({"village_code": KENANGA, "nik": "3212164507980071", "name": "Uji\u{0}Nol", "sex": "P", "birth_date": "1998-07-05"});
+        let api = app.api("POST", "/api/v1/persons", Some(&token), Some(body)).await;
+        assert_eq!(api.status, StatusCode::BAD_REQUEST, "{}", api.body);
+        assert_eq!(api.json()["error"]["code"], "control_character");
+        assert_eq!(app.rows("persons").await, persons);
+        // The English interface says it in English.
+        let en = app.send(Request::get("/v/%00A").header(header::HOST, "localhost").header(header::COOKIE, "dm_lang=en").body(Body::empty()).unwrap()).await;
+        assert!(en.body.contains("NUL character"), "{}", en.body);
+        // A text that merely shows the escape, and ordinary percent signs, pass.
+        assert_eq!(app.get("/agensi?q=100%25", None).await.status, StatusCode::OK);
+        // The server is still there.
+        assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
     }
 }
