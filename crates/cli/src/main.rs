@@ -59,16 +59,17 @@ struct Global {
     /// Back it up apart from the database backups: without it the encrypted data cannot be read.
     #[arg(long, env = "DESMIGRATIF_KEY_FILE", global = true)]
     key_file: Option<PathBuf>,
-    /// The key itself ("dmk1:…"), for several servers sharing one PostgreSQL; overrides --key-file.
-    #[arg(long, env = "DESMIGRATIF_KEY", global = true, hide_env_values = true)]
-    key: Option<String>,
 }
 
 impl Global {
-    /// The deployment's keys: from `--key`, else the key file (created when missing).
+    /// The deployment's keys: from `DESMIGRATIF_KEY` (several servers sharing one PostgreSQL),
+    /// else the key file (created when missing). Never from an argument: the command line of a
+    /// running process is readable by every user of the machine (`ps`, `/proc`).
     fn keys(&self) -> Result<Keys> {
-        if let Some(text) = self.key.as_deref().filter(|k| !k.trim().is_empty()) {
-            return Ok(Keys::from_text(text)?);
+        if let Ok(text) = std::env::var("DESMIGRATIF_KEY")
+            && !text.trim().is_empty()
+        {
+            return Ok(Keys::from_text(&text)?);
         }
         let path = self
             .key_file
@@ -163,6 +164,10 @@ struct ServeArgs {
     /// X-Forwarded-For hops are believed. Without it the header is ignored.
     #[arg(long, env = "DESMIGRATIF_TRUST_PROXY", value_parser = parse_proxies)]
     trust_proxy: Option<desmigratif_core::net::TrustedProxies>,
+    /// Lets a scraper on another machine read /metrics with the header `X-Metrics-Token: <token>`;
+    /// without it only this machine (loopback, not forwarded) may.
+    #[arg(long, env = "DESMIGRATIF_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
     /// The public address of this deployment (e.g. https://desa.example), printed on letters and
     /// in their QR codes; without it, the address a request came to.
     #[arg(long, env = "DESMIGRATIF_PUBLIC_URL")]
@@ -561,6 +566,7 @@ async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<Strin
     let config = desmigratif_web::WebConfig {
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trust_proxy.clone().unwrap_or_default(),
+        metrics_token: args.metrics_token.clone().filter(|t| !t.trim().is_empty()),
         public_url: args.public_url.clone(),
         public_lookups_per_minute: args.public_lookups_per_minute,
         public_reports_per_hour: args.public_reports_per_hour,

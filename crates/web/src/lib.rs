@@ -48,6 +48,8 @@ pub struct WebConfig {
     pub public_lookups_per_minute: usize,
     /// Public reports (`/lapor`) accepted per client address per hour.
     pub public_reports_per_hour: usize,
+    /// Lets a scraper off this machine read `/metrics` (header `X-Metrics-Token`).
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -60,6 +62,7 @@ impl Default for WebConfig {
             public_url: None,
             public_lookups_per_minute: 60,
             public_reports_per_hour: 5,
+            metrics_token: None,
         }
     }
 }

@@ -1,11 +1,14 @@
 //! Request counts and latencies in the Prometheus text format, for `/metrics`.
 
 use crate::AppState;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::header;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use desmigratif_core::id::constant_time_eq;
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -134,7 +137,12 @@ impl Metrics {
 /// Counts every request under its route pattern (never the concrete path: that could hold ids).
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().as_str().to_owned();
+    // Any token is a valid HTTP method; unknown ones share a label so they cannot grow the table.
+    let method = match request.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "OTHER",
+    }
+    .to_owned();
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -150,14 +158,30 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
-pub async fn endpoint(
-    State(state): State<AppState>,
-) -> ([(axum::http::HeaderName, &'static str); 1], String) {
+const METRICS_TOKEN_HEADER: &str = "x-metrics-token";
+
+/// Only for the machine itself (a loopback peer that no proxy forwarded) or a scraper holding
+/// the metrics token: route names and error rates are a map for an attacker. Others get 404.
+pub async fn endpoint(State(state): State<AppState>, request: Request) -> Response {
+    let headers = request.headers();
+    let local = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|c| c.0.ip().is_loopback())
+        && !headers.contains_key("x-forwarded-for");
+    let by_token = state.config.metrics_token.as_deref().is_some_and(|want| {
+        // Not `Authorization`: that header is an API login, answered before this handler.
+        headers
+            .get(METRICS_TOKEN_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|given| constant_time_eq(given.trim(), want))
+    });
+    if !(local || by_token) {
+        return crate::error::AppError::NotFound.into_response();
+    }
     (
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4",
-        )],
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
     )
+        .into_response()
 }

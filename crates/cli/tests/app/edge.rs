@@ -119,4 +119,36 @@ both! {
         // The server is still there.
         assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
     }
+
+    async fn metrics_are_for_this_machine_or_the_metrics_token_only(app) {
+        use tower::ServiceExt;
+        let config = WebConfig { metrics_token: Some("rahasia-pemantau-0123456789".into()), ..WebConfig::default() };
+        let router = desmigratif_web::router(AppState::new(app.db.clone(), REGIONS.clone(), KEYS.clone(), config));
+        let ask = |peer: [u8; 4], headers: &[(&str, &str)]| {
+            let mut b = Request::get("/metrics").header(header::HOST, "localhost");
+            for (k, v) in headers {
+                b = b.header(*k, *v);
+            }
+            let mut r = b.body(Body::empty()).unwrap();
+            r.extensions_mut().insert(ConnectInfo(SocketAddr::from((peer, 9))));
+            let router = router.clone();
+            async move { router.oneshot(r).await.unwrap().status() }
+        };
+        assert_eq!(ask([127, 0, 0, 1], &[]).await, StatusCode::OK);
+        assert_eq!(ask([203, 0, 113, 9], &[]).await, StatusCode::NOT_FOUND, "the internet sees nothing");
+        assert_eq!(ask([127, 0, 0, 1], &[("x-forwarded-for", "203.0.113.9")]).await, StatusCode::NOT_FOUND, "forwarded by the local proxy");
+        assert_eq!(ask([203, 0, 113, 9], &[("x-metrics-token", "salah")]).await, StatusCode::NOT_FOUND);
+        assert_eq!(ask([203, 0, 113, 9], &[("x-metrics-token", "rahasia-pemantau-0123456789")]).await, StatusCode::OK);
+        // Made-up methods are counted under one label.
+        for m in ["FOO", "BAR", "BAZ"] {
+            let r = Request::builder().method(m).uri("/healthz").header(header::HOST, "localhost").body(Body::empty()).unwrap();
+            router.clone().oneshot(r).await.unwrap();
+        }
+        let mut r = Request::get("/metrics").header(header::HOST, "localhost").body(Body::empty()).unwrap();
+        r.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 9))));
+        let body = router.clone().oneshot(r).await.unwrap().into_body();
+        let text = String::from_utf8(http_body_util::BodyExt::collect(body).await.unwrap().to_bytes().to_vec()).unwrap();
+        assert!(text.contains("method=\"OTHER\",route=\"/healthz\""), "{text}");
+        assert!(!text.contains("FOO") && !text.contains("BAZ"), "{text}");
+    }
 }

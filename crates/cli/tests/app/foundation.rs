@@ -49,7 +49,9 @@ both! {
         assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
         assert_eq!(home.headers["x-content-type-options"], "nosniff");
         assert_eq!(home.headers["referrer-policy"], "same-origin");
-        let m = app.get("/metrics", None).await;
+        let mut local = axum::http::Request::get("/metrics").header("host", "localhost").body(axum::body::Body::empty()).unwrap();
+        local.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 9))));
+        let m = app.send(local).await;
         assert_eq!(m.status, StatusCode::OK);
         assert!(m.body.contains("desmigratif_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"), "{}", m.body);
         assert!(m.body.contains("desmigratif_http_request_duration_seconds_bucket{route=\"/\""));
