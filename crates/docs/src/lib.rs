@@ -11,6 +11,14 @@ use std::io::Cursor;
 
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 200_000;
+/// The most columns one sheet may span; the widest import has a few dozen.
+pub const MAX_COLUMNS: usize = 200;
+/// The most cells the rectangle spanned by a workbook's used cells may hold: that rectangle is
+/// what the reader allocates, so it is bounded, not only the rows that hold data.
+pub const MAX_CELLS: usize = 4_000_000;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 /// A sheet read from a file: the header row and the data rows under it, as text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,6 +56,14 @@ pub enum SheetError {
     NoData(String),
     #[error("berkas berisi lebih dari {limit} baris data; bagi menjadi beberapa berkas", limit = format_thousands(MAX_ROWS))]
     TooManyRows,
+    #[error(
+        "berkas berisi data sampai kolom ke-{0}; paling banyak {MAX_COLUMNS} kolom — hapus isi kolom di kanan tabel"
+    )]
+    TooManyColumns(usize),
+    #[error(
+        "lembar kerja membentang {rows} baris × {columns} kolom, terlalu luas; hapus isi sel yang jauh di bawah atau di kanan tabel, atau bagi menjadi beberapa berkas"
+    )]
+    TooWide { rows: usize, columns: usize },
     #[error(
         "baris {row} bukan teks UTF-8; di Excel simpan ulang sebagai «CSV UTF-8 (dibatasi koma)»"
     )]
@@ -274,6 +290,9 @@ fn read_workbook(bytes: &[u8], name: &str) -> Result<Grid, SheetError> {
     use calamine::{Data, Reader};
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|_| SheetError::NotSpreadsheet(name.to_owned()))?;
+    if let calamine::Sheets::Xlsx(xlsx) = &mut book {
+        check_xlsx_extent(xlsx, name)?;
+    }
     let range = match book.worksheet_range_at(0) {
         None => return Err(SheetError::Empty(name.to_owned())),
         Some(r) => r.map_err(|e| SheetError::Unreadable {
@@ -354,6 +373,61 @@ fn read_workbook(bytes: &[u8], name: &str) -> Result<Grid, SheetError> {
         rows.push((row, out));
     }
     Ok(Grid { rows, problems })
+}
+
+/// Walks the first sheet's cells one by one, keeping only their bounds, and refuses a sheet
+/// whose used rectangle is beyond the limits: calamine allocates that whole rectangle, so one
+/// cell at `XFD1048576` beside `A1` would ask for half a terabyte. The declared `<dimension>`
+/// is not trusted either way.
+fn check_xlsx_extent<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    name: &str,
+) -> Result<(), SheetError> {
+    use calamine::{DataRef, Reader};
+    let Some(sheet) = book.sheet_names().first().cloned() else {
+        return Ok(());
+    };
+    let unreadable = |e: calamine::XlsxError| SheetError::Unreadable {
+        name: name.to_owned(),
+        reason: e.to_string(),
+    };
+    let mut cells = match book.worksheet_cells_reader(&sheet) {
+        Ok(cells) => cells,
+        // Left to the full read, which reports these the way it always has.
+        Err(_) => return Ok(()),
+    };
+    let (mut top, mut bottom, mut left, mut right) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    let (mut filled_rows, mut last_filled) = (0usize, None);
+    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        let blank = match cell.get_value() {
+            DataRef::Empty => true,
+            DataRef::String(s) => s.trim().is_empty(),
+            DataRef::SharedString(s) => s.trim().is_empty(),
+            _ => false,
+        };
+        if blank {
+            continue;
+        }
+        let (row, column) = cell.get_position();
+        if column as usize >= MAX_COLUMNS {
+            return Err(SheetError::TooManyColumns(column as usize + 1));
+        }
+        if last_filled != Some(row) {
+            last_filled = Some(row);
+            filled_rows += 1;
+            if filled_rows > MAX_ROWS + 1 {
+                return Err(SheetError::TooManyRows);
+            }
+        }
+        (top, bottom) = (top.min(row), bottom.max(row));
+        (left, right) = (left.min(column), right.max(column));
+        let rows = (bottom - top) as usize + 1;
+        let columns = (right - left) as usize + 1;
+        if rows.saturating_mul(columns) > MAX_CELLS {
+            return Err(SheetError::TooWide { rows, columns });
+        }
+    }
+    Ok(())
 }
 
 fn cell_is_blank(c: &calamine::Data) -> bool {
@@ -621,6 +695,44 @@ mod tests {
         assert_eq!(
             read(at_limit.as_bytes(), "pas.csv").unwrap().rows.len(),
             MAX_ROWS
+        );
+    }
+
+    #[test]
+    fn a_workbook_reaching_beyond_the_limits_is_refused_before_its_range_is_built() {
+        use crate::testing::workbook;
+        // One header at A1 and one cell at XFD1048576, no <dimension>: the rectangle between
+        // them is 17 billion cells, which the server used to try to allocate and die on.
+        let far = workbook(&[("A1", "NIK"), ("XFD1048576", "x")], None);
+        assert!(far.len() < 4096, "{} bytes", far.len());
+        assert_eq!(
+            read(&far, "jauh.xlsx").unwrap_err(),
+            SheetError::TooManyColumns(16_384)
+        );
+        // The same cell within the columns, far down: refused by the rectangle, not allocated.
+        let deep = workbook(&[("A1", "NIK"), ("GR1048576", "x")], None);
+        let e = read(&deep, "dalam.xlsx").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                SheetError::TooWide {
+                    rows: 1_048_576,
+                    columns: 200
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("terlalu luas"), "{e}");
+        // A huge declared dimension over a small sheet is not believed: the sheet reads.
+        let lying = workbook(&[("A1", "NIK"), ("A2", "3201")], Some("A1:XFD1048576"));
+        let sheet = read(&lying, "bohong.xlsx").unwrap();
+        assert_eq!(sheet.headers, vec!["NIK"]);
+        assert_eq!(texts(&sheet.rows), vec![(2, vec!["3201"])]);
+        // ...and with a real far cell it is refused like the undeclared one.
+        let both = workbook(&[("A1", "NIK"), ("XFD1048576", "x")], Some("A1:XFD1048576"));
+        assert_eq!(
+            read(&both, "dua.xlsx").unwrap_err(),
+            SheetError::TooManyColumns(16_384)
         );
     }
 
