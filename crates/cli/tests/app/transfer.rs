@@ -483,3 +483,38 @@ fn the_command_line_imports_with_the_same_checks() {
     let (code, out, _) = run(&["audit", "verify"]);
     assert_eq!(code, Some(0), "{out}");
 }
+
+both! {
+    async fn a_workbook_with_a_cell_at_xfd1048576_is_refused_by_both_imports(app) {
+        // 2 KB: a header at A1 and one cell at XFD1048576, no <dimension>; once a server abort.
+        let far = desmigratif_docs::testing::workbook(&[("A1", "nik"), ("XFD1048576", "x")], None);
+        let wide = desmigratif_docs::testing::workbook(&[("A1", "nama"), ("GR1048576", "x")], Some("A1:XFD1048576"));
+        let op = app.login("operator.kenanga", PASSWORD).await;
+        let before = persons(&app).await;
+        for (name, file) in [("jauh.xlsx", &far), ("luas.xlsx", &wide)] {
+            let r = upload(&app, &op, KENANGA, "all-or-nothing", name, file).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", r.body);
+            assert!(r.body.contains("kolom") || r.body.contains("terlalu luas"), "{name}: {}", r.body);
+        }
+        assert_eq!(persons(&app).await, before, "nothing written");
+        let pusat = app.login("pusat", PASSWORD).await;
+        let agencies = app.rows("agencies").await;
+        for (name, file) in [("jauh.xlsx", &far), ("luas.xlsx", &wide)] {
+            let boundary = "xXbatasXx";
+            let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\nall-or-nothing\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"berkas\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+            body.extend_from_slice(file);
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            let r = app.send(Request::post(format!("/app/agensi/impor?_csrf={}", pusat.csrf))
+                .header(header::HOST, "localhost")
+                .header(header::COOKIE, pusat.cookie())
+                .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+                .body(Body::from(body))
+                .unwrap()).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", r.body);
+            assert!(r.body.contains("kolom") || r.body.contains("terlalu luas"), "{name}: {}", r.body);
+        }
+        assert_eq!(app.rows("agencies").await, agencies, "nothing written");
+        // The server still answers.
+        assert_eq!(app.get("/app/agensi/impor/templat.csv", Some(&pusat)).await.status, StatusCode::OK);
+    }
+}
