@@ -3,11 +3,16 @@
 //!
 //! Three independent gates must all open: the **role** allows the action, the user holds the
 //! **compartment** the data lives in, and the user's **scope** (a region-code prefix) covers the
-//! region of the record.
+//! [`Place`] the decision is about. Every decision names a place: a village, a region or the
+//! nation (deployment-wide reference data); there is no decision about "nowhere".
+//!
+//! Named people are a village's business: above the village, accounts hold only the aggregate
+//! `reports` compartment unless a person-level compartment is granted to them by name, and every
+//! such read is audited by the web layer.
 
 use crate::Invalid;
 use crate::id::Id;
-use crate::region::Scope;
+use crate::region::{Level, RegionCode, Scope};
 use std::fmt;
 use std::str::FromStr;
 
@@ -48,6 +53,8 @@ string_enum!(
     /// A user's job. Fixes which actions are possible and which compartments may be granted.
     Role {
         Admin = "admin",
+        // Manages the accounts of one province, district or sub-district.
+        AdminWilayah = "admin_wilayah",
         Pusat = "pusat",
         Provinsi = "provinsi",
         Kabupaten = "kabupaten",
@@ -102,15 +109,69 @@ pub enum Action {
     OverrideConsent,
 }
 
+impl Compartment {
+    /// Whether the compartment holds named people (everything but the aggregate reports and the
+    /// consent-override grant).
+    pub fn names_people(self) -> bool {
+        !matches!(self, Compartment::Reports | Compartment::ConsentOverride)
+    }
+}
+
+/// Where an authorisation decision applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// One village's records.
+    Village(RegionCode),
+    /// A province, district or sub-district: its lists and figures.
+    Region(RegionCode),
+    /// Deployment-wide data: agencies, fee ceilings, guides, alerts, requirement sets, letter
+    /// kinds and templates, counselling settings, national accounts.
+    National,
+}
+
+impl Place {
+    /// The place of a record stored with its village's code.
+    pub fn village(code: &str) -> Result<Place, Invalid> {
+        let code: RegionCode = code.parse()?;
+        if code.level() != Level::Desa {
+            return Err(Invalid::new("desa", format!("{code} bukan kode desa")));
+        }
+        Ok(Place::Village(code))
+    }
+
+    /// The place a scope stands for: the nation, a village, or a region.
+    pub fn of(scope: &Scope) -> Place {
+        match scope {
+            Scope::National => Place::National,
+            Scope::Region(r) if r.level() == Level::Desa => Place::Village(r.clone()),
+            Scope::Region(r) => Place::Region(r.clone()),
+        }
+    }
+
+    pub fn scope(&self) -> Scope {
+        match self {
+            Place::Village(r) | Place::Region(r) => Scope::Region(r.clone()),
+            Place::National => Scope::National,
+        }
+    }
+
+    /// The stored form, as in audit rows: the code, or empty for the nation.
+    pub fn as_stored(&self) -> &str {
+        match self {
+            Place::Village(r) | Place::Region(r) => r.as_str(),
+            Place::National => "",
+        }
+    }
+}
+
 impl Role {
-    /// The compartments a user of this role may ever hold; the defaults for a new user.
+    /// The compartments a new user of this role holds unless others are chosen. Above the
+    /// village only the aggregate reports: named people are granted by name (`may_hold`).
     pub fn compartments(self) -> &'static [Compartment] {
         use Compartment::*;
         match self {
-            Role::Admin => &[Letters, Reports],
-            Role::Pusat | Role::Provinsi | Role::Kabupaten | Role::Kecamatan => {
-                &[Registry, Cases, Reports]
-            }
+            Role::Admin | Role::AdminWilayah => &[Reports],
+            Role::Pusat | Role::Provinsi | Role::Kabupaten | Role::Kecamatan => &[Reports],
             Role::OperatorDesa | Role::KepalaDesa => &[Registry, Letters, Reports],
             Role::Pendamping => &[Business, Children, Registry, Reports],
             Role::CaseWorker => &[Cases, Registry, Reports],
@@ -121,10 +182,17 @@ impl Role {
     /// The compartments a user of this role may be granted: the defaults and the grants that
     /// must be given explicitly.
     pub fn may_hold(self) -> Vec<Compartment> {
+        use Compartment::*;
         let mut all = self.compartments().to_vec();
-        if self == Role::CaseWorker {
-            all.push(Compartment::ConsentOverride);
+        match self {
+            Role::CaseWorker => all.push(ConsentOverride),
+            // Offices that receive referred cases, or supervise a village's registry, by grant.
+            Role::Pusat | Role::Provinsi | Role::Kabupaten | Role::Kecamatan => {
+                all.extend([Registry, Cases, Children])
+            }
+            _ => {}
         }
+        all.sort();
         all
     }
 
@@ -143,13 +211,13 @@ impl Role {
 
     fn allows(self, action: Action) -> bool {
         match action {
-            Action::Read(c) => self.compartments().contains(&c),
+            Action::Read(c) => self.may_hold().contains(&c),
             Action::Write(c) => {
                 c != Compartment::Reports
                     && self.edits_village_records()
-                    && self.compartments().contains(&c)
+                    && self.may_hold().contains(&c)
             }
-            Action::ManageUsers => self == Role::Admin,
+            Action::ManageUsers => matches!(self, Role::Admin | Role::AdminWilayah),
             Action::ReadAudit => matches!(self, Role::Admin | Role::Pusat),
             Action::EditReference => self == Role::Pusat,
             Action::SignLetters => self == Role::KepalaDesa,
@@ -163,15 +231,19 @@ impl Role {
         }
     }
 
-    /// The narrowest scope this role makes sense with, for checks when accounts are created.
+    /// The scope this role makes sense with, for checks when accounts are created: national
+    /// powers only with the national scope, regional ones at their level.
     pub fn valid_scope(self, scope: &Scope) -> Result<(), Invalid> {
-        use crate::region::Level;
         let level = match scope {
             Scope::National => None,
             Scope::Region(r) => Some(r.level()),
         };
         let ok = match self {
-            Role::Admin | Role::Pusat => true,
+            Role::Admin | Role::Pusat => level.is_none(),
+            Role::AdminWilayah => matches!(
+                level,
+                Some(Level::Provinsi | Level::Kabupaten | Level::Kecamatan)
+            ),
             Role::Provinsi => level == Some(Level::Provinsi),
             Role::Kabupaten => level == Some(Level::Kabupaten),
             Role::Kecamatan => level == Some(Level::Kecamatan),
@@ -181,6 +253,8 @@ impl Role {
             Ok(())
         } else {
             let need = match self {
+                Role::Admin | Role::Pusat => "nasional (kosongkan kode wilayah)",
+                Role::AdminWilayah => "kode provinsi, kabupaten/kota atau kecamatan",
                 Role::Provinsi => "kode provinsi (2 digit)",
                 Role::Kabupaten => "kode kabupaten/kota (mis. 32.12)",
                 Role::Kecamatan => "kode kecamatan (mis. 32.12.16)",
@@ -270,16 +344,43 @@ impl Denial {
     }
 }
 
-/// The one decision. `place` is where the record lives or the action is aimed at (a region, or the
-/// whole nation for national records such as national staff accounts); `None` only for actions
-/// that are not about a place (opening a menu, reading one's own account).
-pub fn authorize(p: &Principal, action: Action, place: Option<&Scope>) -> Result<(), Denial> {
+impl Principal {
+    /// Whether the account works above a single village (and so sees named people only by grant).
+    pub fn above_village(&self) -> bool {
+        !matches!(&self.scope, Scope::Region(r) if r.level() == Level::Desa)
+    }
+
+    /// The place of the caller's own scope: where its lists and menus are.
+    pub fn own_place(&self) -> Place {
+        Place::of(&self.scope)
+    }
+
+    /// [`authorize`] as a yes/no, for showing a button or a menu entry.
+    pub fn may(&self, action: Action, place: &Place) -> bool {
+        authorize(self, action, place).is_ok()
+    }
+
+    /// [`Principal::may`] in the village with this stored code; never for a code that is not a
+    /// village's.
+    pub fn may_in_village(&self, action: Action, village_code: &str) -> bool {
+        Place::village(village_code).is_ok_and(|place| self.may(action, &place))
+    }
+
+    /// [`Principal::may`] in the caller's own region.
+    pub fn may_here(&self, action: Action) -> bool {
+        self.may(action, &self.own_place())
+    }
+}
+
+/// The one decision: may `p` do `action` at `place` (where the record lives or the action is
+/// aimed)?
+pub fn authorize(p: &Principal, action: Action, place: &Place) -> Result<(), Denial> {
     if !p.role.allows(action) {
         return Err(Denial::Role);
     }
     let compartment = match action {
         Action::Read(c) | Action::Write(c) => Some(c),
-        Action::SignLetters | Action::EditLetterKinds => Some(Compartment::Letters),
+        Action::SignLetters => Some(Compartment::Letters),
         Action::HandleReports => Some(Compartment::Cases),
         Action::OverrideConsent => Some(Compartment::ConsentOverride),
         _ => None,
@@ -287,9 +388,10 @@ pub fn authorize(p: &Principal, action: Action, place: Option<&Scope>) -> Result
     if let Some(c) = compartment.filter(|c| !p.compartments.contains(*c)) {
         return Err(Denial::Compartment(c));
     }
-    match place {
-        Some(place) if !p.scope.encloses(place) => Err(Denial::Scope),
-        _ => Ok(()),
+    if p.scope.encloses(&place.scope()) {
+        Ok(())
+    } else {
+        Err(Denial::Scope)
     }
 }
 
@@ -309,8 +411,15 @@ mod tests {
         }
     }
 
-    fn code(s: &str) -> Scope {
-        Scope::Region(s.parse().unwrap())
+    fn code(s: &str) -> Place {
+        Place::of(&Scope::Region(s.parse().unwrap()))
+    }
+
+    fn granted(mut p: Principal, extra: &[Compartment]) -> Principal {
+        let mut all: Vec<_> = p.compartments.iter().collect();
+        all.extend_from_slice(extra);
+        p.compartments = Compartments::new(all);
+        p
     }
 
     const KENANGA: &str = "32.12.16.2004";
@@ -320,19 +429,19 @@ mod tests {
     fn village_operator_sees_only_her_village() {
         let op = principal(Role::OperatorDesa, KENANGA);
         assert_eq!(
-            authorize(&op, Action::Read(Registry), Some(&code(KENANGA))),
+            authorize(&op, Action::Read(Registry), &code(KENANGA)),
             Ok(())
         );
         assert_eq!(
-            authorize(&op, Action::Write(Letters), Some(&code(KENANGA))),
+            authorize(&op, Action::Write(Letters), &code(KENANGA)),
             Ok(())
         );
         assert_eq!(
-            authorize(&op, Action::Read(Registry), Some(&code(KURIPAN))),
+            authorize(&op, Action::Read(Registry), &code(KURIPAN)),
             Err(Denial::Scope)
         );
         assert_eq!(
-            authorize(&op, Action::Read(Cases), Some(&code(KENANGA))),
+            authorize(&op, Action::Read(Cases), &code(KENANGA)),
             Err(Denial::Role)
         );
     }
@@ -342,7 +451,7 @@ mod tests {
         let mut worker = principal(Role::CaseWorker, KENANGA);
         worker.compartments = Compartments::new(vec![Registry]);
         assert_eq!(
-            authorize(&worker, Action::Read(Cases), Some(&code(KENANGA))),
+            authorize(&worker, Action::Read(Cases), &code(KENANGA)),
             Err(Denial::Compartment(Cases))
         );
     }
@@ -352,12 +461,12 @@ mod tests {
         let t = principal(Role::BendaharaKoperasi, KENANGA);
         for c in [Cases, Children, Registry, Letters] {
             assert!(
-                authorize(&t, Action::Read(c), Some(&code(KENANGA))).is_err(),
+                authorize(&t, Action::Read(c), &code(KENANGA)).is_err(),
                 "{c}"
             );
         }
         assert_eq!(
-            authorize(&t, Action::Write(Cooperative), Some(&code(KENANGA))),
+            authorize(&t, Action::Write(Cooperative), &code(KENANGA)),
             Ok(())
         );
         assert!(
@@ -368,20 +477,49 @@ mod tests {
     }
 
     #[test]
-    fn district_reads_its_villages_and_edits_none() {
+    fn district_reads_named_people_only_by_grant_and_edits_none() {
         let kab = principal(Role::Kabupaten, "32.12");
+        assert!(kab.above_village());
         assert_eq!(
-            authorize(&kab, Action::Read(Registry), Some(&code(KENANGA))),
+            authorize(&kab, Action::Read(Registry), &code(KENANGA)),
+            Err(Denial::Compartment(Registry)),
+            "aggregates by default"
+        );
+        assert_eq!(
+            authorize(&kab, Action::Read(Reports), &code(KENANGA)),
+            Ok(())
+        );
+        let kab = granted(kab, &[Registry]);
+        assert_eq!(
+            authorize(&kab, Action::Read(Registry), &code(KENANGA)),
             Ok(())
         );
         assert_eq!(
-            authorize(&kab, Action::Read(Registry), Some(&code(KURIPAN))),
+            authorize(&kab, Action::Read(Registry), &code(KURIPAN)),
             Err(Denial::Scope)
         );
         assert_eq!(
-            authorize(&kab, Action::Write(Registry), Some(&code(KENANGA))),
+            authorize(&kab, Action::Write(Registry), &code(KENANGA)),
             Err(Denial::Role)
         );
+        assert!(
+            Compartments::new(vec![Registry, Cases, Children])
+                .check_for(Role::Kabupaten)
+                .is_ok()
+        );
+        for role in [
+            Role::Pusat,
+            Role::Provinsi,
+            Role::Kabupaten,
+            Role::Kecamatan,
+            Role::Admin,
+            Role::AdminWilayah,
+        ] {
+            assert!(
+                role.compartments().iter().all(|c| !c.names_people()),
+                "{role} holds no named people by default"
+            );
+        }
     }
 
     #[test]
@@ -389,12 +527,12 @@ mod tests {
         for role in Role::ALL {
             let p = principal(*role, "");
             assert_eq!(
-                authorize(&p, Action::ManageUsers, None).is_ok(),
-                *role == Role::Admin,
+                authorize(&p, Action::ManageUsers, &Place::National).is_ok(),
+                matches!(role, Role::Admin | Role::AdminWilayah),
                 "{role}"
             );
             assert_eq!(
-                authorize(&p, Action::ReadAudit, None).is_ok(),
+                authorize(&p, Action::ReadAudit, &Place::National).is_ok(),
                 matches!(role, Role::Admin | Role::Pusat),
                 "{role}"
             );
@@ -403,20 +541,24 @@ mod tests {
 
     #[test]
     fn national_records_are_only_for_national_scopes() {
-        let kab_admin = principal(Role::Admin, "32.12");
+        let kab_admin = principal(Role::AdminWilayah, "32.12");
         assert_eq!(
-            authorize(&kab_admin, Action::ManageUsers, Some(&Scope::National)),
+            authorize(&kab_admin, Action::ManageUsers, &Place::National),
             Err(Denial::Scope)
         );
         assert_eq!(
-            authorize(&kab_admin, Action::ManageUsers, Some(&code(KENANGA))),
+            authorize(&kab_admin, Action::ManageUsers, &code(KENANGA)),
             Ok(())
+        );
+        assert_eq!(
+            authorize(&kab_admin, Action::ManageUsers, &code(KURIPAN)),
+            Err(Denial::Scope)
         );
         assert_eq!(
             authorize(
                 &principal(Role::Admin, ""),
                 Action::ManageUsers,
-                Some(&Scope::National)
+                &Place::National
             ),
             Ok(())
         );
@@ -426,7 +568,12 @@ mod tests {
     fn only_national_staff_edit_reference_data() {
         for role in Role::ALL {
             assert_eq!(
-                authorize(&principal(*role, ""), Action::EditReference, None).is_ok(),
+                authorize(
+                    &principal(*role, ""),
+                    Action::EditReference,
+                    &Place::National
+                )
+                .is_ok(),
                 *role == Role::Pusat,
                 "{role}"
             );
@@ -440,7 +587,7 @@ mod tests {
                 authorize(
                     &principal(*role, KENANGA),
                     Action::SignLetters,
-                    Some(&code(KENANGA))
+                    &code(KENANGA)
                 )
                 .is_ok(),
                 *role == Role::KepalaDesa,
@@ -449,21 +596,28 @@ mod tests {
         }
         let head = principal(Role::KepalaDesa, KENANGA);
         assert_eq!(
-            authorize(&head, Action::SignLetters, Some(&code(KURIPAN))),
+            authorize(&head, Action::SignLetters, &code(KURIPAN)),
             Err(Denial::Scope)
         );
         let mut without_letters = head.clone();
         without_letters.compartments = Compartments::new(vec![Registry]);
         assert_eq!(
-            authorize(&without_letters, Action::SignLetters, Some(&code(KENANGA))),
+            authorize(&without_letters, Action::SignLetters, &code(KENANGA)),
             Err(Denial::Compartment(Letters))
         );
-        assert!(authorize(&principal(Role::Admin, ""), Action::EditLetterKinds, None).is_ok());
+        assert!(
+            authorize(
+                &principal(Role::Admin, ""),
+                Action::EditLetterKinds,
+                &Place::National
+            )
+            .is_ok()
+        );
         assert!(
             authorize(
                 &principal(Role::OperatorDesa, KENANGA),
                 Action::EditLetterKinds,
-                None
+                &Place::National
             )
             .is_err()
         );
@@ -484,13 +638,13 @@ mod tests {
     fn consent_override_is_an_explicit_grant_of_case_workers_only() {
         let mut worker = principal(Role::CaseWorker, KENANGA);
         assert_eq!(
-            authorize(&worker, Action::OverrideConsent, Some(&code(KENANGA))),
+            authorize(&worker, Action::OverrideConsent, &code(KENANGA)),
             Err(Denial::Compartment(ConsentOverride)),
             "not by default"
         );
         worker.compartments = Compartments::new(vec![Cases, Registry, ConsentOverride]);
         assert_eq!(
-            authorize(&worker, Action::OverrideConsent, Some(&code(KENANGA))),
+            authorize(&worker, Action::OverrideConsent, &code(KENANGA)),
             Ok(())
         );
         assert!(
@@ -500,7 +654,7 @@ mod tests {
         );
         let kab = principal(Role::Kabupaten, "32.12");
         assert_eq!(
-            authorize(&kab, Action::OverrideConsent, None),
+            authorize(&kab, Action::OverrideConsent, &code(KENANGA)),
             Err(Denial::Role)
         );
     }
@@ -513,6 +667,21 @@ mod tests {
         assert!(Role::Kabupaten.valid_scope(&s("32.12")).is_ok());
         assert!(Role::Kabupaten.valid_scope(&s("")).is_err());
         assert!(Role::Pusat.valid_scope(&s("")).is_ok());
+        // National powers only with the national scope: a district cannot hold them.
+        assert!(Role::Pusat.valid_scope(&s("32.12")).is_err());
+        assert!(Role::Admin.valid_scope(&s("32.12")).is_err());
+        assert!(Role::AdminWilayah.valid_scope(&s("32.12")).is_ok());
+        assert!(Role::AdminWilayah.valid_scope(&s("")).is_err());
+        assert!(Role::AdminWilayah.valid_scope(&s(KENANGA)).is_err());
+    }
+
+    #[test]
+    fn places_are_typed_by_level() {
+        assert!(matches!(code(KENANGA), Place::Village(_)));
+        assert!(matches!(code("32.12"), Place::Region(_)));
+        assert_eq!(Place::of(&Scope::National), Place::National);
+        assert!(Place::village("32.12").is_err());
+        assert_eq!(Place::village(KENANGA).unwrap().as_stored(), KENANGA);
     }
 
     #[test]

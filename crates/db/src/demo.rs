@@ -4,7 +4,7 @@
 use crate::audit::Actor;
 use crate::registry;
 use crate::{Db, DbError, Result, settings, users, villages};
-use desmigratif_core::access::{Compartments, Role};
+use desmigratif_core::access::{Compartment, Compartments, Role};
 use desmigratif_core::crypto::Keys;
 use desmigratif_core::migration::Stage;
 use desmigratif_core::password::{self, Cost};
@@ -23,6 +23,12 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
     ("admin", "Admin Sistem", Role::Admin, ""),
     ("pusat", "Rina Wulandari", Role::Pusat, ""),
     ("prov.jabar", "Dedi Kurniawan", Role::Provinsi, "32"),
+    (
+        "admin.indramayu",
+        "Wawan Setiawan",
+        Role::AdminWilayah,
+        "32.12",
+    ),
     ("kab.indramayu", "Hendra Saputra", Role::Kabupaten, "32.12"),
     ("kab.wonosobo", "Sri Rahayu", Role::Kabupaten, "33.07"),
     ("kec.sindang", "Yusuf Hidayat", Role::Kecamatan, "32.12.16"),
@@ -132,7 +138,7 @@ pub async fn load(db: &Db, regions: &RegionTree, keys: &Keys, cost: Cost) -> Res
             password_hash: hash.clone(),
             role: *role,
             scope: Scope::from_stored(scope).map_err(|e| DbError::Setup(e.message))?,
-            compartments: Compartments::new(role.compartments().to_vec()),
+            compartments: demo_compartments(*role),
         };
         users::create(&mut tx, &actor, &new).await?;
     }
@@ -638,6 +644,17 @@ async fn load_people(db: &Db, regions: &RegionTree, keys: &Keys) -> Result<()> {
         tx.commit().await?;
     }
     Ok(())
+}
+
+/// The demo's offices that receive referred cases (kecamatan, district labour office) hold the
+/// cases compartment by grant, as a real deployment would give it; the others keep the defaults,
+/// so the national and provincial accounts see counts, never named residents.
+pub fn demo_compartments(role: Role) -> Compartments {
+    let mut list = role.compartments().to_vec();
+    if matches!(role, Role::Kabupaten | Role::Kecamatan) {
+        list.push(Compartment::Cases);
+    }
+    Compartments::new(list)
 }
 
 pub fn print_logins() {

@@ -1,7 +1,7 @@
 //! Who is asking, and the guards every request passes before a handler runs:
 //! session cookie or `Authorization: Bearer` token → [`Ctx`]; CSRF on every unsafe request;
-//! and [`Staff::allow`], the single place where an authorisation decision is enforced and a
-//! denial audited.
+//! and [`Staff::allow`], the single place where an authorisation decision is enforced (always
+//! about a [`Place`]) and a denial audited. Records are loaded through [`Staff::load`].
 
 use crate::AppState;
 use crate::error::AppError;
@@ -12,8 +12,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use desmigratif_core::access::{Action, Principal, authorize};
-use desmigratif_core::id::{Secret, constant_time_eq};
+use desmigratif_core::access::{Action, Place, Principal, authorize};
+use desmigratif_core::id::{Id, Secret, constant_time_eq};
 use desmigratif_core::net::{TrustedProxies, limit_key};
 use desmigratif_core::region::Scope;
 use desmigratif_db::audit::{self, Actor, Event, Outcome};
@@ -91,6 +91,24 @@ pub enum Target<'a> {
     Action { name: &'a str },
 }
 
+/// A record that lives in a place, loaded by the id in a URL and authorised in one step by
+/// [`Staff::load`]. Sub-records implement it through their parent (a loan with its member), so
+/// the parent's village decides.
+pub trait Guarded: Sized + Send {
+    /// The entity name in audit rows.
+    const ENTITY: &'static str;
+    /// The event written every time such a record is opened (children, sessions, reports), if
+    /// its every read is audited.
+    const READ_EVENT: Option<&'static str> = None;
+    fn fetch(
+        db: &desmigratif_db::Db,
+        id: Id,
+    ) -> impl Future<Output = Result<Option<Self>, desmigratif_db::DbError>> + Send;
+    /// The stored code of the place the record belongs to: its village (a report to a district
+    /// office belongs to the district; a job order of the ministry is national, '').
+    fn region(&self) -> &str;
+}
+
 impl Staff {
     pub fn principal(&self) -> &Principal {
         &self.auth.principal
@@ -100,79 +118,100 @@ impl Staff {
         Actor::user(&self.auth.principal, &self.ctx.ip)
     }
 
-    /// [`Staff::allow`] for an action that is not aimed at a particular place (a menu, a list
-    /// filtered to the caller's own scope): 403 and an audit entry when refused.
-    pub async fn allow_action(
+    /// An action aimed at the caller's own region (a menu, a list filtered to the caller's
+    /// scope): 403 and an audit entry when refused.
+    pub async fn allow_here(
         &self,
         state: &AppState,
         action: Action,
         name: &str,
     ) -> Result<(), AppError> {
-        self.allow(state, action, None, Target::Action { name })
+        let place = self.auth.principal.own_place();
+        self.allow(state, action, &place, Target::Action { name })
             .await
     }
 
-    /// Loads a record by the id in a URL and authorises `action` on it: a malformed id, a missing
-    /// record and a record outside the caller's reach all answer 404 (the last one audited).
-    pub async fn record<T, Fut>(
+    /// An action on deployment-wide data (agencies, fee ceilings, guides, alerts, requirement
+    /// sets, letter kinds, counselling settings, the audit log).
+    pub async fn allow_national(
         &self,
         state: &AppState,
         action: Action,
-        entity: &str,
+        name: &str,
+    ) -> Result<(), AppError> {
+        self.allow(state, action, &Place::National, Target::Action { name })
+            .await
+    }
+
+    /// The one loader of records named in a URL: parses the id, fetches the record and authorises
+    /// `action` in the place it belongs to. A malformed id, a missing record and a record outside
+    /// the caller's reach all answer 404 (the last one audited); the opening of a kind whose every
+    /// read is audited is written here.
+    pub async fn load<T: Guarded>(
+        &self,
+        state: &AppState,
         raw_id: &str,
-        load: impl FnOnce(desmigratif_core::id::Id) -> Fut,
-        village_of: impl FnOnce(&T) -> &str,
-    ) -> Result<T, AppError>
-    where
-        Fut: std::future::Future<Output = Result<Option<T>, desmigratif_db::DbError>>,
-    {
-        let id: desmigratif_core::id::Id = raw_id.parse().map_err(|_| AppError::NotFound)?;
-        let row = load(id).await?.ok_or(AppError::NotFound)?;
-        self.allow_record(state, action, village_of(&row), entity, &id.to_string())
+        action: Action,
+    ) -> Result<T, AppError> {
+        let id: Id = raw_id.parse().map_err(|_| AppError::NotFound)?;
+        let row = T::fetch(&state.db, id).await?.ok_or(AppError::NotFound)?;
+        self.allow_record(state, action, row.region(), T::ENTITY, &id.to_string())
             .await?;
+        if let Some(event) = T::READ_EVENT {
+            let entry = Event::new(event, T::ENTITY, id, row.region());
+            audit::log(&state.db, &self.actor(), &entry).await?;
+        }
         Ok(row)
     }
 
-    /// [`Staff::allow`] for a record that belongs to a village (its `village_code`).
+    /// [`Staff::allow`] for a record stored with the code of its village (or region).
     pub async fn allow_record(
         &self,
         state: &AppState,
         action: Action,
-        village_code: &str,
+        region_code: &str,
         entity: &str,
         id: &str,
     ) -> Result<(), AppError> {
-        let place = Scope::Region(
-            village_code
-                .parse()
-                .map_err(|_| AppError::Internal(format!("{entity} {id}: kode desa rusak")))?,
-        );
-        self.allow(state, action, Some(&place), Target::Object { entity, id })
+        let place = Scope::from_stored(region_code)
+            .map(|scope| Place::of(&scope))
+            .map_err(|_| AppError::Internal(format!("{entity} {id}: kode wilayah rusak")))?;
+        self.allow(state, action, &place, Target::Object { entity, id })
             .await
     }
 
     /// The one enforcement point: asks `access::authorize`, and on refusal writes an audit entry
-    /// and answers 404 for records, 403 for actions.
+    /// and answers 404 for records, 403 for actions. Named people read from above the village
+    /// (by a granted compartment) are audited here too, lists and records alike.
     pub async fn allow(
         &self,
         state: &AppState,
         action: Action,
-        place: Option<&Scope>,
+        place: &Place,
         target: Target<'_>,
     ) -> Result<(), AppError> {
-        let Err(denial) = authorize(&self.auth.principal, action, place) else {
-            return Ok(());
-        };
+        let principal = &self.auth.principal;
         let (entity, id, name, refusal) = match target {
             Target::Object { entity, id } => (entity, id, "", AppError::NotFound),
             Target::Action { name } => ("action", "", name, AppError::Forbidden),
+        };
+        let Err(denial) = authorize(principal, action, place) else {
+            if let Action::Read(c) = action
+                && c.names_people()
+                && principal.above_village()
+            {
+                let event = Event::new("named.read", entity, id, place.as_stored())
+                    .detail(format!("{c} {name}").trim());
+                audit::log(&state.db, &self.actor(), &event).await?;
+            }
+            return Ok(());
         };
         Err(self
             .refuse(
                 state,
                 entity,
                 id,
-                place.map(Scope::as_stored).unwrap_or(""),
+                place.as_stored(),
                 format!("{} {:?} {}", denial.reason(), action, name).trim(),
                 refusal,
             )

@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 use askama::Template;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment};
 
 pub struct NavItem {
     pub href: &'static str,
@@ -36,7 +36,7 @@ impl Page {
         let mut nav = Vec::new();
         let user = ctx.auth.as_ref().map(|a| {
             let p = &a.principal;
-            let can = |action| authorize(p, action, None).is_ok();
+            let can = |action| p.may_here(action);
             let mut item = |href: &'static str, key: &str| {
                 let active = if href == "/app" {
                     ctx.path == "/app"

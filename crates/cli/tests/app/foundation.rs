@@ -272,8 +272,21 @@ both! {
             "username": username, "display_name": "Uji Coba", "role": role, "scope": scope,
             "compartments": [], "password": "sangat-rahasia-2026"
         });
-        let r = app.api("POST", "/api/v1/users", Some(&admin), Some(make("admin.indramayu", "admin", "32.12"))).await;
+        // `admin` and `pusat` are national roles: a district gets an `admin_wilayah`.
+        for role in ["admin", "pusat"] {
+            let r = app.api("POST", "/api/v1/users", Some(&admin), Some(make("admin.dua", role, "32.12"))).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{role}: {}", r.body);
+            assert_eq!(r.json()["error"]["code"], "invalid");
+        }
+        let r = app.api("POST", "/api/v1/users", Some(&admin), Some(make("admin.dua", "admin_wilayah", "32.12"))).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let district_admin = app.token_for_with("admin.dua", "sangat-rahasia-2026").await;
+        let before = app.rows("users").await;
+        for (username, role, scope) in [("pusat.dua", "pusat", ""), ("admin.tiga", "admin", ""), ("admin.prov", "admin_wilayah", "32"), ("kab.lain", "kabupaten", "33.07"), ("pusat.tiga", "pusat", "32.12")] {
+            let r = app.api("POST", "/api/v1/users", Some(&district_admin), Some(make(username, role, scope))).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a district admin made {role} at '{scope}': {}", r.body);
+        }
+        assert_eq!(app.rows("users").await, before, "nothing was created beyond the district");
         let bad = app.api("POST", "/api/v1/users", Some(&admin), Some(serde_json::json!({
             "username": "X", "display_name": "", "role": "bendahara_koperasi", "scope": "32.12", "compartments": ["cases"], "password": "x"
         }))).await;
@@ -281,7 +294,7 @@ both! {
         let fields: Vec<String> = bad.json()["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap().to_owned()).collect();
         assert!(fields.contains(&"username".to_owned()) && fields.contains(&"display_name".to_owned()) && fields.contains(&"cakupan".to_owned()), "{fields:?}");
 
-        let local = app.login("admin.indramayu", "sangat-rahasia-2026").await;
+        let local = app.login("admin.dua", "sangat-rahasia-2026").await;
         let list = app.get("/app/pengguna", Some(&local)).await;
         assert!(list.body.contains("operator.kenanga") && !list.body.contains("operator.kuripan") && !list.body.contains(">pusat<"));
         let pusat = desmigratif_db::users::by_username(&app.db, "pusat").await.unwrap().unwrap();
@@ -436,8 +449,8 @@ both! {
         let episode = regex_lite::Regex::new(r#"href="(/app/migrasi/[0-9a-f-]{36})""#).unwrap().captures(&person_page.body).unwrap()[1].to_owned();
         let css_path = regex_lite::Regex::new(r#"href="(/static/app\.[0-9a-f]+\.css)""#).unwrap();
         let mut heaviest = 0;
-        let admin_pages = ["/app", "/app/akun", "/app/pengguna", "/app/audit", "/app/desa/32.12.16.2004", "/wilayah?q=desa"];
-        let operator_pages = ["/app/penduduk", "/app/pemantauan", "/app/keluarga", "/app/persyaratan", "/app/impor", person.as_str(), episode.as_str()];
+        let admin_pages = ["/app", "/app/akun", "/app/pengguna", "/app/audit", "/wilayah?q=desa"];
+        let operator_pages = ["/app/desa/32.12.16.2004", "/app/penduduk", "/app/pemantauan", "/app/keluarga", "/app/persyaratan", "/app/impor", person.as_str(), episode.as_str()];
         let visits = [("/", None), ("/masuk", None)]
             .into_iter()
             .chain(admin_pages.iter().map(|p| (*p, Some(&admin))))

@@ -48,7 +48,7 @@ async fn step(
 }
 
 /// A status letter for Siti, reviewed and sent for signature.
-async fn ready_for_signature(app: &TestApp, op: &Session) -> String {
+pub(crate) async fn ready_for_signature(app: &TestApp, op: &Session) -> String {
     let id = request(
         app,
         op,
@@ -67,7 +67,7 @@ async fn ready_for_signature(app: &TestApp, op: &Session) -> String {
     id
 }
 
-async fn sign(app: &TestApp, head: &Session, id: &str) {
+pub(crate) async fn sign(app: &TestApp, head: &Session, id: &str) {
     let r = app
         .post(&format!("/app/surat/{id}/tandatangan"), head, &[])
         .await;

@@ -4,6 +4,7 @@
 #[macro_use]
 mod support;
 
+mod access;
 mod browser;
 mod business;
 mod cases;

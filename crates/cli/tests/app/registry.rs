@@ -250,9 +250,16 @@ both! {
         // A treasurer of Kenanga sees no registry at all.
         let treasurer = app.login("bendahara.kenanga", PASSWORD).await;
         assert_eq!(app.get("/app/penduduk", Some(&treasurer)).await.status, StatusCode::FORBIDDEN);
-        // The district of Wonosobo sees Kuripan's person.
+        // The district of Wonosobo sees Kuripan's people only once the registry is granted to the
+        // account, and each such read is audited.
         let kab = app.login("kab.wonosobo", PASSWORD).await;
+        let denied = app.audit_count("access.denied", Outcome::Denied).await;
+        assert_eq!(app.get(&format!("/app/penduduk/{person}"), Some(&kab)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.audit_count("access.denied", Outcome::Denied).await, denied + 1);
+        app.grant("kab.wonosobo", "registry").await;
+        let named = app.audit_count("named.read", Outcome::Ok).await;
         assert_eq!(app.get(&format!("/app/penduduk/{person}"), Some(&kab)).await.status, StatusCode::OK);
+        assert_eq!(app.audit_count("named.read", Outcome::Ok).await, named + 1);
     }
 
     async fn households_gather_members_and_their_migrations(app) {

@@ -249,11 +249,29 @@ impl TestApp {
 
     /// Mints an API token for a user through the account page.
     pub async fn token_for(&self, username: &str) -> String {
-        let s = self.login(username, PASSWORD).await;
+        self.token_for_with(username, PASSWORD).await
+    }
+
+    /// [`TestApp::token_for`] for an account with its own password.
+    pub async fn token_for_with(&self, username: &str, password: &str) -> String {
+        let s = self.login(username, password).await;
         let r = self.post("/app/akun/token", &s, &[("name", "uji")]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let re = regex_lite::Regex::new(r#"class="secret">([A-Za-z0-9_-]{43})<"#).unwrap();
         re.captures(&r.body).expect("token shown once")[1].to_owned()
+    }
+
+    /// Grants one more compartment to an existing account, in the database (accounts get their
+    /// compartments when created; there is no editor for them yet).
+    pub async fn grant(&self, username: &str, compartment: &str) {
+        let user = desmigratif_db::users::by_username(&self.db, username)
+            .await
+            .unwrap()
+            .unwrap();
+        let list = format!("{},{compartment}", user.compartments);
+        let sql = "UPDATE users SET compartments = $1 WHERE username = $2";
+        desmigratif_db::on_pool!(&self.db, p => sqlx::query(sql).bind(&list).bind(username).execute(p).await.map(|_| ()))
+            .unwrap();
     }
 
     /// Rows in a table, to prove that a refused request stored nothing.

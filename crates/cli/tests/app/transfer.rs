@@ -366,8 +366,10 @@ both! {
         assert_eq!(headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         assert!(last_detail(&app, "episode.export").await.starts_with("format=xlsx nik=lengkap"));
 
-        // The district of Wonosobo exports Kuripan, Wahyu included.
+        // The district of Wonosobo exports Kuripan, Wahyu included, once granted the registry.
         let kab = app.login("kab.wonosobo", PASSWORD).await;
+        assert_eq!(fetch(&app, &kab, "/app/ekspor/penduduk.csv").await.0, StatusCode::FORBIDDEN);
+        app.grant("kab.wonosobo", "registry").await;
         let wonosobo = sheet(&app, &kab, "/app/ekspor/penduduk.csv").await;
         assert!(wonosobo.rows.iter().any(|(_, r)| cell(&wonosobo, r, "nama") == "Wahyu Kuripan"));
         assert!(wonosobo.rows.iter().all(|(_, r)| cell(&wonosobo, r, "kode_desa") == KURIPAN));

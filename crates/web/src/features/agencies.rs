@@ -323,7 +323,7 @@ async fn staff_list(
     Query(query): Query<StaffQuery>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "agency.list")
+        .allow_national(&state, Action::EditReference, "agency.list")
         .await?;
     let l = loaded(&state).await?;
     let today = super::persons::today();
@@ -382,7 +382,7 @@ fn raw_of(r: &AgencyRow) -> RawAgency {
 
 async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "agency.create")
+        .allow_national(&state, Action::EditReference, "agency.create")
         .await?;
     render(FormPage {
         page: Page::new(&staff.ctx, "agency.new"),
@@ -403,7 +403,7 @@ async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "agency.update")
+        .allow_national(&state, Action::EditReference, "agency.update")
         .await?;
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
     let row = agencies::get(&state.db, id)
@@ -522,7 +522,7 @@ async fn create(
     Form(f): Form<AgencyForm>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "agency.create")
+        .allow_national(&state, Action::EditReference, "agency.create")
         .await?;
     submit(state, staff, None, f).await
 }
@@ -534,7 +534,7 @@ async fn update(
     Form(f): Form<AgencyForm>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "agency.update")
+        .allow_national(&state, Action::EditReference, "agency.update")
         .await?;
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
     submit(state, staff, Some(id), f).await
@@ -565,7 +565,7 @@ impl ImportPage {
 
 async fn import_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "agency.import")
+        .allow_national(&state, Action::EditReference, "agency.import")
         .await?;
     render(ImportPage {
         page: Page::new(&staff.ctx, "agency.import"),
@@ -582,7 +582,7 @@ async fn import(
     multipart: Multipart,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "agency.import")
+        .allow_national(&state, Action::EditReference, "agency.import")
         .await?;
     let u: Upload = read_upload(multipart).await?;
     let mode = Mode::parse(&u.mode).unwrap_or(Mode::DryRun);
@@ -625,7 +625,7 @@ async fn import_template(
     format: Format,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(state, Action::EditReference, "agency.import")
+        .allow_national(state, Action::EditReference, "agency.import")
         .await?;
     Ok(download(
         format,
@@ -791,7 +791,7 @@ async fn api_create(
     Json(body): Json<AgencyIn>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "agency.create")
+        .allow_national(&state, Action::EditReference, "agency.create")
         .await?;
     api_save(state, staff, None, body).await
 }
@@ -806,7 +806,7 @@ async fn api_update(
     Json(body): Json<AgencyIn>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "agency.update")
+        .allow_national(&state, Action::EditReference, "agency.update")
         .await?;
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
     api_save(state, staff, Some(id), body).await

@@ -46,7 +46,7 @@ async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::ReadAudit, "audit.read")
+        .allow_national(&state, Action::ReadAudit, "audit.read")
         .await?;
     let entries = desmigratif_db::audit::list(
         &state.db,

@@ -8,7 +8,7 @@
 
 use super::{FieldErrors, rupiah};
 use crate::AppState;
-use crate::auth::Staff;
+use crate::auth::{Guarded, Staff};
 use crate::chart::{Series, line_chart};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form};
@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
 use chrono::NaiveDate;
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment};
 use desmigratif_core::business::{
     AidCondition, AidSource, KUR_BANKS, KurStatus, Month, PermitKind, PermitStanding, RawAid,
     RawAidCheck, RawBusiness, RawKur, RawKurDecision, RawMonthlyReport, RawPermit, RawVisit,
@@ -31,7 +31,7 @@ use desmigratif_db::business::{
     self as db, AidRecipient, AidRow, BusinessRow, KurRow, OwnerRow, PermitRow, ReportRow, VisitRow,
 };
 use desmigratif_db::registry::{self, PersonFilter, PersonListRow};
-use desmigratif_db::{DbError, Tx};
+use desmigratif_db::{Db, DbError, Tx};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -65,42 +65,24 @@ fn own_village(staff: &Staff) -> Result<String, AppError> {
     }
 }
 
-/// The one gate to a business: role, compartment and village scope (`Staff::record`).
-async fn business_for(
-    state: &AppState,
-    staff: &Staff,
-    action: Action,
-    id: &str,
-) -> Result<BusinessRow, AppError> {
-    staff
-        .record(
-            state,
-            action,
-            "business",
-            id,
-            |id| db::get(&state.db, id),
-            |b: &BusinessRow| b.region_code.as_str(),
-        )
-        .await
+impl Guarded for BusinessRow {
+    const ENTITY: &'static str = "business";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        db::get(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.region_code
+    }
 }
 
-/// The one gate to a piece of equipment aid, like [`business_for`].
-async fn aid_for(
-    state: &AppState,
-    staff: &Staff,
-    action: Action,
-    id: &str,
-) -> Result<AidRow, AppError> {
-    staff
-        .record(
-            state,
-            action,
-            "equipment_aid",
-            id,
-            |id| db::aid(&state.db, id),
-            |a: &AidRow| a.region_code.as_str(),
-        )
-        .await
+impl Guarded for AidRow {
+    const ENTITY: &'static str = "equipment_aid";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        db::aid(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.region_code
+    }
 }
 
 /// People of a village whose name starts a word with what was typed, for the owner and
@@ -209,7 +191,7 @@ async fn list(
     staff: Staff,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    staff.allow_action(&state, READ, "business.list").await?;
+    staff.allow_here(&state, READ, "business.list").await?;
     let region = scope_prefix(&staff);
     let page_no = q.page_no();
     let (rows, more) = db::list(
@@ -245,7 +227,7 @@ async fn list(
             .collect(),
         page_no,
         more,
-        can_write: authorize(staff.principal(), WRITE, None).is_ok(),
+        can_write: staff.principal().may_here(WRITE),
     })
 }
 
@@ -287,7 +269,7 @@ fn form_page(
 }
 
 async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.allow_action(&state, WRITE, "business.create").await?;
+    staff.allow_here(&state, WRITE, "business.create").await?;
     let form = RawBusiness {
         aktif: "ya".into(),
         ..RawBusiness::default()
@@ -300,7 +282,7 @@ async fn create(
     staff: Staff,
     Form(raw): Form<RawBusiness>,
 ) -> Result<Response, AppError> {
-    staff.allow_action(&state, WRITE, "business.create").await?;
+    staff.allow_here(&state, WRITE, "business.create").await?;
     let village = own_village(&staff)?;
     match raw.check(today()) {
         Err(list) => form_page(&staff, None, raw, list.into()),
@@ -318,7 +300,7 @@ async fn edit_form(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let b = business_for(&state, &staff, WRITE, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, WRITE).await?;
     let form = RawBusiness {
         nama: b.name.clone(),
         sektor: b.sector.clone(),
@@ -337,7 +319,7 @@ async fn update(
     Path(id): Path<String>,
     Form(raw): Form<RawBusiness>,
 ) -> Result<Response, AppError> {
-    let b = business_for(&state, &staff, WRITE, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, WRITE).await?;
     match raw.check(today()) {
         Err(list) => form_page(&staff, Some(id), raw, list.into()),
         Ok(input) => {
@@ -653,7 +635,7 @@ async fn detail_page(
             .collect(),
         forms,
         errors,
-        can_write: authorize(staff.principal(), WRITE, None).is_ok(),
+        can_write: staff.principal().may_here(WRITE),
         permit_kinds: PermitKind::ALL,
         banks: KUR_BANKS,
         this_month: Month::of(today).to_string(),
@@ -668,7 +650,7 @@ async fn detail(
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let b = business_for(&state, &staff, READ, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, READ).await?;
     detail_page(&state, &staff, b, q.cari, Forms::default()).await
 }
 
@@ -722,7 +704,7 @@ async fn add_owner(
     Path(id): Path<String>,
     Form(f): Form<OwnerForm>,
 ) -> Result<Response, AppError> {
-    let b = business_for(&state, &staff, WRITE, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, WRITE).await?;
     match person_of_village(&state, &f.orang, &b.region_code, "pemilik").await? {
         Err(errors) => {
             detail_page(
@@ -750,7 +732,7 @@ async fn remove_owner(
     Path((id, person)): Path<(String, String)>,
     Form(c): Form<Confirm>,
 ) -> Result<Response, AppError> {
-    let b = business_for(&state, &staff, WRITE, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, WRITE).await?;
     let person: Id = person.parse().map_err(|_| AppError::NotFound)?;
     if c.yakin != "ya" {
         let mut errors = FieldErrors::default();
@@ -780,7 +762,7 @@ async fn add_permit(
     Path(id): Path<String>,
     Form(raw): Form<RawPermit>,
 ) -> Result<Response, AppError> {
-    let b = business_for(&state, &staff, WRITE, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, WRITE).await?;
     match raw.check(today()) {
         Err(list) => {
             let forms = Forms {
@@ -805,7 +787,7 @@ async fn remove_permit(
     Path((id, permit)): Path<(String, String)>,
     Form(c): Form<Confirm>,
 ) -> Result<Response, AppError> {
-    let b = business_for(&state, &staff, WRITE, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, WRITE).await?;
     let permit: Id = permit.parse().map_err(|_| AppError::NotFound)?;
     if c.yakin != "ya" {
         let mut errors = FieldErrors::default();
@@ -832,7 +814,7 @@ async fn save_report(
     Path(id): Path<String>,
     Form(raw): Form<RawMonthlyReport>,
 ) -> Result<Response, AppError> {
-    let b = business_for(&state, &staff, WRITE, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, WRITE).await?;
     match raw.check(today()) {
         Err(list) => {
             let forms = Forms {
@@ -857,7 +839,7 @@ async fn add_visit(
     Path(id): Path<String>,
     Form(raw): Form<RawVisit>,
 ) -> Result<Response, AppError> {
-    let b = business_for(&state, &staff, WRITE, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, WRITE).await?;
     match raw.check(today()) {
         Err(list) => {
             let forms = Forms {
@@ -885,7 +867,7 @@ async fn refer_kur(
     Path(id): Path<String>,
     Form(raw): Form<RawKur>,
 ) -> Result<Response, AppError> {
-    let b = business_for(&state, &staff, WRITE, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, WRITE).await?;
     match raw.check(today()) {
         Err(list) => {
             let forms = Forms {
@@ -910,7 +892,7 @@ async fn decide_kur(
     Path((id, kur)): Path<(String, String)>,
     Form(raw): Form<RawKurDecision>,
 ) -> Result<Response, AppError> {
-    let b = business_for(&state, &staff, WRITE, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, WRITE).await?;
     let kur: Id = kur.parse().map_err(|_| AppError::NotFound)?;
     let actor = staff.actor();
     let today = today();
@@ -963,9 +945,7 @@ async fn aid_list(
     staff: Staff,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    staff
-        .allow_action(&state, READ, "equipment_aid.list")
-        .await?;
+    staff.allow_here(&state, READ, "equipment_aid.list").await?;
     let page_no = q.page_no();
     let (rows, more) = db::aid_list(
         &state.db,
@@ -980,7 +960,7 @@ async fn aid_list(
         lines: rows.iter().map(|a| AidLine::of(a, today)).collect(),
         page_no,
         more,
-        can_write: authorize(staff.principal(), WRITE, None).is_ok(),
+        can_write: staff.principal().may_here(WRITE),
     })
 }
 
@@ -1040,7 +1020,7 @@ async fn aid_new(
     Query(form): Query<AidForm>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, WRITE, "equipment_aid.create")
+        .allow_here(&state, WRITE, "equipment_aid.create")
         .await?;
     let village = own_village(&staff)?;
     aid_form_page(&state, &staff, &village, form, FieldErrors::default()).await
@@ -1101,7 +1081,7 @@ async fn aid_create(
     Form(form): Form<AidForm>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, WRITE, "equipment_aid.create")
+        .allow_here(&state, WRITE, "equipment_aid.create")
         .await?;
     let village = own_village(&staff)?;
     match check_aid(&state, &village, &form).await? {
@@ -1159,7 +1139,7 @@ async fn aid_page(
             form,
             errors,
             conditions: AidCondition::ALL,
-            can_write: authorize(staff.principal(), WRITE, None).is_ok(),
+            can_write: staff.principal().may_here(WRITE),
         },
         bad,
     )
@@ -1170,7 +1150,7 @@ async fn aid_detail(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let a = aid_for(&state, &staff, READ, &id).await?;
+    let a = staff.load::<AidRow>(&state, &id, READ).await?;
     aid_page(
         &state,
         &staff,
@@ -1187,7 +1167,7 @@ async fn aid_check(
     Path(id): Path<String>,
     Form(raw): Form<RawAidCheck>,
 ) -> Result<Response, AppError> {
-    let a = aid_for(&state, &staff, WRITE, &id).await?;
+    let a = staff.load::<AidRow>(&state, &id, WRITE).await?;
     match raw.check(today(), a.received_on) {
         Err(list) => aid_page(&state, &staff, a, raw, list.into()).await,
         Ok(k) => {
@@ -1343,7 +1323,7 @@ async fn api_list(
     staff: Staff,
     Query(q): Query<ApiPage>,
 ) -> Result<Json<BusinessPage>, AppError> {
-    staff.allow_action(&state, READ, "business.list").await?;
+    staff.allow_here(&state, READ, "business.list").await?;
     let (rows, more) = db::list(
         &state.db,
         scope_prefix(&staff).as_deref(),
@@ -1378,7 +1358,7 @@ async fn api_create(
     staff: Staff,
     Json(raw): Json<RawBusiness>,
 ) -> Result<Response, AppError> {
-    staff.allow_action(&state, WRITE, "business.create").await?;
+    staff.allow_here(&state, WRITE, "business.create").await?;
     let village = own_village(&staff)?;
     let input = raw.check(today()).map_err(FieldErrors::from)?;
     let mut tx = state.db.begin().await?;
@@ -1396,7 +1376,7 @@ async fn api_one(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Json<BusinessDetailOut>, AppError> {
-    let b = business_for(&state, &staff, READ, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, READ).await?;
     let since = Month::of(today()).back(MONTHS_SHOWN - 1);
     Ok(Json(BusinessDetailOut {
         owners: db::owners(&state.db, b.id)
@@ -1457,7 +1437,7 @@ async fn api_report(
     Path(id): Path<String>,
     Json(raw): Json<RawMonthlyReport>,
 ) -> Result<Json<MonthlyOut>, AppError> {
-    let b = business_for(&state, &staff, WRITE, &id).await?;
+    let b = staff.load::<BusinessRow>(&state, &id, WRITE).await?;
     let r = raw.check(today()).map_err(FieldErrors::from)?;
     let mut tx = state.db.begin().await?;
     db::save_report(&mut tx, &staff.actor(), &b, &r).await?;
@@ -1521,9 +1501,7 @@ async fn api_aid_list(
     staff: Staff,
     Query(q): Query<ApiPage>,
 ) -> Result<Json<AidListOut>, AppError> {
-    staff
-        .allow_action(&state, READ, "equipment_aid.list")
-        .await?;
+    staff.allow_here(&state, READ, "equipment_aid.list").await?;
     let (rows, more) = db::aid_list(
         &state.db,
         scope_prefix(&staff).as_deref(),
@@ -1548,7 +1526,7 @@ async fn api_aid_create(
     Json(form): Json<AidForm>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, WRITE, "equipment_aid.create")
+        .allow_here(&state, WRITE, "equipment_aid.create")
         .await?;
     let village = own_village(&staff)?;
     let (to, input) = check_aid(&state, &village, &form).await??;

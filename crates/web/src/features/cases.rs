@@ -8,7 +8,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::{Guarded, Staff, Target};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form};
 use askama::Template;
@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Router};
 use chrono::NaiveDate;
-use desmigratif_core::access::{Action, Compartment, Role, authorize};
+use desmigratif_core::access::{Action, Compartment, Place, Role};
 use desmigratif_core::cases::{
     self as rules, CaseCategory, CaseStatus, Consent, IntakeSource, OutcomeKind, RawCase,
     RawOutcome, RawReferral, ReferralStatus, ReferralTarget, Urgency,
@@ -26,6 +26,7 @@ use desmigratif_core::region::Scope;
 use desmigratif_db::audit::{self, Event};
 use desmigratif_db::cases::{self, CaseRow, NewCase, ReferralRow};
 use desmigratif_db::reports;
+use desmigratif_db::{Db, DbError};
 
 const READ: Action = Action::Read(Compartment::Cases);
 const WRITE: Action = Action::Write(Compartment::Cases);
@@ -59,6 +60,16 @@ fn office_of(staff: &Staff) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+impl Guarded for CaseRow {
+    const ENTITY: &'static str = "case";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        cases::get(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.region_code
+    }
+}
+
 /// The one place that decides who reads a case: loads it, checks role, compartment and scope
 /// (`Staff::record`), then that the caller is a case worker of it or an office it is referred
 /// to. A refusal answers 404 and is audited; a granted read is audited.
@@ -67,16 +78,7 @@ async fn case_for(
     staff: &Staff,
     id: &str,
 ) -> Result<(CaseRow, Standing), AppError> {
-    let c = staff
-        .record(
-            state,
-            READ,
-            "case",
-            id,
-            |id| cases::get(&state.db, id),
-            |c: &CaseRow| c.region_code.as_str(),
-        )
-        .await?;
+    let c = staff.load::<CaseRow>(state, id, READ).await?;
     let standing = if staff.principal().role == Role::CaseWorker {
         Some(Standing::Worker)
     } else {
@@ -112,21 +114,22 @@ async fn case_for(
 /// compartment; read rules first, then the write permission, each refusal audited.
 async fn case_to_handle(state: &AppState, staff: &Staff, id: &str) -> Result<CaseRow, AppError> {
     let (c, standing) = case_for(state, staff, id).await?;
-    let place = Scope::Region(
-        c.region_code
-            .parse()
-            .map_err(|_| AppError::Internal("kode wilayah kasus rusak".into()))?,
-    );
     staff
         .allow(
             state,
             WRITE,
-            Some(&place),
+            &case_place(&c)?,
             Target::Object { entity: "case", id },
         )
         .await?;
     debug_assert!(standing == Standing::Worker);
     Ok(c)
+}
+
+/// The village a case belongs to, the place every decision about it is taken for.
+fn case_place(c: &CaseRow) -> Result<Place, AppError> {
+    Place::village(&c.region_code)
+        .map_err(|_| AppError::Internal(format!("kasus {}: kode desa rusak", c.id)))
 }
 
 // --- list --------------------------------------------------------------------------------------
@@ -170,9 +173,13 @@ struct ListPage {
 }
 
 async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.allow_action(&state, READ, "case.list").await?;
-    let today = super::persons::today();
     let p = staff.principal();
+    if !p.may_here(READ) && p.may_here(Action::Read(Compartment::Reports)) {
+        // Without the cases compartment an office sees the counts, never a list of cases.
+        return Ok(Redirect::to("/app/kasus/angka").into_response());
+    }
+    staff.allow_here(&state, READ, "case.list").await?;
+    let today = super::persons::today();
     let (rows, referred) = if p.role == Role::CaseWorker {
         (
             cases::list(&state.db, Some(p.scope.as_stored()), "", 0, 200)
@@ -188,7 +195,7 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, A
     render(ListPage {
         page: Page::new(&staff.ctx, "cases.title"),
         lines: rows.iter().map(|c| line(c, today)).collect(),
-        can_open: authorize(p, WRITE, None).is_ok(),
+        can_open: p.may_here(WRITE),
         referred,
     })
 }
@@ -256,22 +263,9 @@ async fn report_for(
     id: &str,
 ) -> Result<(reports::ReportRow, reports::Details), AppError> {
     let r = staff
-        .record(
-            state,
-            Action::HandleReports,
-            "public_report",
-            id,
-            |id| reports::get(&state.db, id),
-            |r: &reports::ReportRow| r.region_code.as_str(),
-        )
+        .load::<reports::ReportRow>(state, id, Action::HandleReports)
         .await?;
     let (details, _) = reports::open(&state.keys, &r)?;
-    audit::log(
-        &state.db,
-        &staff.actor(),
-        &Event::new("public_report.read", "public_report", r.id, &r.region_code),
-    )
-    .await?;
     Ok((r, details))
 }
 
@@ -280,7 +274,7 @@ async fn new_case(
     staff: Staff,
     Query(q): Query<IntakeQuery>,
 ) -> Result<Response, AppError> {
-    staff.allow_action(&state, WRITE, "case.create").await?;
+    staff.allow_here(&state, WRITE, "case.create").await?;
     let mut form = IntakeForm {
         case: RawCase {
             sumber: IntakeSource::Desk.as_str().into(),
@@ -404,7 +398,7 @@ async fn create(
         .allow(
             &state,
             WRITE,
-            Some(&place),
+            &Place::of(&place),
             Target::Action {
                 name: "case.create",
             },
@@ -553,10 +547,9 @@ async fn case_page(
             }
         })
         .collect();
-    let handles = standing == Standing::Worker && authorize(staff.principal(), WRITE, None).is_ok();
-    let place = c.region_code.parse().map(Scope::Region).ok();
-    let may_override =
-        handles && authorize(staff.principal(), Action::OverrideConsent, place.as_ref()).is_ok();
+    let place = case_place(&c)?;
+    let handles = standing == Standing::Worker && staff.principal().may(WRITE, &place);
+    let may_override = handles && staff.principal().may(Action::OverrideConsent, &place);
     let workers = case_workers(state, &c.region_code).await?;
     let assigned = c
         .assigned_to
@@ -789,16 +782,15 @@ async fn refer(
     Form(f): Form<RawReferral>,
 ) -> Result<Response, AppError> {
     let c = case_to_handle(&state, &staff, &id).await?;
-    let place = c.region_code.parse().map(Scope::Region).ok();
-    let may_override =
-        authorize(staff.principal(), Action::OverrideConsent, place.as_ref()).is_ok();
+    let place = case_place(&c)?;
+    let may_override = staff.principal().may(Action::OverrideConsent, &place);
     if f.persetujuan == Consent::Override.as_str() && !may_override {
         // Asking for an override without the grant is refused and audited like any denial.
         staff
             .allow(
                 &state,
                 Action::OverrideConsent,
-                place.as_ref(),
+                &place,
                 Target::Action {
                     name: "case.referral.override",
                 },
@@ -845,7 +837,7 @@ async fn move_referral(
         Ok(to) => to,
         Err(e) => return case_page(&state, &staff, &id, field_errors(vec![e])).await,
     };
-    let place = c.region_code.parse().map(Scope::Region).ok();
+    let place = case_place(&c)?;
     let own_referral = office_of(&staff).as_deref() == Some(r.receiver_region.as_str());
     let permission = match standing {
         Standing::Worker if to == ReferralStatus::Revoked => Some(WRITE),
@@ -870,7 +862,7 @@ async fn move_referral(
         .allow(
             &state,
             permission,
-            place.as_ref(),
+            &place,
             Target::Object {
                 entity: "case",
                 id: &id,
@@ -1144,7 +1136,7 @@ struct CountsPage {
 /// below five hidden: dashboards travel, and a "2" in a village can name someone.
 async fn counts(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::Read(Compartment::Reports), "case.counts")
+        .allow_here(&state, Action::Read(Compartment::Reports), "case.counts")
         .await?;
     let scope = staff.principal().scope.as_stored().to_owned();
     let rows = cases::counts(&state.db, Some(scope.as_str()).filter(|s| !s.is_empty())).await?;
@@ -1305,7 +1297,7 @@ async fn api_list(
     State(state): State<AppState>,
     staff: Staff,
 ) -> Result<axum::Json<Vec<CaseOut>>, AppError> {
-    staff.allow_action(&state, READ, "case.list").await?;
+    staff.allow_here(&state, READ, "case.list").await?;
     let today = super::persons::today();
     let p = staff.principal();
     let rows = if p.role == Role::CaseWorker {
@@ -1405,7 +1397,7 @@ async fn api_create(
         .allow(
             &state,
             WRITE,
-            Some(&place),
+            &Place::of(&place),
             Target::Action {
                 name: "case.create",
             },

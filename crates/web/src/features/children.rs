@@ -8,7 +8,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::{Guarded, Staff, Target};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form};
 use askama::Template;
@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Router};
 use desmigratif_core::Invalid;
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::children::{
     ChildInput, ConsentBy, ConsentHow, Indicators, RawChild, RawSession, RiskFlag, SchoolLevel,
     SchoolStatus, SessionKind,
@@ -27,6 +27,7 @@ use desmigratif_core::region::{Level, Scope};
 use desmigratif_db::audit::{self, Event};
 use desmigratif_db::children::{self as db, ChildRow, Links, SessionRow};
 use desmigratif_db::registry;
+use desmigratif_db::{Db, DbError};
 
 const READ: Action = Action::Read(Compartment::Children);
 const WRITE: Action = Action::Write(Compartment::Children);
@@ -55,7 +56,7 @@ async fn allowed_in(
 ) -> Result<String, AppError> {
     let at = place(code, field)?;
     staff
-        .allow(state, action, Some(&at), Target::Action { name })
+        .allow(state, action, &Place::of(&at), Target::Action { name })
         .await?;
     Ok(at.as_stored().to_owned())
 }
@@ -69,37 +70,21 @@ async fn region_for(
     name: &str,
 ) -> Result<String, AppError> {
     if desa.trim().is_empty() {
-        staff.allow_action(state, action, name).await?;
+        staff.allow_here(state, action, name).await?;
         return Ok(staff.principal().scope.as_stored().to_owned());
     }
     allowed_in(state, staff, desa, "desa", action, name).await
 }
 
-/// A child the caller may read (or change, with `WRITE`): role, compartment and village scope
-/// decided by `Staff::record` (a refusal is 404 and audited); a granted read is audited.
-async fn child_for(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    action: Action,
-) -> Result<ChildRow, AppError> {
-    let c = staff
-        .record(
-            state,
-            action,
-            "child",
-            id,
-            |id| db::get(&state.db, id),
-            |c: &ChildRow| c.region_code.as_str(),
-        )
-        .await?;
-    audit::log(
-        &state.db,
-        &staff.actor(),
-        &Event::new("child.read", "child", c.id, &c.region_code),
-    )
-    .await?;
-    Ok(c)
+impl Guarded for ChildRow {
+    const ENTITY: &'static str = "child";
+    const READ_EVENT: Option<&'static str> = Some("child.read");
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        db::get(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.region_code
+    }
 }
 
 /// The registry people a child's NIKs name in its village: the parent (with their latest
@@ -220,7 +205,7 @@ async fn list(
     render(ListPage {
         page: Page::new(&staff.ctx, "children.title"),
         lines: rows.iter().map(line).collect(),
-        can_add: authorize(staff.principal(), WRITE, None).is_ok(),
+        can_add: staff.principal().may_here(WRITE),
         page_no,
         more,
     })
@@ -278,7 +263,7 @@ async fn form_page(
 }
 
 async fn new_child(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.allow_action(&state, WRITE, "child.create").await?;
+    staff.allow_here(&state, WRITE, "child.create").await?;
     let form = ChildForm {
         desa: staff.principal().scope.as_stored().to_owned(),
         ..ChildForm::default()
@@ -408,7 +393,7 @@ async fn edit(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let c = child_for(&state, &staff, &id, WRITE).await?;
+    let c = staff.load::<ChildRow>(&state, &id, WRITE).await?;
     let form = form_of(&state, &c).await?;
     form_page(
         &state,
@@ -427,7 +412,7 @@ async fn update(
     Path(id): Path<String>,
     Form(mut f): Form<ChildForm>,
 ) -> Result<Response, AppError> {
-    let c = child_for(&state, &staff, &id, WRITE).await?;
+    let c = staff.load::<ChildRow>(&state, &id, WRITE).await?;
     // A child stays in its village; moving one is a new record there.
     f.desa = c.region_code.clone();
     unmask(&state, &mut f.child.nik_orang_tua, c.parent_person_id).await?;
@@ -483,7 +468,7 @@ async fn show(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let c = child_for(&state, &staff, &id, READ).await?;
+    let c = staff.load::<ChildRow>(&state, &id, READ).await?;
     let consent = match c.consent_id {
         Some(id) => db::consent(&state.db, id).await?.map(|k| {
             (
@@ -531,7 +516,7 @@ async fn show(
             .rev()
             .map(|(on, activity, present)| (on.format("%d-%m-%Y").to_string(), activity, present))
             .collect(),
-        can_edit: authorize(staff.principal(), WRITE, None).is_ok(),
+        can_edit: staff.principal().may_here(WRITE),
         c,
     })
 }
@@ -585,7 +570,7 @@ async fn sessions(
     render(SessionsPage {
         page: Page::new(&staff.ctx, "learning.title"),
         lines: rows.iter().map(session_line).collect(),
-        can_add: authorize(staff.principal(), WRITE, None).is_ok(),
+        can_add: staff.principal().may_here(WRITE),
         page_no,
         more,
     })
@@ -631,7 +616,7 @@ async fn session_form(
 
 async fn new_session(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, WRITE, "learning_session.create")
+        .allow_here(&state, WRITE, "learning_session.create")
         .await?;
     let form = SessionForm {
         desa: staff.principal().scope.as_stored().to_owned(),
@@ -679,36 +664,15 @@ async fn create_session(
     Ok(Redirect::to(&format!("/app/belajar/{id}")).into_response())
 }
 
-/// A session the caller may read or take attendance of; the read of its sheet (names of
-/// children) is audited, a refusal too.
-async fn session_for(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    action: Action,
-) -> Result<SessionRow, AppError> {
-    let s = staff
-        .record(
-            state,
-            action,
-            "learning_session",
-            id,
-            |id| db::session(&state.db, id),
-            |s: &SessionRow| s.region_code.as_str(),
-        )
-        .await?;
-    audit::log(
-        &state.db,
-        &staff.actor(),
-        &Event::new(
-            "learning_session.read",
-            "learning_session",
-            s.id,
-            &s.region_code,
-        ),
-    )
-    .await?;
-    Ok(s)
+impl Guarded for SessionRow {
+    const ENTITY: &'static str = "learning_session";
+    const READ_EVENT: Option<&'static str> = Some("learning_session.read");
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        db::session(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.region_code
+    }
 }
 
 #[derive(Template)]
@@ -734,7 +698,7 @@ async fn attendance(
     Path(id): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
-    let s = session_for(&state, &staff, &id, READ).await?;
+    let s = staff.load::<SessionRow>(&state, &id, READ).await?;
     let attendees = db::attendees(&state.db, &s).await?;
     render(AttendancePage {
         page: Page::new(&staff.ctx, "learning.attendance"),
@@ -743,7 +707,7 @@ async fn attendance(
             .into_iter()
             .map(|a| (a.id.to_string(), a.name, a.present == Some(true)))
             .collect(),
-        can_take: authorize(staff.principal(), WRITE, None).is_ok(),
+        can_take: staff.principal().may_here(WRITE),
         saved: !q.tersimpan.is_empty(),
         s: session_line(&s),
     })
@@ -757,7 +721,7 @@ async fn take_attendance(
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let s = session_for(&state, &staff, &id, WRITE).await?;
+    let s = staff.load::<SessionRow>(&state, &id, WRITE).await?;
     let ticked: std::collections::HashSet<&str> = fields
         .iter()
         .filter(|(k, _)| k == "hadir")
@@ -847,9 +811,9 @@ fn public(name: String, i: &Indicators) -> VillageView {
 async fn indicators(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     let p = staff.principal();
     let village_team = match &p.scope {
-        Scope::Region(code) if code.level() == Level::Desa => authorize(p, READ, Some(&p.scope))
-            .is_ok()
-            .then(|| code.to_string()),
+        Scope::Region(code) if code.level() == Level::Desa => {
+            p.may(READ, &Place::of(&p.scope)).then(|| code.to_string())
+        }
         _ => None,
     };
     let small = desmigratif_core::cases::SMALL_COUNT;
@@ -890,7 +854,7 @@ async fn indicators(State(state): State<AppState>, staff: Staff) -> Result<Respo
         });
     }
     staff
-        .allow_action(
+        .allow_here(
             &state,
             Action::Read(Compartment::Reports),
             "child.indicators",

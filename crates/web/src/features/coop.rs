@@ -8,7 +8,7 @@
 use super::persons::today;
 use super::{FieldErrors, rupiah};
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::{Guarded, Staff, Target};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::page::{Page, render, render_form};
@@ -17,7 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate};
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::coop::arrears::AgeingThresholds;
 use desmigratif_core::coop::forms::{
     Direction, RawJoin, RawJournal, RawJournalLine, RawLoanApplication, RawPayment, RawProduct,
@@ -37,7 +37,7 @@ use desmigratif_db::coop::{
     self, EntryRow, LoanListRow, LoanRow, MemberRow, SettingsRow, ShuRunRow,
 };
 use desmigratif_db::registry::{self, PersonFilter};
-use desmigratif_db::{DbError, Tx};
+use desmigratif_db::{Db, DbError, Tx};
 
 pub(super) const READ: Action = Action::Read(Compartment::Cooperative);
 pub(super) const WRITE: Action = Action::Write(Compartment::Cooperative);
@@ -159,7 +159,7 @@ pub(super) async fn village(
     desa: &str,
     action: Action,
 ) -> Result<String, AppError> {
-    staff.allow_action(state, action, "coop.open").await?;
+    staff.allow_here(state, action, "coop.open").await?;
     let code = match desa.trim() {
         "" => staff.principal().scope.as_stored().to_owned(),
         d => d.to_owned(),
@@ -177,7 +177,7 @@ pub(super) async fn village(
         .allow(
             state,
             action,
-            Some(&Scope::Region(region)),
+            &Place::of(&Scope::Region(region)),
             Target::Object {
                 entity: "coop",
                 id: &code,
@@ -196,71 +196,44 @@ async fn settings_of(state: &AppState, region: &str) -> Result<SettingsRow, Resp
     }
 }
 
-pub(super) async fn member_for(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    action: Action,
-) -> Result<MemberRow, AppError> {
-    staff
-        .record(
-            state,
-            action,
-            "coop_member",
-            id,
-            |id| coop::member(&state.db, id),
-            |m| &m.region_code,
-        )
-        .await
+impl Guarded for MemberRow {
+    const ENTITY: &'static str = "coop_member";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        coop::member(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.region_code
+    }
 }
 
-/// A loan with its member (whose village decides who may see it).
-pub(super) async fn loan_for(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    action: Action,
-) -> Result<(LoanRow, MemberRow), AppError> {
-    let db = &state.db;
-    staff
-        .record(
-            state,
-            action,
-            "coop_loan",
-            id,
-            |id| async move {
-                let Some(l) = coop::loan(db, id).await? else {
-                    return Ok(None);
-                };
-                Ok(coop::member(db, l.member_id).await?.map(|m| (l, m)))
-            },
-            |(_, m)| &m.region_code,
-        )
-        .await
+/// A loan is reached through its member, whose village decides who may see it.
+impl Guarded for (LoanRow, MemberRow) {
+    const ENTITY: &'static str = "coop_loan";
+    async fn fetch(db: &Db, id: Id) -> Result<Option<Self>, DbError> {
+        let Some(loan) = coop::loan(db, id).await? else {
+            return Ok(None);
+        };
+        Ok(coop::member(db, loan.member_id).await?.map(|m| (loan, m)))
+    }
+    fn region(&self) -> &str {
+        &self.1.region_code
+    }
 }
 
-pub(super) async fn shu_for(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    action: Action,
-) -> Result<ShuRunRow, AppError> {
-    staff
-        .record(
-            state,
-            action,
-            "coop_shu_run",
-            id,
-            |id| coop::shu_run(&state.db, id),
-            |r| &r.region_code,
-        )
-        .await
+impl Guarded for ShuRunRow {
+    const ENTITY: &'static str = "coop_shu_run";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        coop::shu_run(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.region_code
+    }
 }
 
 fn may_write(staff: &Staff, region: &str) -> bool {
     region
         .parse()
-        .is_ok_and(|r| authorize(staff.principal(), WRITE, Some(&Scope::Region(r))).is_ok())
+        .is_ok_and(|r| staff.principal().may(WRITE, &Place::of(&Scope::Region(r))))
 }
 
 /// The date asked for in `tanggal`, or today; a date that cannot be read is a bad request.
@@ -773,7 +746,7 @@ async fn member(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let m = member_for(&state, &staff, &id, READ).await?;
+    let m = staff.load::<MemberRow>(&state, &id, READ).await?;
     let savings = RawSavingsTxn {
         jenis: SavingsKind::Voluntary.as_str().into(),
         arah: "setor".into(),
@@ -823,7 +796,7 @@ async fn savings(
     Path(id): Path<String>,
     Form(f): Form<Keyed<RawSavingsTxn>>,
 ) -> Result<Response, AppError> {
-    let m = member_for(&state, &staff, &id, WRITE).await?;
+    let m = staff.load::<MemberRow>(&state, &id, WRITE).await?;
     match move_savings(&state, &staff, &m, &f.kunci, &f.form).await? {
         Ok(_) => Ok(Redirect::to(&format!("/app/koperasi/anggota/{}", m.id)).into_response()),
         Err(errors) => {
@@ -868,7 +841,7 @@ async fn apply(
     Path(id): Path<String>,
     Form(f): Form<RawLoanApplication>,
 ) -> Result<Response, AppError> {
-    let m = member_for(&state, &staff, &id, WRITE).await?;
+    let m = staff.load::<MemberRow>(&state, &id, WRITE).await?;
     match apply_loan(&state, &staff, &m, &f).await? {
         Ok(loan) => Ok(Redirect::to(&format!("/app/koperasi/pinjaman/{loan}")).into_response()),
         Err(errors) => {
@@ -897,7 +870,7 @@ async fn leave(
     Path(id): Path<String>,
     Form(f): Form<LeaveForm>,
 ) -> Result<Response, AppError> {
-    let m = member_for(&state, &staff, &id, WRITE).await?;
+    let m = staff.load::<MemberRow>(&state, &id, WRITE).await?;
     let mut errors = FieldErrors::default();
     if f.yakin.is_empty() {
         errors.add(
@@ -1208,7 +1181,9 @@ async fn loan(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (l, m) = loan_for(&state, &staff, &id, READ).await?;
+    let (l, m) = staff
+        .load::<(LoanRow, MemberRow)>(&state, &id, READ)
+        .await?;
     let pay = RawPayment {
         tanggal: today().to_string(),
         ..Default::default()
@@ -1229,7 +1204,9 @@ async fn decide(
     Path(id): Path<String>,
     Form(f): Form<Decision>,
 ) -> Result<Response, AppError> {
-    let (l, m) = loan_for(&state, &staff, &id, WRITE).await?;
+    let (l, m) = staff
+        .load::<(LoanRow, MemberRow)>(&state, &id, WRITE)
+        .await?;
     let approve = match f.putusan.as_str() {
         "setuju" => true,
         "tolak" => false,
@@ -1255,7 +1232,9 @@ async fn disburse(
     Path(id): Path<String>,
     Form(f): Form<Keyed<RawPayment>>,
 ) -> Result<Response, AppError> {
-    let (l, m) = loan_for(&state, &staff, &id, WRITE).await?;
+    let (l, m) = staff
+        .load::<(LoanRow, MemberRow)>(&state, &id, WRITE)
+        .await?;
     let on = match f.form.check_day(today()) {
         Ok(on) => on,
         Err(e) => return loan_page(&state, &staff, l, m, f.form, e.into()).await,
@@ -1294,7 +1273,9 @@ async fn repay(
     Path(id): Path<String>,
     Form(f): Form<Keyed<RawPayment>>,
 ) -> Result<Response, AppError> {
-    let (l, m) = loan_for(&state, &staff, &id, WRITE).await?;
+    let (l, m) = staff
+        .load::<(LoanRow, MemberRow)>(&state, &id, WRITE)
+        .await?;
     match repay_loan(&state, &staff, &l, &f.kunci, &f.form).await? {
         Ok(_) => Ok(Redirect::to(&format!("/app/koperasi/pinjaman/{}", l.id)).into_response()),
         Err(errors) => loan_page(&state, &staff, l, m, f.form, errors).await,
@@ -1569,21 +1550,22 @@ struct EntryPage {
     lines: Vec<(String, String, i64, i64)>,
 }
 
+impl Guarded for EntryRow {
+    const ENTITY: &'static str = "coop_entry";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        coop::entry_head(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.region_code
+    }
+}
+
 async fn entry(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let e = staff
-        .record(
-            &state,
-            READ,
-            "coop_entry",
-            &id,
-            |id| coop::entry_head(&state.db, id),
-            |e| &e.region_code,
-        )
-        .await?;
+    let e = staff.load::<EntryRow>(&state, &id, READ).await?;
     let chart = coop::settings(&state.db, &e.region_code)
         .await?
         .ok_or(AppError::NotFound)?
@@ -1796,7 +1778,7 @@ async fn shu_run(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let r = shu_for(&state, &staff, &id, READ).await?;
+    let r = staff.load::<ShuRunRow>(&state, &id, READ).await?;
     shu_run_page(&state, &staff, r, FieldErrors::default()).await
 }
 
@@ -1805,7 +1787,7 @@ async fn approve_shu(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let r = shu_for(&state, &staff, &id, WRITE).await?;
+    let r = staff.load::<ShuRunRow>(&state, &id, WRITE).await?;
     let done = in_books(&state, "setujui", async |tx| {
         coop::shu_approve(tx, &staff.actor(), r.id).await
     })
@@ -1830,7 +1812,7 @@ async fn post_shu(
     Path(id): Path<String>,
     Form(f): Form<PostForm>,
 ) -> Result<Response, AppError> {
-    let r = shu_for(&state, &staff, &id, WRITE).await?;
+    let r = staff.load::<ShuRunRow>(&state, &id, WRITE).await?;
     let typed = RawPayment {
         tanggal: f.tanggal.clone(),
         ..Default::default()
@@ -1913,7 +1895,7 @@ async fn statement_pdf(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let m = member_for(&state, &staff, &id, READ).await?;
+    let m = staff.load::<MemberRow>(&state, &id, READ).await?;
     let lines = coop::statement(&state.db, m.id).await?;
     let mut loans = Vec::new();
     for l in coop::loans(&state.db, &m.region_code, Some(m.id), None, 0, 1000)
@@ -2022,7 +2004,7 @@ async fn rat_pdf(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let r = shu_for(&state, &staff, &id, READ).await?;
+    let r = staff.load::<ShuRunRow>(&state, &id, READ).await?;
     let pack = rat_pack(&state, &staff, &r).await?;
     let bytes = pdf(desmigratif_pdf::RAT_PACK, pack.to_json()).await?;
     exported(
@@ -2042,7 +2024,7 @@ async fn rat_xlsx(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     use desmigratif_docs::{Cell, SheetOut};
-    let r = shu_for(&state, &staff, &id, READ).await?;
+    let r = staff.load::<ShuRunRow>(&state, &id, READ).await?;
     let sheets: Vec<SheetOut> = rat_pack(&state, &staff, &r)
         .await?
         .tables()
@@ -2228,7 +2210,7 @@ async fn api_member(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<axum::Json<MemberStatementOut>, AppError> {
-    let m = member_for(&state, &staff, &id, READ).await?;
+    let m = staff.load::<MemberRow>(&state, &id, READ).await?;
     let statement = coop::statement(&state.db, m.id).await?;
     Ok(axum::Json(MemberStatementOut {
         member: member_out(&state, m).await?,
@@ -2257,7 +2239,7 @@ async fn api_savings(
     axum::Json(f): axum::Json<SavingsIn>,
 ) -> Result<Response, AppError> {
     let key = idempotency_key(&headers)?;
-    let m = member_for(&state, &staff, &f.anggota, WRITE).await?;
+    let m = staff.load::<MemberRow>(&state, &f.anggota, WRITE).await?;
     move_savings(&state, &staff, &m, &key, &f.form).await??;
     Ok(created(member_out(&state, m).await?))
 }
@@ -2355,7 +2337,7 @@ async fn api_apply(
     staff: Staff,
     axum::Json(f): axum::Json<LoanIn>,
 ) -> Result<Response, AppError> {
-    let m = member_for(&state, &staff, &f.anggota, WRITE).await?;
+    let m = staff.load::<MemberRow>(&state, &f.anggota, WRITE).await?;
     let id = apply_loan(&state, &staff, &m, &f.form).await??;
     let l = coop::loan(&state.db, id).await?.ok_or(AppError::NotFound)?;
     Ok(created(loan_out(&state, l).await?))
@@ -2368,7 +2350,9 @@ async fn api_loan(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<axum::Json<LoanOut>, AppError> {
-    let (l, _) = loan_for(&state, &staff, &id, READ).await?;
+    let (l, _) = staff
+        .load::<(LoanRow, MemberRow)>(&state, &id, READ)
+        .await?;
     Ok(axum::Json(loan_out(&state, l).await?))
 }
 
@@ -2385,7 +2369,9 @@ async fn api_repay(
     axum::Json(f): axum::Json<RawPayment>,
 ) -> Result<Response, AppError> {
     let key = idempotency_key(&headers)?;
-    let (l, _) = loan_for(&state, &staff, &id, WRITE).await?;
+    let (l, _) = staff
+        .load::<(LoanRow, MemberRow)>(&state, &id, WRITE)
+        .await?;
     repay_loan(&state, &staff, &l, &key, &f).await??;
     let l = coop::loan(&state.db, l.id)
         .await?
@@ -2520,7 +2506,7 @@ async fn api_shu_run(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<axum::Json<ShuOut>, AppError> {
-    let run = shu_for(&state, &staff, &id, READ).await?;
+    let run = staff.load::<ShuRunRow>(&state, &id, READ).await?;
     Ok(axum::Json(shu_out(&state, run).await?))
 }
 

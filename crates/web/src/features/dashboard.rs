@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::region::{RegionTree, Scope};
 
 pub struct VillageLink {
@@ -82,20 +82,13 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Respon
         .await?
         .into_iter()
         .map(|v| VillageLink {
-            can_open: v.code.parse().is_ok_and(|c| {
-                authorize(
-                    p,
-                    Action::Read(Compartment::Letters),
-                    Some(&Scope::Region(c)),
-                )
-                .is_ok()
-            }),
+            can_open: p.may_in_village(Action::Read(Compartment::Letters), &v.code),
             place: place_of(&v.code, &state.regions),
             code: v.code,
             name: v.name,
         })
         .collect();
-    let users_by_role = if authorize(p, Action::ManageUsers, None).is_ok() {
+    let users_by_role = if p.may_here(Action::ManageUsers) {
         desmigratif_db::users::count_by_role(&state.db, &p.scope)
             .await?
             .into_iter()
@@ -104,7 +97,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Respon
     } else {
         Vec::new()
     };
-    let recent_audit = if authorize(p, Action::ReadAudit, None).is_ok() {
+    let recent_audit = if p.may(Action::ReadAudit, &Place::National) {
         desmigratif_db::audit::list(&state.db, p.scope.as_stored(), None, 5)
             .await?
             .into_iter()
@@ -118,7 +111,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Respon
     } else {
         Vec::new()
     };
-    let watch = if authorize(p, Action::Read(Compartment::Registry), None).is_ok() {
+    let watch = if p.may_here(Action::Read(Compartment::Registry)) {
         desmigratif_db::registry::monitoring_counts(
             &state.db,
             p.scope.as_stored(),

@@ -2,9 +2,9 @@
 //! transition recorded), its document checklist with encrypted scans, and audited downloads.
 
 use super::FieldErrors;
-use super::persons::{person_for, today};
+use super::persons::today;
 use crate::AppState;
-use crate::auth::Staff;
+use crate::auth::{Guarded, Staff};
 use crate::error::AppError;
 use crate::page::{Page, render_form, when};
 use askama::Template;
@@ -12,16 +12,16 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment};
 use desmigratif_core::catalog::{self, COUNTRIES, OCCUPATIONS, ROUTES};
 use desmigratif_core::id::Id;
 use desmigratif_core::migration::{self, Stage};
-use desmigratif_core::region::Scope;
 use desmigratif_core::registry::{EpisodeInput, ValidEpisode, parse_optional_date, sniff_scan};
 use desmigratif_db::audit::{self, Event};
 use desmigratif_db::registry::{
     self, DocumentUpdate, EpisodeDetails, EpisodeRow, FILE_CONTEXT, PersonRow,
 };
+use desmigratif_db::{Db, DbError};
 use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -29,23 +29,14 @@ use utoipa_axum::routes;
 const READ: Action = Action::Read(Compartment::Registry);
 const WRITE: Action = Action::Write(Compartment::Registry);
 
-/// An episode the caller may see or change (404 and an audit entry otherwise).
-async fn episode_for(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    action: Action,
-) -> Result<EpisodeRow, AppError> {
-    staff
-        .record(
-            state,
-            action,
-            "episode",
-            id,
-            |id| registry::episode(&state.db, id),
-            |r| &r.village_code,
-        )
-        .await
+impl Guarded for EpisodeRow {
+    const ENTITY: &'static str = "episode";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        registry::episode(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.village_code
+    }
 }
 
 fn details(v: ValidEpisode) -> EpisodeDetails {
@@ -136,7 +127,7 @@ async fn new_form(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let p = person_for(&state, &staff, &id, WRITE).await?;
+    let p = staff.load::<PersonRow>(&state, &id, WRITE).await?;
     let input = EpisodeInput {
         procedural: "ya".into(),
         route: "p3mi".into(),
@@ -157,7 +148,7 @@ async fn create(
     Path(id): Path<String>,
     Form(input): Form<EpisodeInput>,
 ) -> Result<Response, AppError> {
-    let p = person_for(&state, &staff, &id, WRITE).await?;
+    let p = staff.load::<PersonRow>(&state, &id, WRITE).await?;
     match input.check() {
         Err(errs) => episode_form(
             &staff,
@@ -278,12 +269,7 @@ async fn episode_page(
             }
         })
         .collect();
-    let can_write = authorize(
-        staff.principal(),
-        WRITE,
-        Some(&Scope::Region(e.village_code.parse()?)),
-    )
-    .is_ok();
+    let can_write = staff.principal().may_in_village(WRITE, &e.village_code);
     let occupation = catalog::occupation(&e.occupation);
     let needs_correction = !errors.is_empty();
     render_form(
@@ -325,7 +311,7 @@ async fn show(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let e = episode_for(&state, &staff, &id, READ).await?;
+    let e = staff.load::<EpisodeRow>(&state, &id, READ).await?;
     episode_page(&state, &staff, e, None, FieldErrors::default()).await
 }
 
@@ -335,7 +321,7 @@ async fn update(
     Path(id): Path<String>,
     Form(input): Form<EpisodeInput>,
 ) -> Result<Response, AppError> {
-    let e = episode_for(&state, &staff, &id, WRITE).await?;
+    let e = staff.load::<EpisodeRow>(&state, &id, WRITE).await?;
     match input.check() {
         Err(errs) => episode_page(&state, &staff, e, Some(input), errors_of(errs)).await,
         Ok(v) => {
@@ -423,7 +409,7 @@ async fn transition(
     Path(id): Path<String>,
     Form(f): Form<TransitionForm>,
 ) -> Result<Response, AppError> {
-    let e = episode_for(&state, &staff, &id, WRITE).await?;
+    let e = staff.load::<EpisodeRow>(&state, &id, WRITE).await?;
     match move_episode(&state, &staff, &e, &f).await? {
         Ok(()) => Ok(Redirect::to(&format!("/app/migrasi/{}", e.id)).into_response()),
         Err(errors) => episode_page(&state, &staff, e, None, errors).await,
@@ -460,7 +446,7 @@ async fn update_document(
     Path((id, doc)): Path<(String, String)>,
     Form(f): Form<DocumentForm>,
 ) -> Result<Response, AppError> {
-    let e = episode_for(&state, &staff, &id, WRITE).await?;
+    let e = staff.load::<EpisodeRow>(&state, &id, WRITE).await?;
     let d = document_of(&state, &e, &doc).await?;
     let mut errors = FieldErrors::default();
     if !DOC_STATUSES.iter().any(|(c, _)| *c == f.status) {
@@ -510,7 +496,7 @@ async fn upload(
     Path((id, doc)): Path<(String, String)>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let e = episode_for(&state, &staff, &id, WRITE).await?;
+    let e = staff.load::<EpisodeRow>(&state, &id, WRITE).await?;
     let d = document_of(&state, &e, &doc).await?;
     let mut bytes = None;
     while let Some(field) = multipart.next_field().await.map_err(|_| {
@@ -668,7 +654,7 @@ async fn api_list(
     staff: Staff,
     axum::extract::Query(q): axum::extract::Query<ListQuery>,
 ) -> Result<Json<Vec<EpisodeOut>>, AppError> {
-    staff.allow_action(&state, READ, "episode.list").await?;
+    staff.allow_here(&state, READ, "episode.list").await?;
     let page = q.page.unwrap_or(1).max(1);
     let rows = registry::list_episodes(
         &state.db,
@@ -691,7 +677,7 @@ async fn api_one(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Json<EpisodeOut>, AppError> {
-    let e = episode_for(&state, &staff, &id, READ).await?;
+    let e = staff.load::<EpisodeRow>(&state, &id, READ).await?;
     Ok(Json(out(&state, e).await?))
 }
 
@@ -710,7 +696,9 @@ async fn api_create(
     staff: Staff,
     Json(body): Json<EpisodeIn>,
 ) -> Result<Response, AppError> {
-    let p = person_for(&state, &staff, &body.person_id, WRITE).await?;
+    let p = staff
+        .load::<PersonRow>(&state, &body.person_id, WRITE)
+        .await?;
     let v = body
         .input
         .check()
@@ -733,7 +721,7 @@ async fn api_transition(
     Path(id): Path<String>,
     Json(f): Json<TransitionForm>,
 ) -> Result<Json<EpisodeOut>, AppError> {
-    let e = episode_for(&state, &staff, &id, WRITE).await?;
+    let e = staff.load::<EpisodeRow>(&state, &id, WRITE).await?;
     move_episode(&state, &staff, &e, &f)
         .await?
         .map_err(|errs| AppError::Invalid(errs.0))?;

@@ -222,7 +222,7 @@ struct RulesPage {
 
 async fn rules_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "fee_rule.list")
+        .allow_national(&state, Action::EditReference, "fee_rule.list")
         .await?;
     let rules = store::all(&state.db)
         .await?
@@ -265,7 +265,7 @@ async fn versions(state: &AppState, code: &str) -> Result<Vec<(String, String, S
 
 async fn new_rule(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "fee_rule.create")
+        .allow_national(&state, Action::EditReference, "fee_rule.create")
         .await?;
     render(RuleFormPage {
         page: Page::new(&staff.ctx, "fees.new_rule"),
@@ -290,7 +290,7 @@ async fn edit_rule(
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "fee_rule.update")
+        .allow_national(&state, Action::EditReference, "fee_rule.update")
         .await?;
     let r = store::get(&state.db, &code)
         .await?
@@ -361,7 +361,7 @@ async fn create_rule(
     Form(form): Form<RawFeeRule>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "fee_rule.create")
+        .allow_national(&state, Action::EditReference, "fee_rule.create")
         .await?;
     save_rule(state, staff, None, form).await
 }
@@ -373,7 +373,7 @@ async fn update_rule(
     Form(form): Form<RawFeeRule>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "fee_rule.update")
+        .allow_national(&state, Action::EditReference, "fee_rule.update")
         .await?;
     store::get(&state.db, &code)
         .await?
@@ -394,7 +394,7 @@ async fn toggle_rule(
     Form(f): Form<Toggle>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "fee_rule.update")
+        .allow_national(&state, Action::EditReference, "fee_rule.update")
         .await?;
     let mut tx = state.db.begin().await?;
     store::set_active(&mut tx, &staff.actor(), &code, f.aktif == "ya").await?;

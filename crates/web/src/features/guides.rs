@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Router};
 use chrono::NaiveDate;
-use desmigratif_core::access::Action;
+use desmigratif_core::access::{Action, Place};
 use desmigratif_core::catalog;
 use desmigratif_core::letters::indonesian_date;
 use desmigratif_core::registry::parse_date;
@@ -133,9 +133,10 @@ async fn guide_page(
     };
     let mut page = Page::new(&ctx, "guides.title");
     page.title = country_name(&g.iso2, ctx.lang);
-    let can_edit = ctx.auth.as_ref().is_some_and(|a| {
-        desmigratif_core::access::authorize(&a.principal, Action::EditReference, None).is_ok()
-    });
+    let can_edit = ctx
+        .auth
+        .as_ref()
+        .is_some_and(|a| a.principal.may(Action::EditReference, &Place::National));
     render_public(
         GuidePage {
             page,
@@ -185,7 +186,7 @@ async fn guide_form(
     Path(iso2): Path<String>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "country_guide.update")
+        .allow_national(&state, Action::EditReference, "country_guide.update")
         .await?;
     let country = catalog::country(&iso2).ok_or(AppError::NotFound)?;
     let form = match guides::guide(&state.db, country.iso2).await? {
@@ -218,7 +219,7 @@ async fn guide_save(
     Form(f): Form<GuideForm>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "country_guide.update")
+        .allow_national(&state, Action::EditReference, "country_guide.update")
         .await?;
     let country = catalog::country(&iso2).ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
@@ -346,7 +347,7 @@ struct AlertsStaffPage {
 /// Staff's desk for public information: alerts to write or switch off, guides to update.
 async fn staff_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "scam_alert.list")
+        .allow_national(&state, Action::EditReference, "scam_alert.list")
         .await?;
     let lang = staff.ctx.lang;
     let alerts = guides::alerts(&state.db, false)
@@ -429,7 +430,7 @@ fn alert_text(f: &AlertForm, errors: &mut FieldErrors) -> Option<AlertText> {
 
 async fn new_alert(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "scam_alert.create")
+        .allow_national(&state, Action::EditReference, "scam_alert.create")
         .await?;
     render(AlertFormPage {
         page: Page::new(&staff.ctx, "alerts.new"),
@@ -449,7 +450,7 @@ async fn edit_alert(
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "scam_alert.update")
+        .allow_national(&state, Action::EditReference, "scam_alert.update")
         .await?;
     let a = guides::alert(&state.db, &code)
         .await?
@@ -524,7 +525,7 @@ async fn create_alert(
     Form(f): Form<AlertForm>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "scam_alert.create")
+        .allow_national(&state, Action::EditReference, "scam_alert.create")
         .await?;
     save_alert(state, staff, None, f).await
 }
@@ -536,7 +537,7 @@ async fn update_alert(
     Form(f): Form<AlertForm>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "scam_alert.update")
+        .allow_national(&state, Action::EditReference, "scam_alert.update")
         .await?;
     guides::alert(&state.db, &code)
         .await?

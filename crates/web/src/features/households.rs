@@ -3,20 +3,22 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::{Guarded, Staff, Target};
 use crate::error::AppError;
 use crate::page::{Page, render_form};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, RELATIONSHIPS};
+use desmigratif_core::id::Id;
 use desmigratif_core::migration::{self, Stage};
 use desmigratif_core::nik::Nik;
 use desmigratif_core::region::Scope;
 use desmigratif_core::text::clean_spaces;
 use desmigratif_db::registry::{self, HouseholdRecord, HouseholdRow, KK_CONTEXT, NIK_CONTEXT};
+use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -24,22 +26,14 @@ const READ: Action = Action::Read(Compartment::Registry);
 const WRITE: Action = Action::Write(Compartment::Registry);
 const PAGE_SIZE: i64 = 50;
 
-async fn household_for(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    action: Action,
-) -> Result<HouseholdRow, AppError> {
-    staff
-        .record(
-            state,
-            action,
-            "household",
-            id,
-            |id| registry::household(&state.db, id),
-            |r| &r.village_code,
-        )
-        .await
+impl Guarded for HouseholdRow {
+    const ENTITY: &'static str = "household";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        registry::household(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.village_code
+    }
 }
 
 /// A KK number has the same 16-digit shape as a NIK (region, date-like middle, serial) but the
@@ -143,7 +137,7 @@ async fn list(
     staff: Staff,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    staff.allow_action(&state, READ, "household.list").await?;
+    staff.allow_here(&state, READ, "household.list").await?;
     list_page(
         &state,
         &staff,
@@ -168,7 +162,7 @@ async fn create(
         .allow(
             &state,
             WRITE,
-            Some(&place),
+            &Place::of(&place),
             Target::Action {
                 name: "household.create",
             },
@@ -296,12 +290,7 @@ async fn household_page(
                 })
                 .collect(),
             migrants,
-            can_write: authorize(
-                staff.principal(),
-                WRITE,
-                Some(&Scope::Region(h.village_code.parse()?)),
-            )
-            .is_ok(),
+            can_write: staff.principal().may_in_village(WRITE, &h.village_code),
             relationships: RELATIONSHIPS,
             errors,
             member_nik,
@@ -316,7 +305,7 @@ async fn show(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let h = household_for(&state, &staff, &id, READ).await?;
+    let h = staff.load::<HouseholdRow>(&state, &id, READ).await?;
     household_page(&state, &staff, h, FieldErrors::default(), String::new()).await
 }
 
@@ -334,7 +323,7 @@ async fn add_member(
     Path(id): Path<String>,
     Form(f): Form<MemberForm>,
 ) -> Result<Response, AppError> {
-    let h = household_for(&state, &staff, &id, WRITE).await?;
+    let h = staff.load::<HouseholdRow>(&state, &id, WRITE).await?;
     let mut errors = FieldErrors::default();
     if catalog::choice(RELATIONSHIPS, &f.relationship).is_none() {
         errors.add("relationship", "pilih hubungan dalam KK");
@@ -414,7 +403,7 @@ async fn api_list(
     staff: Staff,
     Query(q): Query<ApiListQuery>,
 ) -> Result<Json<Vec<registry::HouseholdListRow>>, AppError> {
-    staff.allow_action(&state, READ, "household.list").await?;
+    staff.allow_here(&state, READ, "household.list").await?;
     let page = q.page.unwrap_or(1).max(1);
     Ok(Json(
         registry::list_households(
@@ -435,7 +424,7 @@ async fn api_one(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Json<HouseholdOut>, AppError> {
-    let h = household_for(&state, &staff, &id, READ).await?;
+    let h = staff.load::<HouseholdRow>(&state, &id, READ).await?;
     let members = registry::members(&state.db, h.id)
         .await?
         .into_iter()

@@ -6,7 +6,7 @@ use super::FieldErrors;
 use super::agencies::{AgencyOut, may_recruit};
 use super::fees::{FeeVerdict, placement_verdict};
 use crate::AppState;
-use crate::auth::{Ctx, Staff, Target};
+use crate::auth::{Ctx, Guarded, Staff};
 use crate::error::AppError;
 use crate::page::{Page, render_form, render_public};
 use askama::Template;
@@ -22,6 +22,7 @@ use desmigratif_core::id::Id;
 use desmigratif_core::jobs::{JobInput, RawJob};
 use desmigratif_core::region::Scope;
 use desmigratif_db::jobs::{self, JobFilter, JobRow};
+use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -319,7 +320,7 @@ async fn staff_list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::PublishJobs, "job_order.list")
+        .allow_here(&state, Action::PublishJobs, "job_order.list")
         .await?;
     staff_page(
         &state,
@@ -369,7 +370,7 @@ async fn create(
     Form(raw): Form<RawJob>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::PublishJobs, "job_order.create")
+        .allow_here(&state, Action::PublishJobs, "job_order.create")
         .await?;
     match check(&state, &raw).await? {
         Ok(j) => {
@@ -380,26 +381,16 @@ async fn create(
     }
 }
 
-/// Loads an order the caller may change: their own region's, or any for national staff.
-async fn own_order(state: &AppState, staff: &Staff, id: &str) -> Result<JobRow, AppError> {
-    let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
-    let row = jobs::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let place = match row.region_code.parse() {
-        Ok(r) => Scope::Region(r),
-        Err(_) => Scope::National,
-    };
-    staff
-        .allow(
-            state,
-            Action::PublishJobs,
-            Some(&place),
-            Target::Object {
-                entity: "job_order",
-                id: &row.id.to_string(),
-            },
-        )
-        .await?;
-    Ok(row)
+/// A job order is changed only by staff of the region it was posted for (national staff post
+/// national ones).
+impl Guarded for JobRow {
+    const ENTITY: &'static str = "job_order";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        jobs::get(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.region_code
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -416,7 +407,9 @@ async fn withdraw(
     Path(id): Path<String>,
     Form(c): Form<Confirm>,
 ) -> Result<Response, AppError> {
-    let row = own_order(&state, &staff, &id).await?;
+    let row = staff
+        .load::<JobRow>(&state, &id, Action::PublishJobs)
+        .await?;
     if c.yakin != "ya" {
         let mut errors = FieldErrors::default();
         errors.add("yakin", "centang «yakin» untuk menarik lowongan");
@@ -490,7 +483,7 @@ async fn api_create(
     Json(raw): Json<RawJob>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::PublishJobs, "job_order.create")
+        .allow_here(&state, Action::PublishJobs, "job_order.create")
         .await?;
     let j = check(&state, &raw)
         .await?

@@ -6,7 +6,7 @@
 use super::FieldErrors;
 use super::persons::today;
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::{Guarded, Staff, Target};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form, when};
 use askama::Template;
@@ -15,7 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
 use chrono::Datelike;
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, MARITAL};
 use desmigratif_core::id::Id;
 use desmigratif_core::letters::{
@@ -29,6 +29,7 @@ use desmigratif_db::audit::{self, Event};
 use desmigratif_db::letters::{self, FieldSpec, KindRow, KindSeed, LetterRow, NewLetter};
 use desmigratif_db::registry::{self, NIK_CONTEXT, PersonRow};
 use desmigratif_db::villages::VillageRow;
+use desmigratif_db::{Db, DbError};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use utoipa_axum::router::OpenApiRouter;
@@ -141,22 +142,14 @@ pub async fn seed(db: &desmigratif_db::Db) -> Result<(), desmigratif_db::DbError
     letters::seed_kinds(db, &kind_seeds()).await
 }
 
-async fn letter_for(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    action: Action,
-) -> Result<LetterRow, AppError> {
-    staff
-        .record(
-            state,
-            action,
-            "letter",
-            id,
-            |id| letters::letter(&state.db, id),
-            |l| &l.village_code,
-        )
-        .await
+impl Guarded for LetterRow {
+    const ENTITY: &'static str = "letter";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        letters::letter(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.village_code
+    }
 }
 
 async fn kind_of(state: &AppState, code: &str) -> Result<KindRow, AppError> {
@@ -264,7 +257,7 @@ async fn create_request(
         .allow(
             state,
             WRITE,
-            Some(&place),
+            &Place::of(&place),
             Target::Action {
                 name: "letter.create",
             },
@@ -629,7 +622,7 @@ async fn list(
     staff: Staff,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    staff.allow_action(&state, READ, "letter.list").await?;
+    staff.allow_here(&state, READ, "letter.list").await?;
     let status = LetterStatus::parse(&q.status).ok();
     let page_no = q.halaman.unwrap_or(1).max(1);
     let (rows, total) = letters::list(
@@ -670,8 +663,10 @@ async fn list(
             .map(|s| (s.as_str(), status_label(&staff, *s)))
             .collect(),
         status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-        can_write: authorize(staff.principal(), WRITE, None).is_ok(),
-        can_edit_kinds: authorize(staff.principal(), Action::EditLetterKinds, None).is_ok(),
+        can_write: staff.principal().may_here(WRITE),
+        can_edit_kinds: staff
+            .principal()
+            .may(Action::EditLetterKinds, &Place::National),
         page_no,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
     })
@@ -735,7 +730,7 @@ async fn new_form(
     staff: Staff,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, AppError> {
-    staff.allow_action(&state, WRITE, "letter.create").await?;
+    staff.allow_here(&state, WRITE, "letter.create").await?;
     let kind = kind_of(&state, &q.jenis).await?;
     let mut input = RequestIn {
         kind: kind.code.clone(),
@@ -743,7 +738,7 @@ async fn new_form(
     };
     // A replacement starts from the letter it replaces.
     if !q.ganti.is_empty() {
-        let old = letter_for(&state, &staff, &q.ganti, WRITE).await?;
+        let old = staff.load::<LetterRow>(&state, &q.ganti, WRITE).await?;
         input.village_code = old.village_code.clone();
         input.fields = old
             .field_values()
@@ -783,7 +778,7 @@ async fn create(
     let old = if supersedes.is_empty() {
         None
     } else {
-        Some(letter_for(&state, &staff, &supersedes, WRITE).await?)
+        Some(staff.load::<LetterRow>(&state, &supersedes, WRITE).await?)
     };
     match create_request(&state, &staff, &input, old.as_ref()).await? {
         Ok(id) => Ok(Redirect::to(&format!("/app/surat/{id}")).into_response()),
@@ -831,7 +826,7 @@ async fn letter_page(
 ) -> Result<Response, AppError> {
     let kind = kind_of(state, &l.kind).await?;
     let place = Scope::Region(l.village_code.parse()?);
-    let can_write = authorize(staff.principal(), WRITE, Some(&place)).is_ok();
+    let can_write = staff.principal().may(WRITE, &Place::of(&place));
     let status = l.status();
     let subject = match l.person_id {
         Some(id) => registry::person(&state.db, id)
@@ -901,7 +896,9 @@ async fn letter_page(
         events,
         steps,
         can_sign: status == LetterStatus::AwaitingSignature
-            && authorize(staff.principal(), Action::SignLetters, Some(&place)).is_ok(),
+            && staff
+                .principal()
+                .may(Action::SignLetters, &Place::of(&place)),
         can_write,
         editable: can_write && matches!(status, LetterStatus::Requested | LetterStatus::InReview),
         verify_url: l
@@ -937,7 +934,7 @@ async fn show(
     headers: axum::http::HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let l = letter_for(&state, &staff, &id, READ).await?;
+    let l = staff.load::<LetterRow>(&state, &id, READ).await?;
     letter_page(&state, &staff, l, None, host_of(&headers)).await
 }
 
@@ -992,7 +989,7 @@ async fn step(
     Path(id): Path<String>,
     Form(f): Form<StepForm>,
 ) -> Result<Response, AppError> {
-    let l = letter_for(&state, &staff, &id, WRITE).await?;
+    let l = staff.load::<LetterRow>(&state, &id, WRITE).await?;
     let to = LetterStatus::parse(&f.to).map_err(|e| AppError::BadRequest(e.message))?;
     let result = if to == LetterStatus::Revoked && f.yakin != "ya" {
         Err(AppError::BadRequest(
@@ -1010,7 +1007,7 @@ async fn sign(
     headers: axum::http::HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let l = letter_for(&state, &staff, &id, READ).await?;
+    let l = staff.load::<LetterRow>(&state, &id, READ).await?;
     let result = sign_and_issue(&state, &staff, &l, host_of(&headers)).await;
     after_step(&state, &staff, l.id, result, host_of(&headers)).await
 }
@@ -1023,7 +1020,7 @@ async fn edit(
     Path(id): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let l = letter_for(&state, &staff, &id, WRITE).await?;
+    let l = staff.load::<LetterRow>(&state, &id, WRITE).await?;
     let (input, _) = request_from_form(form);
     let kind = kind_of(&state, &l.kind).await?;
     let mut errors = FieldErrors::default();
@@ -1052,7 +1049,7 @@ async fn download(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let l = letter_for(&state, &staff, &id, READ).await?;
+    let l = staff.load::<LetterRow>(&state, &id, READ).await?;
     pdf_of(&state, &staff, &l).await
 }
 
@@ -1086,7 +1083,7 @@ async fn kinds_page(
 
 async fn kinds(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditLetterKinds, "letter_kind.list")
+        .allow_national(&state, Action::EditLetterKinds, "letter_kind.list")
         .await?;
     kinds_page(&state, &staff, None).await
 }
@@ -1103,7 +1100,7 @@ async fn save_settings(
     Form(f): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditLetterKinds, "letter.settings")
+        .allow_national(&state, Action::EditLetterKinds, "letter.settings")
         .await?;
     match f.counselling_days.trim().parse::<u32>() {
         Ok(days) if (1..=730).contains(&days) => {
@@ -1143,7 +1140,7 @@ async fn kind_page(
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditLetterKinds, "letter_kind.read")
+        .allow_national(&state, Action::EditLetterKinds, "letter_kind.read")
         .await?;
     let kind = letters::kind(&state.db, &code)
         .await?
@@ -1172,7 +1169,7 @@ async fn save_kind(
     Form(f): Form<KindForm>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditLetterKinds, "letter_kind.update")
+        .allow_national(&state, Action::EditLetterKinds, "letter_kind.update")
         .await?;
     let mut kind = letters::kind(&state.db, &code)
         .await?
@@ -1295,7 +1292,7 @@ async fn api_list(
     staff: Staff,
     Query(q): Query<ApiListQuery>,
 ) -> Result<Json<Vec<letters::LetterListRow>>, AppError> {
-    staff.allow_action(&state, READ, "letter.list").await?;
+    staff.allow_here(&state, READ, "letter.list").await?;
     let page = q.page.unwrap_or(1).max(1);
     let status = if q.status.is_empty() {
         None
@@ -1349,7 +1346,7 @@ async fn api_one(
     headers: axum::http::HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<LetterOut>, AppError> {
-    let l = letter_for(&state, &staff, &id, READ).await?;
+    let l = staff.load::<LetterRow>(&state, &id, READ).await?;
     Ok(Json(letter_out(&state, l, host_of(&headers)).await?))
 }
 
@@ -1372,7 +1369,7 @@ async fn api_step(
     Path(id): Path<String>,
     Json(body): Json<StepIn>,
 ) -> Result<Json<LetterOut>, AppError> {
-    let l = letter_for(&state, &staff, &id, WRITE).await?;
+    let l = staff.load::<LetterRow>(&state, &id, WRITE).await?;
     let to = LetterStatus::parse(&body.to)
         .map_err(|e| AppError::Invalid(vec![("to".into(), e.message)]))?;
     advance(&state, &staff, &l, to, &body.reason).await?;
@@ -1391,7 +1388,7 @@ async fn api_issue(
     headers: axum::http::HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<LetterOut>, AppError> {
-    let l = letter_for(&state, &staff, &id, READ).await?;
+    let l = staff.load::<LetterRow>(&state, &id, READ).await?;
     sign_and_issue(&state, &staff, &l, host_of(&headers)).await?;
     let l = letters::letter(&state.db, l.id)
         .await?
@@ -1416,7 +1413,7 @@ async fn api_revoke(
     Path(id): Path<String>,
     Json(body): Json<RevokeIn>,
 ) -> Result<Json<LetterOut>, AppError> {
-    let l = letter_for(&state, &staff, &id, WRITE).await?;
+    let l = staff.load::<LetterRow>(&state, &id, WRITE).await?;
     advance(&state, &staff, &l, LetterStatus::Revoked, &body.reason).await?;
     let l = letters::letter(&state.db, l.id)
         .await?
@@ -1432,7 +1429,7 @@ async fn api_pdf(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let l = letter_for(&state, &staff, &id, READ).await?;
+    let l = staff.load::<LetterRow>(&state, &id, READ).await?;
     pdf_of(&state, &staff, &l).await
 }
 

@@ -50,7 +50,7 @@ async fn monitoring(
     Query(q): Query<MonitoringQuery>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(
+        .allow_here(
             &state,
             Action::Read(Compartment::Registry),
             "monitoring.read",

@@ -3,7 +3,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::{Guarded, Staff, Target};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form};
 use askama::Template;
@@ -12,8 +12,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
 use chrono::NaiveDate;
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, COUNSELLING_TOPICS, EDUCATION, MARITAL};
+use desmigratif_core::id::Id;
 use desmigratif_core::migration::{self, Stage};
 use desmigratif_core::nik::Nik;
 use desmigratif_core::region::Scope;
@@ -23,6 +24,7 @@ use desmigratif_db::audit::{self, Event};
 use desmigratif_db::registry::{
     self, NIK_CONTEXT, PersonFilter, PersonListRow, PersonRecord, PersonRow,
 };
+use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,23 +36,14 @@ pub fn today() -> NaiveDate {
     (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive()
 }
 
-/// A person the caller may see (404 and an audit entry otherwise).
-pub async fn person_for(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    action: Action,
-) -> Result<PersonRow, AppError> {
-    staff
-        .record(
-            state,
-            action,
-            "person",
-            id,
-            |id| registry::person(&state.db, id),
-            |r| &r.village_code,
-        )
-        .await
+impl Guarded for PersonRow {
+    const ENTITY: &'static str = "person";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        registry::person(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.village_code
+    }
 }
 
 /// The villages served here in which the caller may register people.
@@ -72,9 +65,9 @@ pub(crate) async fn villages_where(
             .await?
             .into_iter()
             .filter(|v| {
-                v.code.parse().is_ok_and(|c| {
-                    authorize(staff.principal(), action, Some(&Scope::Region(c))).is_ok()
-                })
+                v.code
+                    .parse()
+                    .is_ok_and(|c| staff.principal().may(action, &Place::of(&Scope::Region(c))))
             })
             .map(|v| (v.code, v.name))
             .collect(),
@@ -199,7 +192,7 @@ async fn list(
     staff: Staff,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    staff.allow_action(&state, READ, "person.list").await?;
+    staff.allow_here(&state, READ, "person.list").await?;
     let scope = staff.principal().scope.clone();
     let lang = staff.ctx.lang;
     let (lines, total, error) = match q.filter(&state, &scope) {
@@ -334,7 +327,7 @@ async fn new_form(
 ) -> Result<Response, AppError> {
     let villages = writable_villages(&state, &staff).await?;
     if villages.is_empty() {
-        staff.allow_action(&state, WRITE, "person.create").await?;
+        staff.allow_here(&state, WRITE, "person.create").await?;
         return Err(AppError::Forbidden);
     }
     let village = if q.desa.is_empty() {
@@ -386,7 +379,7 @@ async fn create(
         .allow(
             &state,
             WRITE,
-            Some(&place),
+            &Place::of(&place),
             Target::Action {
                 name: "person.create",
             },
@@ -468,7 +461,7 @@ async fn edit_form(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let p = person_for(&state, &staff, &id, WRITE).await?;
+    let p = staff.load::<PersonRow>(&state, &id, WRITE).await?;
     let event = Event::new("person.open_for_edit", "person", p.id, &p.village_code)
         .detail("nik,passport decrypted for the form");
     audit::log(&state.db, &staff.actor(), &event).await?;
@@ -547,7 +540,7 @@ async fn update(
     Path(id): Path<String>,
     Form(f): Form<PersonForm>,
 ) -> Result<Response, AppError> {
-    let p = person_for(&state, &staff, &id, WRITE).await?;
+    let p = staff.load::<PersonRow>(&state, &id, WRITE).await?;
     match save_person(&state, &staff, &p, &f.input).await? {
         Ok(()) => Ok(Redirect::to(&format!("/app/penduduk/{}?ok=tersimpan", p.id)).into_response()),
         Err((errors, warnings)) => form_page(
@@ -643,12 +636,7 @@ async fn person_page(
             )
         })
         .collect();
-    let can_write = authorize(
-        staff.principal(),
-        WRITE,
-        Some(&Scope::Region(p.village_code.parse()?)),
-    )
-    .is_ok();
+    let can_write = staff.principal().may_in_village(WRITE, &p.village_code);
     let needs_correction = !errors.is_empty();
     render_form(
         PersonPage {
@@ -689,7 +677,7 @@ async fn show(
     Path(id): Path<String>,
     Query(n): Query<Notice>,
 ) -> Result<Response, AppError> {
-    let p = person_for(&state, &staff, &id, READ).await?;
+    let p = staff.load::<PersonRow>(&state, &id, READ).await?;
     let notice = match n.ok.as_str() {
         "dibuat" => Some("persons.created"),
         "tersimpan" => Some("form.saved"),
@@ -705,7 +693,7 @@ async fn reveal_nik(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let p = person_for(&state, &staff, &id, READ).await?;
+    let p = staff.load::<PersonRow>(&state, &id, READ).await?;
     let nik = state
         .keys
         .decrypt_str(NIK_CONTEXT, &p.nik_enc)
@@ -733,7 +721,7 @@ async fn add_counselling(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let p = person_for(&state, &staff, &id, WRITE).await?;
+    let p = staff.load::<PersonRow>(&state, &id, WRITE).await?;
     let mut f = CounsellingForm::default();
     let mut topics = Vec::new();
     for (k, v) in pairs {
@@ -859,7 +847,7 @@ async fn api_list(
     staff: Staff,
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<PersonPage_>, AppError> {
-    staff.allow_action(&state, READ, "person.list").await?;
+    staff.allow_here(&state, READ, "person.list").await?;
     let f = q.filter(&state, &staff.principal().scope)?;
     let (items, total) = registry::search_persons(&state.db, &f).await?;
     Ok(Json(PersonPage_ { total, items }))
@@ -872,7 +860,9 @@ async fn api_one(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Json<PersonOut>, AppError> {
-    Ok(Json(person_for(&state, &staff, &id, READ).await?.into()))
+    Ok(Json(
+        staff.load::<PersonRow>(&state, &id, READ).await?.into(),
+    ))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -902,7 +892,7 @@ async fn api_create(
         .allow(
             &state,
             WRITE,
-            Some(&place),
+            &Place::of(&place),
             Target::Action {
                 name: "person.create",
             },
@@ -948,7 +938,7 @@ async fn api_update(
     Path(id): Path<String>,
     Json(input): Json<PersonInput>,
 ) -> Result<Json<PersonOut>, AppError> {
-    let p = person_for(&state, &staff, &id, WRITE).await?;
+    let p = staff.load::<PersonRow>(&state, &id, WRITE).await?;
     if let Err((errors, warnings)) = save_person(&state, &staff, &p, &input).await? {
         let mut all = errors.0;
         all.extend(

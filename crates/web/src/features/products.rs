@@ -8,7 +8,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Ctx, Staff, Target};
+use crate::auth::{Ctx, Guarded, Staff, Target};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form, render_public};
 use askama::Template;
@@ -16,7 +16,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::fees::{RUPIAH, format_amount};
 use desmigratif_core::id::Id;
 use desmigratif_core::photo;
@@ -26,6 +26,7 @@ use desmigratif_core::products::{
 use desmigratif_core::region::Scope;
 use desmigratif_db::audit::{self, Actor, Event};
 use desmigratif_db::products::{self, Inquiry, ProductRow};
+use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -433,7 +434,7 @@ async fn own_village(state: &AppState, staff: &Staff, name: &str) -> Result<Stri
         .allow(
             state,
             Action::Write(Compartment::Business),
-            Some(&place),
+            &Place::of(&place),
             Target::Action { name },
         )
         .await?;
@@ -454,32 +455,20 @@ async fn own_village(state: &AppState, staff: &Staff, name: &str) -> Result<Stri
     }
 }
 
-/// Loads a product for `action`: 404 and an audit entry outside the caller's reach.
-async fn product_for(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    action: Action,
-) -> Result<ProductRow, AppError> {
-    staff
-        .record(
-            state,
-            action,
-            "product",
-            id,
-            |id| products::get(&state.db, id),
-            |p: &ProductRow| p.region_code.as_str(),
-        )
-        .await
+impl Guarded for ProductRow {
+    const ENTITY: &'static str = "product";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        products::get(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.region_code
+    }
 }
 
 fn can_write(staff: &Staff, region: &str) -> bool {
-    authorize(
-        staff.principal(),
-        Action::Write(Compartment::Business),
-        region.parse().map(Scope::Region).ok().as_ref(),
-    )
-    .is_ok()
+    staff
+        .principal()
+        .may_in_village(Action::Write(Compartment::Business), region)
 }
 
 #[derive(Template)]
@@ -500,7 +489,7 @@ async fn staff_list(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::Read(Compartment::Business), "product.list")
+        .allow_here(&state, Action::Read(Compartment::Business), "product.list")
         .await?;
     let page_no = q.page_no();
     let prefix = scope_prefix(&staff);
@@ -719,7 +708,9 @@ async fn edit(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let row = product_for(&state, &staff, &id, Action::Read(Compartment::Business)).await?;
+    let row = staff
+        .load::<ProductRow>(&state, &id, Action::Read(Compartment::Business))
+        .await?;
     edit_page(&state, &staff, &row, raw_of(&row), FieldErrors::default()).await
 }
 
@@ -729,7 +720,9 @@ async fn update(
     Path(id): Path<String>,
     Form(raw): Form<RawProduct>,
 ) -> Result<Response, AppError> {
-    let row = product_for(&state, &staff, &id, Action::Write(Compartment::Business)).await?;
+    let row = staff
+        .load::<ProductRow>(&state, &id, Action::Write(Compartment::Business))
+        .await?;
     let input = match raw.check() {
         Ok(i) => i,
         Err(list) => {
@@ -759,7 +752,9 @@ async fn upload(
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let row = product_for(&state, &staff, &id, Action::Write(Compartment::Business)).await?;
+    let row = staff
+        .load::<ProductRow>(&state, &id, Action::Write(Compartment::Business))
+        .await?;
     let cut =
         || AppError::BadRequest("unggahan terputus atau terlalu besar (maksimal 8 MB)".into());
     let mut data = Vec::new();
@@ -801,7 +796,9 @@ async fn remove_photo(
     Path(id): Path<String>,
     Form(c): Form<Confirm>,
 ) -> Result<Response, AppError> {
-    let row = product_for(&state, &staff, &id, Action::Write(Compartment::Business)).await?;
+    let row = staff
+        .load::<ProductRow>(&state, &id, Action::Write(Compartment::Business))
+        .await?;
     if c.yakin != "ya" {
         let mut errors = FieldErrors::default();
         errors.add("yakin", "centang «yakin» untuk menghapus foto");
@@ -834,7 +831,9 @@ async fn publish(
     Path(id): Path<String>,
     Form(f): Form<PublishForm>,
 ) -> Result<Response, AppError> {
-    let row = product_for(&state, &staff, &id, Action::Write(Compartment::Business)).await?;
+    let row = staff
+        .load::<ProductRow>(&state, &id, Action::Write(Compartment::Business))
+        .await?;
     let on = f.terbit == "ya";
     let actor = staff.actor();
     write(&state, async |tx| {
@@ -864,7 +863,7 @@ async fn inquiries(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(
+        .allow_here(
             &state,
             Action::Read(Compartment::Business),
             "product_inquiry.list",
@@ -993,7 +992,7 @@ async fn api_list(
     Query(q): Query<ApiListQuery>,
 ) -> Result<Json<ProductPage>, AppError> {
     staff
-        .allow_action(&state, Action::Read(Compartment::Business), "product.list")
+        .allow_here(&state, Action::Read(Compartment::Business), "product.list")
         .await?;
     let page = q.page.unwrap_or(1).max(1);
     let (rows, more) = products::list(
@@ -1104,7 +1103,9 @@ async fn api_one(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Json<ProductOut>, AppError> {
-    let row = product_for(&state, &staff, &id, Action::Read(Compartment::Business)).await?;
+    let row = staff
+        .load::<ProductRow>(&state, &id, Action::Read(Compartment::Business))
+        .await?;
     Ok(Json(ProductOut::of(&row)))
 }
 
@@ -1117,7 +1118,9 @@ async fn api_update(
     Path(id): Path<String>,
     Json(body): Json<ProductIn>,
 ) -> Result<Json<ProductOut>, AppError> {
-    let row = product_for(&state, &staff, &id, Action::Write(Compartment::Business)).await?;
+    let row = staff
+        .load::<ProductRow>(&state, &id, Action::Write(Compartment::Business))
+        .await?;
     let village = row.region_code.clone();
     Ok(Json(
         api_store(&state, &staff, &village, Some(&row), &body).await?,

@@ -9,7 +9,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Ctx, Staff};
+use crate::auth::{Ctx, Guarded, Staff};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form};
 use askama::Template;
@@ -17,16 +17,18 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
-use desmigratif_core::access::{Action, Compartment};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, COUNTRIES};
+use desmigratif_core::id::Id;
 use desmigratif_core::id::constant_time_eq;
 use desmigratif_core::letters::{new_tracking_code, normalise_tracking_code};
 use desmigratif_core::region::Scope;
 use desmigratif_core::reports::{
     RawReport, ReportCategory, ReportInput, ReportStatus, fill_time_ok,
 };
-use desmigratif_db::audit::{self, Actor, Event};
+use desmigratif_db::audit::Actor;
 use desmigratif_db::reports::{self, ReportRow};
+use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -346,7 +348,7 @@ async fn queue(
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::HandleReports, "public_report.list")
+        .allow_here(&state, Action::HandleReports, "public_report.list")
         .await?;
     let status = q
         .status
@@ -385,6 +387,17 @@ async fn queue(
     })
 }
 
+impl Guarded for ReportRow {
+    const ENTITY: &'static str = "public_report";
+    const READ_EVENT: Option<&'static str> = Some("public_report.read");
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        reports::get(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.region_code
+    }
+}
+
 /// Loads a report the caller may handle, and audits the read of its contents.
 async fn open_report(
     state: &AppState,
@@ -392,22 +405,9 @@ async fn open_report(
     id: &str,
 ) -> Result<(ReportRow, reports::Details, Option<String>), AppError> {
     let r = staff
-        .record(
-            state,
-            Action::HandleReports,
-            "public_report",
-            id,
-            |id| reports::get(&state.db, id),
-            |r: &ReportRow| r.region_code.as_str(),
-        )
+        .load::<ReportRow>(state, id, Action::HandleReports)
         .await?;
     let (details, contact) = reports::open(&state.keys, &r)?;
-    audit::log(
-        &state.db,
-        &staff.actor(),
-        &Event::new("public_report.read", "public_report", r.id, &r.region_code),
-    )
-    .await?;
     Ok((r, details, contact))
 }
 
@@ -452,12 +452,9 @@ async fn one(
                 .into_iter()
                 .filter(|s| status.can_move_to(*s))
                 .collect(),
-            can_open_case: desmigratif_core::access::authorize(
-                staff.principal(),
-                Action::Write(Compartment::Cases),
-                r.region_code.parse().map(Scope::Region).ok().as_ref(),
-            )
-            .is_ok(),
+            can_open_case: staff
+                .principal()
+                .may_in_village(Action::Write(Compartment::Cases), &r.region_code),
             details,
             contact,
             r,
@@ -489,14 +486,7 @@ async fn move_status(
     Form(f): Form<StatusForm>,
 ) -> Result<Response, AppError> {
     let r = staff
-        .record(
-            &state,
-            Action::HandleReports,
-            "public_report",
-            &id,
-            |id| reports::get(&state.db, id),
-            |r: &ReportRow| r.region_code.as_str(),
-        )
+        .load::<ReportRow>(&state, &id, Action::HandleReports)
         .await?;
     let note = desmigratif_core::text::clean_spaces(&f.catatan);
     let to = match f.status.parse::<ReportStatus>() {
@@ -602,7 +592,7 @@ async fn api_queue(
     Query(q): Query<ApiQueueQuery>,
 ) -> Result<Json<ReportPage>, AppError> {
     staff
-        .allow_action(&state, Action::HandleReports, "public_report.list")
+        .allow_here(&state, Action::HandleReports, "public_report.list")
         .await?;
     let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => s
@@ -684,14 +674,14 @@ async fn api_create(
         .allow(
             &state,
             Action::Read(Compartment::Cases),
-            Some(&place),
+            &Place::of(&place),
             crate::auth::Target::Action {
                 name: "public_report.create",
             },
         )
         .await?;
     staff
-        .allow_action(&state, Action::HandleReports, "public_report.create")
+        .allow_here(&state, Action::HandleReports, "public_report.create")
         .await?;
     let raw = RawReport {
         category: body.category,

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Router};
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, COUNTRIES, OCCUPATIONS};
 use desmigratif_core::id::Id;
 use desmigratif_core::text::clean_spaces;
@@ -52,7 +52,9 @@ async fn page(
         RequirementsPage {
             page: Page::new(&staff.ctx, "requirements.title"),
             rows: registry::requirements(&state.db).await?,
-            can_edit: authorize(staff.principal(), Action::EditReference, None).is_ok(),
+            can_edit: staff
+                .principal()
+                .may(Action::EditReference, &Place::National),
             form,
             errors,
             countries: COUNTRIES,
@@ -64,7 +66,7 @@ async fn page(
 
 async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(
+        .allow_here(
             &state,
             Action::Read(Compartment::Registry),
             "requirement.list",
@@ -88,7 +90,7 @@ async fn add(
     Form(f): Form<NewRequirement>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "requirement.create")
+        .allow_national(&state, Action::EditReference, "requirement.create")
         .await?;
     let mut errors = FieldErrors::default();
     let code = f.code.trim().to_lowercase();
@@ -173,7 +175,7 @@ async fn toggle(
     Form(f): Form<Toggle>,
 ) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::EditReference, "requirement.update")
+        .allow_national(&state, Action::EditReference, "requirement.update")
         .await?;
     let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
     let mut tx = state.db.begin().await?;

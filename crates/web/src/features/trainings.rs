@@ -8,7 +8,7 @@
 use super::FieldErrors;
 use super::persons::{today, villages_where};
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::{Guarded, Staff, Target};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::page::{Page, render, render_form};
@@ -17,7 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::id::Id;
 use desmigratif_core::letters::{LetterStatus, indonesian_date};
 use desmigratif_core::region::Scope;
@@ -27,6 +27,7 @@ use desmigratif_core::trainings::{
 };
 use desmigratif_db::registry::{self, PersonFilter};
 use desmigratif_db::trainings::{self, ParticipantRow, SessionRow, TrainingListRow, TrainingRow};
+use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -39,22 +40,14 @@ fn day(d: &chrono::NaiveDate) -> String {
     indonesian_date(*d)
 }
 
-async fn training_for(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    action: Action,
-) -> Result<TrainingRow, AppError> {
-    staff
-        .record(
-            state,
-            action,
-            "training",
-            id,
-            |id| trainings::get(&state.db, id),
-            |t| &t.village_code,
-        )
-        .await
+impl Guarded for TrainingRow {
+    const ENTITY: &'static str = "training";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        trainings::get(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.village_code
+    }
 }
 
 /// Checks and records a new training where the caller may write. `Ok(Err(..))`: fix the input.
@@ -76,7 +69,7 @@ async fn create_training(
         .allow(
             state,
             WRITE,
-            Some(&place),
+            &Place::of(&place),
             Target::Action {
                 name: "training.create",
             },
@@ -104,7 +97,7 @@ async fn page_of(
     staff: &Staff,
     q: &ListQuery,
 ) -> Result<(i64, Vec<TrainingListRow>, bool), AppError> {
-    staff.allow_action(state, READ, "training.list").await?;
+    staff.allow_here(state, READ, "training.list").await?;
     let number = q.page.unwrap_or(1).max(1);
     let scope = staff.principal().scope.as_stored().to_owned();
     let region = (!scope.is_empty()).then_some(scope.as_str());
@@ -132,7 +125,7 @@ async fn list(
     render(ListPage {
         page: Page::new(&staff.ctx, "training.title"),
         rows,
-        can_create: authorize(staff.principal(), WRITE, None).is_ok(),
+        can_create: staff.principal().may_here(WRITE),
         number,
         more,
     })
@@ -184,7 +177,7 @@ async fn form_page(
 }
 
 async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.allow_action(&state, WRITE, "training.create").await?;
+    staff.allow_here(&state, WRITE, "training.create").await?;
     let villages = villages_where(&state, &staff, WRITE).await?;
     let form = RawTraining {
         desa: villages.first().map(|v| v.0.clone()).unwrap_or_default(),
@@ -198,7 +191,7 @@ async fn create(
     staff: Staff,
     Form(form): Form<RawTraining>,
 ) -> Result<Response, AppError> {
-    staff.allow_action(&state, WRITE, "training.create").await?;
+    staff.allow_here(&state, WRITE, "training.create").await?;
     match create_training(&state, &staff, &form).await? {
         Ok(id) => Ok(Redirect::to(&format!("/app/pelatihan/{id}")).into_response()),
         Err(errors) => form_page(&state, &staff, None, form, errors).await,
@@ -220,7 +213,7 @@ async fn edit_form(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let t = training_for(&state, &staff, &id, WRITE).await?;
+    let t = staff.load::<TrainingRow>(&state, &id, WRITE).await?;
     form_page(&state, &staff, Some(&t), raw_of(&t), FieldErrors::default()).await
 }
 
@@ -230,7 +223,7 @@ async fn update(
     Path(id): Path<String>,
     Form(mut form): Form<RawTraining>,
 ) -> Result<Response, AppError> {
-    let t = training_for(&state, &staff, &id, WRITE).await?;
+    let t = staff.load::<TrainingRow>(&state, &id, WRITE).await?;
     // The village of a training does not change: its participants are that village's people.
     form.desa = t.village_code.clone();
     let input = match form.check() {
@@ -321,12 +314,7 @@ async fn show_page(
             row,
         })
         .collect();
-    let can_write = authorize(
-        staff.principal(),
-        WRITE,
-        Some(&Scope::Region(t.village_code.parse()?)),
-    )
-    .is_ok();
+    let can_write = staff.principal().may_in_village(WRITE, &t.village_code);
     let found = if can_write && !name_key(&q).is_empty() {
         let (rows, _) = registry::search_persons(
             &state.db,
@@ -386,7 +374,7 @@ async fn show(
     Path(id): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
-    let t = training_for(&state, &staff, &id, READ).await?;
+    let t = staff.load::<TrainingRow>(&state, &id, READ).await?;
     show_page(
         &state,
         &staff,
@@ -404,7 +392,7 @@ async fn add_session(
     Path(id): Path<String>,
     Form(form): Form<RawSession>,
 ) -> Result<Response, AppError> {
-    let t = training_for(&state, &staff, &id, WRITE).await?;
+    let t = staff.load::<TrainingRow>(&state, &id, WRITE).await?;
     let input = match form.check(t.starts_on, t.ends_on) {
         Ok(input) => input,
         Err(errors) => {
@@ -431,7 +419,7 @@ async fn add_participant(
     Path(id): Path<String>,
     Form(form): Form<AddParticipant>,
 ) -> Result<Response, AppError> {
-    let t = training_for(&state, &staff, &id, WRITE).await?;
+    let t = staff.load::<TrainingRow>(&state, &id, WRITE).await?;
     let person = match form.orang.parse::<Id>() {
         Ok(pid) => registry::person(&state.db, pid).await?,
         Err(_) => None,
@@ -484,7 +472,7 @@ async fn attendance(
     Path((id, sid)): Path<(String, String)>,
     Query(q): Query<Saved>,
 ) -> Result<Response, AppError> {
-    let t = training_for(&state, &staff, &id, WRITE).await?;
+    let t = staff.load::<TrainingRow>(&state, &id, WRITE).await?;
     let session = session_of(&state, &t, &sid).await?;
     let present = trainings::present(&state.db, session.id).await?;
     let people = trainings::participants(&state.db, t.id)
@@ -514,7 +502,7 @@ async fn save_attendance(
     Path((id, sid)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let t = training_for(&state, &staff, &id, WRITE).await?;
+    let t = staff.load::<TrainingRow>(&state, &id, WRITE).await?;
     let session = session_of(&state, &t, &sid).await?;
     let present: Vec<Id> = form
         .iter()
@@ -540,7 +528,7 @@ async fn complete(
     staff: Staff,
     Path((id, pid)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let t = training_for(&state, &staff, &id, WRITE).await?;
+    let t = staff.load::<TrainingRow>(&state, &id, WRITE).await?;
     let person: Id = pid.parse().map_err(|_| AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
     let (attended, sessions) = trainings::attendance_of(&mut tx, t.id, person).await?;
@@ -658,7 +646,7 @@ async fn api_create(
     staff: Staff,
     Json(input): Json<TrainingIn>,
 ) -> Result<Response, AppError> {
-    staff.allow_action(&state, WRITE, "training.create").await?;
+    staff.allow_here(&state, WRITE, "training.create").await?;
     let raw = RawTraining {
         topik: input.topik,
         lembaga: input.lembaga,
@@ -683,7 +671,7 @@ async fn api_one(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Json<TrainingOut>, AppError> {
-    let t = training_for(&state, &staff, &id, READ).await?;
+    let t = staff.load::<TrainingRow>(&state, &id, READ).await?;
     Ok(Json(training_out(&state, t).await?))
 }
 

@@ -12,7 +12,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use desmigratif_core::access::{Action, Compartment};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::id::Id;
 use desmigratif_core::region::{RegionCode, Scope};
 use desmigratif_db::audit::{self, Event};
@@ -195,7 +195,7 @@ fn transfer_page(
 }
 
 async fn show(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
-    staff.allow_action(&state, READ, "person.transfer").await?;
+    staff.allow_here(&state, READ, "person.transfer").await?;
     let villages = writable_villages(&state, &staff).await?;
     let village = villages.first().map(|v| v.0.clone()).unwrap_or_default();
     transfer_page(&staff, villages, village, Mode::DryRun, None, None)
@@ -288,7 +288,7 @@ async fn import(
         .allow(
             &state,
             WRITE,
-            Some(&Scope::Region(code.clone())),
+            &Place::of(&Scope::Region(code.clone())),
             Target::Action {
                 name: "person.import",
             },
@@ -382,7 +382,7 @@ async fn import_template(
     staff: &Staff,
     format: Format,
 ) -> Result<Response, AppError> {
-    staff.allow_action(state, READ, "person.transfer").await?;
+    staff.allow_here(state, READ, "person.transfer").await?;
     let (headers, rows) = template_rows();
     Ok(download(
         format,
@@ -466,7 +466,7 @@ async fn export_persons(
     mut q: SearchQuery,
     format: Format,
 ) -> Result<Response, AppError> {
-    staff.allow_action(state, READ, "person.export").await?;
+    staff.allow_here(state, READ, "person.export").await?;
     let full = take_full_flag(&mut q.nik);
     let scope = staff.principal().scope.clone();
     let mut filter = q.filter(state, &scope)?;
@@ -598,7 +598,7 @@ async fn export_episodes(
     mut q: EpisodeExportQuery,
     format: Format,
 ) -> Result<Response, AppError> {
-    staff.allow_action(state, READ, "episode.export").await?;
+    staff.allow_here(state, READ, "episode.export").await?;
     let full = take_full_flag(&mut q.nik);
     let scope = staff.principal().scope.clone();
     let episodes =

@@ -2,7 +2,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Staff, Target};
+use crate::auth::{Guarded, Staff};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form, when};
 use askama::Template;
@@ -10,11 +10,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
-use desmigratif_core::access::{Action, Compartment, Compartments, Role};
+use desmigratif_core::access::{Action, Compartment, Compartments, Place, Role};
 use desmigratif_core::id::Id;
 use desmigratif_core::region::Scope;
 use desmigratif_core::{password, user};
 use desmigratif_db::users::{self, NewUser, UserRow};
+use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -43,7 +44,7 @@ async fn create(
     input: &UserInput,
 ) -> Result<Result<Id, FieldErrors>, AppError> {
     staff
-        .allow_action(state, Action::ManageUsers, "user.create")
+        .allow_here(state, Action::ManageUsers, "user.create")
         .await?;
     let mut errors = FieldErrors::default();
     let username = user::parse_username(&input.username)
@@ -62,7 +63,10 @@ async fn create(
     if let (Some(role), Some(scope)) = (role, &scope) {
         if let Err(e) = role.valid_scope(scope) {
             errors.push(e);
-        } else if !staff.principal().scope.encloses(scope) {
+        } else if !staff
+            .principal()
+            .may(Action::ManageUsers, &Place::of(scope))
+        {
             errors.add(
                 "scope",
                 "cakupan akun baru harus berada di dalam cakupan Anda",
@@ -129,25 +133,16 @@ async fn create(
     }
 }
 
-/// A user the caller may manage, or 404 (audited) when it is outside the caller's scope.
-async fn manageable(state: &AppState, staff: &Staff, id: &str) -> Result<UserRow, AppError> {
-    let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
-    let row = users::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let place = Scope::from_stored(&row.scope)?;
-    staff
-        .allow(
-            state,
-            Action::ManageUsers,
-            Some(&place),
-            Target::Object {
-                entity: "user",
-                id: &id.to_string(),
-            },
-        )
-        .await?;
-    Ok(row)
+/// An account is managed from the place of its scope: a regional admin reaches the accounts of
+/// its region, never one above it.
+impl Guarded for UserRow {
+    const ENTITY: &'static str = "user";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        users::by_id(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.scope
+    }
 }
 
 /// One page (from 1) of the accounts the caller manages, and how many there are in all.
@@ -157,7 +152,7 @@ async fn visible_page(
     page_no: i64,
 ) -> Result<(Vec<UserRow>, i64), AppError> {
     staff
-        .allow_action(state, Action::ManageUsers, "user.list")
+        .allow_here(state, Action::ManageUsers, "user.list")
         .await?;
     Ok(users::list_within(
         &state.db,
@@ -263,7 +258,7 @@ fn form_page(staff: &Staff, input: UserInput, errors: FieldErrors) -> Result<Res
 
 async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::ManageUsers, "user.create")
+        .allow_here(&state, Action::ManageUsers, "user.create")
         .await?;
     form_page(
         &staff,
@@ -379,7 +374,9 @@ async fn detail(
     Path(id): Path<String>,
     Query(n): Query<Notice>,
 ) -> Result<Response, AppError> {
-    let row = manageable(&state, &staff, &id).await?;
+    let row = staff
+        .load::<UserRow>(&state, &id, Action::ManageUsers)
+        .await?;
     let notice = match n.ok.as_str() {
         "dibuat" => Some("users.created"),
         "diubah" => Some("users.status_changed"),
@@ -403,7 +400,9 @@ async fn set_status(
     Path(id): Path<String>,
     Form(f): Form<StatusForm>,
 ) -> Result<Response, AppError> {
-    let row = manageable(&state, &staff, &id).await?;
+    let row = staff
+        .load::<UserRow>(&state, &id, Action::ManageUsers)
+        .await?;
     let disable = match f.status.as_str() {
         "nonaktif" => true,
         "aktif" => false,

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
-use desmigratif_core::access::{Action, Compartment, authorize};
+use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::region::{RegionCode, Scope};
 use desmigratif_core::village::VillageProfile;
 use desmigratif_db::villages::{self, VillageRow};
@@ -40,7 +40,7 @@ async fn save_profile(
         .allow(
             state,
             Action::Write(Compartment::Letters),
-            Some(&place),
+            &Place::of(&place),
             Target::Object {
                 entity: "village",
                 id: &row.id.to_string(),
@@ -77,7 +77,7 @@ struct VillagesPage {
 
 async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff
-        .allow_action(&state, Action::Read(Compartment::Letters), "village.list")
+        .allow_here(&state, Action::Read(Compartment::Letters), "village.list")
         .await?;
     let rows = villages::list_within(&state.db, &staff.principal().scope).await?;
     render(VillagesPage {
@@ -126,12 +126,10 @@ async fn village_page(
     errors: FieldErrors,
     saved: bool,
 ) -> Result<Response, AppError> {
-    let can_edit = authorize(
-        staff.principal(),
+    let can_edit = staff.principal().may(
         Action::Write(Compartment::Letters),
-        Some(&Scope::Region(code.clone())),
-    )
-    .is_ok();
+        &Place::of(&Scope::Region(code.clone())),
+    );
     let history =
         desmigratif_db::audit::changes_of(&state.db, "village", &row.id.to_string()).await?;
     let needs_correction = !errors.is_empty();
@@ -163,7 +161,7 @@ async fn show(
         .allow(
             &state,
             Action::Read(Compartment::Letters),
-            Some(&Scope::Region(code.clone())),
+            &Place::of(&Scope::Region(code.clone())),
             Target::Object {
                 entity: "village",
                 id: &row.id.to_string(),
