@@ -16,6 +16,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod safekeeping;
+
 #[derive(Parser)]
 #[command(
     name = "desmigratif",
@@ -66,6 +68,15 @@ impl Global {
     /// else the key file (created when missing). Never from an argument: the command line of a
     /// running process is readable by every user of the machine (`ps`, `/proc`).
     fn keys(&self) -> Result<Keys> {
+        self.load_keys(true)
+    }
+
+    /// The keys, but never a new key file: for restoring, where a new key could match nothing.
+    fn existing_keys(&self) -> Result<Keys> {
+        self.load_keys(false)
+    }
+
+    fn load_keys(&self, create: bool) -> Result<Keys> {
         if let Ok(text) = std::env::var("DESMIGRATIF_KEY")
             && !text.trim().is_empty()
         {
@@ -75,7 +86,7 @@ impl Global {
             .key_file
             .clone()
             .unwrap_or_else(|| self.data_dir.join("desmigratif.key"));
-        Ok(Keys::load_or_create(&path, true)?)
+        Ok(Keys::load_or_create(&path, create)?)
     }
 }
 
@@ -107,9 +118,10 @@ enum Command {
     /// Staff accounts.
     #[command(subcommand)]
     User(UserCommand),
-    /// Write a consistent backup (works while the server runs).
+    /// Write a consistent backup, signed with the key file (works while the server runs).
     Backup { file: PathBuf },
-    /// Restore a backup into an empty database (SQLite: the server must be stopped).
+    /// Restore a backup signed with this key file into an empty database (SQLite: the server
+    /// must be stopped); a doctored, unsigned or foreign-signed file is refused untouched.
     Restore { file: PathBuf },
     /// The audit log.
     #[command(subcommand)]
@@ -229,8 +241,14 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check that no audit entry was changed or removed.
-    Verify,
+    /// Check that no audit entry was changed or removed (the chain is keyed with the key file).
+    Verify {
+        /// A head exported earlier with `audit head`: also check the chain still holds it.
+        #[arg(long)]
+        head: Option<PathBuf>,
+    },
+    /// Print the chain's last link as JSON {"seq","hash","at"}, to keep outside the database.
+    Head,
 }
 
 fn main() {
@@ -278,6 +296,8 @@ async fn open(g: &Global, create_explicit: bool) -> Result<Db> {
     })
     .await?;
     db.migrate().await?;
+    // Before anything is written: every audit entry from now on is keyed with the key file.
+    desmigratif_db::audit::install_key(&g.keys()?);
     desmigratif_web::seed(&db).await?;
     Ok(db)
 }
@@ -406,23 +426,8 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::User(cmd) => user_command(&g, cmd).await,
-        Command::Backup { file } => {
-            let db = open(&g, false).await?;
-            let tmp = file.with_extension("partial");
-            let out = std::fs::File::create(&tmp)
-                .with_context(|| format!("berkas {} tidak dapat dibuat", tmp.display()))?;
-            let summary = desmigratif_db::backup::backup(&db, std::io::BufWriter::new(out)).await?;
-            std::fs::File::open(&tmp)?.sync_all()?;
-            std::fs::rename(&tmp, &file)?;
-            println!(
-                "cadangan ditulis ke {}: {} baris dari {} tabel",
-                file.display(),
-                summary.rows,
-                summary.tables
-            );
-            Ok(())
-        }
-        Command::Restore { file } => restore(&g, &file).await,
+        Command::Backup { file } => safekeeping::backup(&g, &file).await,
+        Command::Restore { file } => safekeeping::restore(&g, &file).await,
         Command::Synth(args) => synth(&g, &args).await,
         Command::Import {
             file,
@@ -430,16 +435,10 @@ async fn run(cli: Cli) -> Result<()> {
             mode,
         } => import(&g, &file, &village, &mode).await,
         Command::Agencies { file, mode } => import_agencies(&g, &file, &mode).await,
-        Command::Audit(AuditCommand::Verify) => {
-            let db = open(&g, false).await?;
-            match desmigratif_db::audit::verify(&db).await? {
-                Ok(n) => {
-                    println!("rantai audit utuh: {n} entri diperiksa");
-                    Ok(())
-                }
-                Err(b) => bail!("RANTAI AUDIT RUSAK: {b}"),
-            }
+        Command::Audit(AuditCommand::Verify { head }) => {
+            safekeeping::verify(&g, head.as_deref()).await
         }
+        Command::Audit(AuditCommand::Head) => safekeeping::head(&g).await,
     }
 }
 
@@ -608,78 +607,6 @@ async fn shutdown_signal() {
         }
     };
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-/// SQLite: restore into a new file beside the database, then swap it in (the old one is kept);
-/// PostgreSQL: restore into the (empty, migrated) database the URL names.
-async fn restore(g: &Global, file: &Path) -> Result<()> {
-    let input = || {
-        std::fs::File::open(file)
-            .with_context(|| format!("berkas cadangan {} tidak dapat dibuka", file.display()))
-    };
-    let (url, is_default) = database_url(g);
-    if !is_default && !url.starts_with("sqlite:") {
-        let db = open(g, false).await?;
-        let s = desmigratif_db::backup::restore(&db, std::io::BufReader::new(input()?)).await?;
-        println!("dipulihkan: {} baris", s.rows);
-        return Ok(());
-    }
-    let target = PathBuf::from(
-        url.trim_start_matches("sqlite:")
-            .trim_start_matches("//")
-            .split('?')
-            .next()
-            .unwrap_or_default(),
-    );
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
-    ensure_data_dir(&dir)?;
-    let _lock = if is_default {
-        Some(lock_data_dir(&g.data_dir)?)
-    } else {
-        None
-    };
-    let staging = target.with_extension("db.restoring");
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", staging.display()));
-    }
-    let staging_url = format!("sqlite://{}", staging.display());
-    let db = Db::connect(ConnectOptions {
-        url: &staging_url,
-        create: true,
-        max_connections: 2,
-    })
-    .await?;
-    db.migrate().await?;
-    let restored = desmigratif_db::backup::restore(&db, std::io::BufReader::new(input()?)).await;
-    db.close().await;
-    let summary = match restored {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = std::fs::remove_file(&staging);
-            return Err(e.into());
-        }
-    };
-    if target.exists() {
-        let keep = format!(
-            "{}.before-restore-{}",
-            target.display(),
-            chrono::Utc::now().format("%Y%m%d%H%M%S")
-        );
-        for ext in ["", "-wal", "-shm"] {
-            let from = format!("{}{ext}", target.display());
-            if Path::new(&from).exists() {
-                std::fs::rename(&from, format!("{keep}{ext}"))?;
-            }
-        }
-        println!("database lama disimpan sebagai {keep}");
-    }
-    std::fs::rename(&staging, &target)?;
-    println!("dipulihkan ke {}: {} baris", target.display(), summary.rows);
-    Ok(())
 }
 
 /// `desmigratif import`: the same checks and modes as the import page, with a progress counter

@@ -1741,7 +1741,7 @@ mod tests {
         .await
         .unwrap();
         db.migrate().await.unwrap();
-        let keys = Keys::generate();
+        let keys = crate::test_keys().clone();
         let opts = Options {
             villages: codes(&["32.12.16.2004", "33.07.10.2004"]),
             persons: 3_000,
