@@ -1784,7 +1784,7 @@ mod tests {
             count("SELECT COUNT(*) FROM change_log WHERE entity = 'person'").await,
             0
         );
-        assert!(audit::verify(&db).await.unwrap().is_ok());
+        assert!(audit::verify(&db, &keys).await.unwrap().is_ok());
 
         // Every NIK opens with the key, is valid, unique and matches its blind index and sex.
         let rows: Vec<(String, String, String, String, String)> = crate::on_pool!(&db, p => sqlx::query_as(
