@@ -34,7 +34,9 @@ pub async fn restore(g: &Global, file: &Path) -> Result<()> {
         std::fs::File::open(file)
             .with_context(|| format!("berkas cadangan {} tidak dapat dibuka", file.display()))
     };
-    let keys = g.existing_keys()?;
+    let keys = g.existing_keys().context(
+        "cadangan bertanda tangan kunci deployment; pulihkan dengan berkas kunci itu (--key-file atau DESMIGRATIF_KEY)",
+    )?;
     desmigratif_db::backup::check(&keys, std::io::BufReader::new(input()?))?;
     let (url, is_default) = database_url(g);
     if !is_default && !url.starts_with("sqlite:") {

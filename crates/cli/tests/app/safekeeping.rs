@@ -77,6 +77,10 @@ fn consistent_by_the_plain_rule(prev: &str, chain: &[AuditEntry], head_hash: &st
 
 /// `desmigratif audit verify` against this test's database, with this process's key.
 fn cli_verify(db: &Db, dir: &std::path::Path) -> std::process::Output {
+    cli_verify_with(db, dir, &[])
+}
+
+fn cli_verify_with(db: &Db, dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
     let url = match db {
         Db::Sqlite(p) => format!("sqlite://{}", p.connect_options().get_filename().display()),
         Db::Postgres(p) => {
@@ -101,6 +105,7 @@ fn cli_verify(db: &Db, dir: &std::path::Path) -> std::process::Output {
     c.env("DESMIGRATIF_KEY", KEYS.to_text())
         .args(["--data-dir", dir.to_str().unwrap(), "--database-url", &url])
         .args(["audit", "verify"])
+        .args(extra)
         .output()
         .unwrap()
 }
@@ -321,6 +326,33 @@ both! {
             desmigratif_db::audit::verify(&app.db, &KEYS).await.unwrap(),
             Err(ChainBreak::Broken { seq: old_head + 1 })
         );
+    }
+
+    async fn an_exported_head_catches_a_chain_rewritten_as_if_never_keyed(app) {
+        // The one forgery the database alone cannot show: everything rewritten plainly and the
+        // marker moved to just past the head, as if the upgrade had only just happened.
+        let dir = tempfile::tempdir().unwrap();
+        let kept = dir.path().join("kepala.json");
+        let head = desmigratif_db::audit::head(&app.db).await.unwrap();
+        std::fs::write(&kept, serde_json::to_string(&head).unwrap()).unwrap();
+        let kept = kept.to_str().unwrap();
+        let out = cli_verify_with(&app.db, dir.path(), &["--head", kept]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        drop_guards(&app.db).await;
+        let mut chain = entries(&app.db).await;
+        chain[6].detail = "diam-diam diubah".into();
+        rewrite_plain(&app.db, &mut chain, 1).await;
+        desmigratif_db::on_pool!(&app.db, p => sqlx::query("UPDATE audit_head SET keyed_from = seq + 1").execute(p).await.map(|_| ())).unwrap();
+        assert!(desmigratif_db::audit::verify(&app.db, &KEYS).await.unwrap().is_ok(), "undetectable from inside");
+        let out = cli_verify_with(&app.db, dir.path(), &["--head", kept]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(&format!("entri #{} tidak lagi sama dengan kepala rantai yang disimpan", head.seq)), "{err}");
+        // A head past the end of the chain: entries were cut off.
+        let later = dir.path().join("nanti.json");
+        std::fs::write(&later, format!("{{\"seq\":{},\"hash\":\"{}\",\"at\":null}}", head.seq + 50, head.hash)).unwrap();
+        let out = cli_verify_with(&app.db, dir.path(), &["--head", later.to_str().unwrap()]);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("entri dihapus"));
     }
 
     async fn backups_are_signed_and_doctored_unsigned_or_foreign_files_are_refused_untouched(app) {
