@@ -6,7 +6,7 @@
 //! times the trial balance and the neraca over all of it.
 //!
 //! ```sh
-//! cargo run --release -p desmigratif --example bench_coop -- --database-url sqlite:///tmp/x/desmigratif.db
+//! cargo run --release -p desmigratif --example bench_coop -- --database-url sqlite:///tmp/x/desmigratif.db --key-file /tmp/x/desmigratif.key
 //! ```
 //!
 //! Prints a Markdown table: posting throughput, and p50/max of the reports over `--requests` calls.
@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 struct Args {
     #[arg(long)]
     database_url: String,
+    /// The deployment's key file: the audit entries of the postings are keyed with it.
+    #[arg(long)]
+    key_file: std::path::PathBuf,
     #[arg(long, default_value_t = 2000)]
     members: usize,
     #[arg(long, default_value_t = 5)]
@@ -47,6 +50,9 @@ async fn main() -> Result<()> {
     })
     .await
     .context("connect")?;
+    let text = std::fs::read_to_string(&args.key_file)
+        .with_context(|| format!("{}", args.key_file.display()))?;
+    desmigratif_db::audit::install_key(&desmigratif_core::crypto::Keys::from_text(&text)?);
     let clerk = coop::demo_actor(&db, "bendahara.kenanga").await?;
     let settings = coop::settings(&db, KENANGA)
         .await?

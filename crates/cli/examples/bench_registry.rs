@@ -126,6 +126,7 @@ async fn main() -> Result<()> {
     let text = std::fs::read_to_string(&args.key_file)
         .with_context(|| format!("{}", args.key_file.display()))?;
     let keys = Keys::from_text(&text)?;
+    desmigratif_db::audit::install_key(&keys);
     let today = args
         .as_of
         .unwrap_or_else(|| (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive());

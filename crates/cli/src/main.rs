@@ -16,6 +16,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod imports;
+mod safekeeping;
+
 #[derive(Parser)]
 #[command(
     name = "desmigratif",
@@ -66,6 +69,15 @@ impl Global {
     /// else the key file (created when missing). Never from an argument: the command line of a
     /// running process is readable by every user of the machine (`ps`, `/proc`).
     fn keys(&self) -> Result<Keys> {
+        self.load_keys(true)
+    }
+
+    /// The keys, but never a new key file: for restoring, where a new key could match nothing.
+    fn existing_keys(&self) -> Result<Keys> {
+        self.load_keys(false)
+    }
+
+    fn load_keys(&self, create: bool) -> Result<Keys> {
         if let Ok(text) = std::env::var("DESMIGRATIF_KEY")
             && !text.trim().is_empty()
         {
@@ -75,7 +87,7 @@ impl Global {
             .key_file
             .clone()
             .unwrap_or_else(|| self.data_dir.join("desmigratif.key"));
-        Ok(Keys::load_or_create(&path, true)?)
+        Ok(Keys::load_or_create(&path, create)?)
     }
 }
 
@@ -107,9 +119,10 @@ enum Command {
     /// Staff accounts.
     #[command(subcommand)]
     User(UserCommand),
-    /// Write a consistent backup (works while the server runs).
+    /// Write a consistent backup, signed with the key file (works while the server runs).
     Backup { file: PathBuf },
-    /// Restore a backup into an empty database (SQLite: the server must be stopped).
+    /// Restore a backup signed with this key file into an empty database (SQLite: the server
+    /// must be stopped); a doctored, unsigned or foreign-signed file is refused untouched.
     Restore { file: PathBuf },
     /// The audit log.
     #[command(subcommand)]
@@ -229,8 +242,14 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check that no audit entry was changed or removed.
-    Verify,
+    /// Check that no audit entry was changed or removed (the chain is keyed with the key file).
+    Verify {
+        /// A head exported earlier with `audit head`: also check the chain still holds it.
+        #[arg(long)]
+        head: Option<PathBuf>,
+    },
+    /// Print the chain's last link as JSON {"seq","hash","at"}, to keep outside the database.
+    Head,
 }
 
 fn main() {
@@ -278,6 +297,8 @@ async fn open(g: &Global, create_explicit: bool) -> Result<Db> {
     })
     .await?;
     db.migrate().await?;
+    // Before anything is written: every audit entry from now on is keyed with the key file.
+    desmigratif_db::audit::install_key(&g.keys()?);
     desmigratif_web::seed(&db).await?;
     Ok(db)
 }
@@ -406,40 +427,19 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::User(cmd) => user_command(&g, cmd).await,
-        Command::Backup { file } => {
-            let db = open(&g, false).await?;
-            let tmp = file.with_extension("partial");
-            let out = std::fs::File::create(&tmp)
-                .with_context(|| format!("berkas {} tidak dapat dibuat", tmp.display()))?;
-            let summary = desmigratif_db::backup::backup(&db, std::io::BufWriter::new(out)).await?;
-            std::fs::File::open(&tmp)?.sync_all()?;
-            std::fs::rename(&tmp, &file)?;
-            println!(
-                "cadangan ditulis ke {}: {} baris dari {} tabel",
-                file.display(),
-                summary.rows,
-                summary.tables
-            );
-            Ok(())
-        }
-        Command::Restore { file } => restore(&g, &file).await,
+        Command::Backup { file } => safekeeping::backup(&g, &file).await,
+        Command::Restore { file } => safekeeping::restore(&g, &file).await,
         Command::Synth(args) => synth(&g, &args).await,
         Command::Import {
             file,
             village,
             mode,
-        } => import(&g, &file, &village, &mode).await,
-        Command::Agencies { file, mode } => import_agencies(&g, &file, &mode).await,
-        Command::Audit(AuditCommand::Verify) => {
-            let db = open(&g, false).await?;
-            match desmigratif_db::audit::verify(&db).await? {
-                Ok(n) => {
-                    println!("rantai audit utuh: {n} entri diperiksa");
-                    Ok(())
-                }
-                Err(b) => bail!("RANTAI AUDIT RUSAK: {b}"),
-            }
+        } => imports::import(&g, &file, &village, &mode).await,
+        Command::Agencies { file, mode } => imports::import_agencies(&g, &file, &mode).await,
+        Command::Audit(AuditCommand::Verify { head }) => {
+            safekeeping::verify(&g, head.as_deref()).await
         }
+        Command::Audit(AuditCommand::Head) => safekeeping::head(&g).await,
     }
 }
 
@@ -608,220 +608,6 @@ async fn shutdown_signal() {
         }
     };
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-/// SQLite: restore into a new file beside the database, then swap it in (the old one is kept);
-/// PostgreSQL: restore into the (empty, migrated) database the URL names.
-async fn restore(g: &Global, file: &Path) -> Result<()> {
-    let input = || {
-        std::fs::File::open(file)
-            .with_context(|| format!("berkas cadangan {} tidak dapat dibuka", file.display()))
-    };
-    let (url, is_default) = database_url(g);
-    if !is_default && !url.starts_with("sqlite:") {
-        let db = open(g, false).await?;
-        let s = desmigratif_db::backup::restore(&db, std::io::BufReader::new(input()?)).await?;
-        println!("dipulihkan: {} baris", s.rows);
-        return Ok(());
-    }
-    let target = PathBuf::from(
-        url.trim_start_matches("sqlite:")
-            .trim_start_matches("//")
-            .split('?')
-            .next()
-            .unwrap_or_default(),
-    );
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
-    ensure_data_dir(&dir)?;
-    let _lock = if is_default {
-        Some(lock_data_dir(&g.data_dir)?)
-    } else {
-        None
-    };
-    let staging = target.with_extension("db.restoring");
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", staging.display()));
-    }
-    let staging_url = format!("sqlite://{}", staging.display());
-    let db = Db::connect(ConnectOptions {
-        url: &staging_url,
-        create: true,
-        max_connections: 2,
-    })
-    .await?;
-    db.migrate().await?;
-    let restored = desmigratif_db::backup::restore(&db, std::io::BufReader::new(input()?)).await;
-    db.close().await;
-    let summary = match restored {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = std::fs::remove_file(&staging);
-            return Err(e.into());
-        }
-    };
-    if target.exists() {
-        let keep = format!(
-            "{}.before-restore-{}",
-            target.display(),
-            chrono::Utc::now().format("%Y%m%d%H%M%S")
-        );
-        for ext in ["", "-wal", "-shm"] {
-            let from = format!("{}{ext}", target.display());
-            if Path::new(&from).exists() {
-                std::fs::rename(&from, format!("{keep}{ext}"))?;
-            }
-        }
-        println!("database lama disimpan sebagai {keep}");
-    }
-    std::fs::rename(&staging, &target)?;
-    println!("dipulihkan ke {}: {} baris", target.display(), summary.rows);
-    Ok(())
-}
-
-/// `desmigratif import`: the same checks and modes as the import page, with a progress counter
-/// on stderr and the report on stdout. Fails (exit 1) when the file has errors and nothing was
-/// written, so scripts notice.
-async fn import(g: &Global, file: &Path, village: &str, mode: &str) -> Result<()> {
-    use desmigratif_db::transfer::{self, Mode};
-    use std::io::{IsTerminal, Write};
-    let mode = Mode::parse(mode).with_context(|| {
-        format!("--mode «{mode}» tidak dikenal; pilih dry-run, all-or-nothing atau valid-only")
-    })?;
-    let regions = RegionTree::official();
-    let code = village::parse_village_code(village, &regions)
-        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    let (name, table) = read_table(file)?;
-    let db = open(g, false).await?;
-    let Some(served) = villages::by_code(&db, &code).await? else {
-        bail!(
-            "desa {code} tidak dilayani deployment ini; tambahkan dulu dengan: desmigratif village add {code}"
-        );
-    };
-    let keys = g.keys()?;
-    let show_progress = std::io::stderr().is_terminal();
-    let progress = move |phase: &str, done: usize, total: usize| {
-        if show_progress {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r{phase}: {done}/{total} baris   ");
-            if done == total {
-                let _ = writeln!(err);
-            }
-            let _ = err.flush();
-        }
-    };
-    let actor = cli_actor();
-    let target = transfer::Target {
-        village: &code,
-        actor: &actor,
-        keys: &keys,
-        regions: &regions,
-        today: (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive(),
-    };
-    let report = transfer::import(&db, &target, &table, mode, &progress).await?;
-    db.close().await;
-    print_import_report(&name, &served.name, &code.to_string(), &report);
-    if report.has_errors() && !report.wrote() {
-        bail!(
-            "{} baris bermasalah; tidak ada yang disimpan",
-            report.invalid
-        );
-    }
-    Ok(())
-}
-
-/// A spreadsheet file as an import table, with its name for the report.
-fn read_table(file: &Path) -> Result<(String, desmigratif_db::transfer::Table)> {
-    let bytes = std::fs::read(file)
-        .with_context(|| format!("berkas {} tidak dapat dibaca", file.display()))?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let sheet = desmigratif_docs::read(&bytes, &name)?;
-    let table = desmigratif_db::transfer::Table {
-        headers: sheet.headers,
-        rows: sheet.rows,
-        unreadable: sheet
-            .problems
-            .into_iter()
-            .map(|p| (p.row, p.column, p.message))
-            .collect(),
-    };
-    Ok((name, table))
-}
-
-/// `desmigratif agencies FILE`: the checks and modes of the agency import page; fails when the
-/// file has errors and nothing was written.
-async fn import_agencies(g: &Global, file: &Path, mode: &str) -> Result<()> {
-    use desmigratif_db::transfer::Mode;
-    let mode = Mode::parse(mode).with_context(|| {
-        format!("--mode «{mode}» tidak dikenal; pilih dry-run, all-or-nothing atau valid-only")
-    })?;
-    let (name, table) = read_table(file)?;
-    let db = open(g, false).await?;
-    let r = desmigratif_db::agencies::import(&db, &cli_actor(), &table, mode).await?;
-    db.close().await;
-    println!("berkas {name}, cara: {}", r.mode.code());
-    println!(
-        "baris data: {}, benar: {}, bermasalah: {}; ditambahkan: {}, diperbarui: {}, tidak berubah: {}",
-        r.rows, r.valid, r.invalid, r.created, r.updated, r.unchanged
-    );
-    for p in &r.problems {
-        println!("  baris {} kolom {}: {}", p.row, p.column, p.message);
-    }
-    if r.invalid > 0 && !r.wrote() {
-        bail!("{} baris bermasalah; tidak ada yang disimpan", r.invalid);
-    }
-    Ok(())
-}
-
-fn print_import_report(
-    file: &str,
-    village: &str,
-    code: &str,
-    r: &desmigratif_db::transfer::Report,
-) {
-    println!(
-        "berkas {file} → desa {village} ({code}), cara: {}",
-        r.mode.code()
-    );
-    println!(
-        "baris data: {}, benar: {}, bermasalah: {}, diterima dengan catatan NIK: {}, membuka episode migrasi: {}",
-        r.rows, r.valid, r.invalid, r.warned, r.valid_episodes
-    );
-    for (title, list) in [
-        (
-            "KESALAHAN (baris tidak diimpor)",
-            r.errors().collect::<Vec<_>>(),
-        ),
-        ("CATATAN (tidak menghalangi impor)", r.warnings().collect()),
-    ] {
-        if list.is_empty() {
-            continue;
-        }
-        println!("{title}:");
-        for p in list {
-            let at = if p.row == 0 {
-                "berkas".to_owned()
-            } else {
-                format!("baris {}", p.row)
-            };
-            let column = if p.column.is_empty() {
-                String::new()
-            } else {
-                format!(", kolom {}", p.column)
-            };
-            println!("  {at}{column}: {}", p.message);
-        }
-    }
-    println!(
-        "tersimpan: {} penduduk, {} episode migrasi",
-        r.persons_written, r.episodes_written
-    );
 }
 
 /// Today in Indonesia (WIB), as the pages count it.

@@ -224,6 +224,94 @@ impl Keys {
     fn cipher(&self) -> XChaCha20Poly1305 {
         <XChaCha20Poly1305 as KeyInit>::new((&self.enc).into())
     }
+
+    /// The key for one [`Purpose`]: HMAC-SHA256(enc || index, "desmigratif.subkey.v1" || 0x00 ||
+    /// purpose). The key file keeps its format; every purpose gets a key of its own, so a MAC made
+    /// for the audit chain can never pass as a backup signature, and neither reveals the
+    /// encryption or index keys.
+    pub fn derive(&self, purpose: Purpose) -> SubKey {
+        let mut master = [0u8; 2 * KEY_LEN];
+        master[..KEY_LEN].copy_from_slice(&self.enc);
+        master[KEY_LEN..].copy_from_slice(&self.index);
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&master)
+            .expect("HMAC accepts keys of any length");
+        mac.update(b"desmigratif.subkey.v1\0");
+        mac.update(purpose.label().as_bytes());
+        SubKey(mac.finalize().into_bytes().into())
+    }
+}
+
+/// What a derived key is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The keyed hash chain of the audit log.
+    Audit,
+    /// The signature on backup files.
+    Backup,
+}
+
+impl Purpose {
+    fn label(self) -> &'static str {
+        match self {
+            Purpose::Audit => "audit",
+            Purpose::Backup => "backup",
+        }
+    }
+}
+
+/// A key derived from the key file for one purpose ([`Keys::derive`]).
+#[derive(Clone)]
+pub struct SubKey([u8; KEY_LEN]);
+
+impl fmt::Debug for SubKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SubKey(…)")
+    }
+}
+
+impl SubKey {
+    /// An HMAC-SHA256 over what is fed to it.
+    pub fn signer(&self) -> Signer {
+        Signer(
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+                .expect("HMAC accepts keys of any length"),
+        )
+    }
+
+    /// HMAC-SHA256 of `bytes` as lowercase hex.
+    pub fn mac_hex(&self, bytes: &[u8]) -> String {
+        let mut s = self.signer();
+        s.update(bytes);
+        hex::encode(s.finish())
+    }
+
+    /// Eight bytes that name the key without revealing it: a backup carries them, so restoring
+    /// with another key file can say so instead of calling the file doctored.
+    pub fn id(&self) -> [u8; 8] {
+        let mut s = self.signer();
+        s.update(b"key-id");
+        let tag = s.finish();
+        tag[..8].try_into().expect("32 bytes")
+    }
+}
+
+/// A running HMAC-SHA256 ([`SubKey::signer`]), for data signed as it streams.
+#[derive(Clone)]
+pub struct Signer(Hmac<Sha256>);
+
+impl Signer {
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    pub fn finish(self) -> [u8; 32] {
+        self.0.finalize().into_bytes().into()
+    }
+
+    /// Whether `tag` is the MAC of what was fed, compared in constant time.
+    pub fn verify(self, tag: &[u8]) -> bool {
+        self.0.verify_slice(tag).is_ok()
+    }
 }
 
 /// Writes a new file readable by its owner only, and waits until it is on disk.
@@ -451,6 +539,36 @@ mod tests {
         }
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "bukan kunci");
         std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn derived_keys_are_stable_separate_and_keyed() {
+        let k = Keys::generate();
+        let audit = k.derive(Purpose::Audit);
+        let again = Keys::from_text(&k.to_text())
+            .unwrap()
+            .derive(Purpose::Audit);
+        assert_eq!(audit.mac_hex(b"x"), again.mac_hex(b"x"));
+        assert_eq!(audit.id(), again.id());
+        let backup = k.derive(Purpose::Backup);
+        assert_ne!(audit.mac_hex(b"x"), backup.mac_hex(b"x"));
+        assert_ne!(audit.id(), backup.id());
+        let other = Keys::generate().derive(Purpose::Audit);
+        assert_ne!(audit.mac_hex(b"x"), other.mac_hex(b"x"));
+        assert_ne!(audit.id(), other.id());
+        // Neither the encryption nor the index key is used as is.
+        assert_ne!(&audit.0, &k.enc);
+        assert_ne!(&audit.0, &k.index);
+        let mut s = backup.signer();
+        s.update(b"ab");
+        s.update(b"c");
+        let tag = s.clone().finish();
+        assert_eq!(hex::encode(tag), backup.mac_hex(b"abc"));
+        assert!(s.clone().verify(&tag));
+        let mut bad = tag;
+        bad[31] ^= 1;
+        assert!(!s.verify(&bad));
+        assert_eq!(format!("{audit:?}"), "SubKey(…)");
     }
 
     #[test]

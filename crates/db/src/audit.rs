@@ -2,12 +2,40 @@
 //!
 //! Every write goes through [`record_change`] inside the transaction that makes the change, so a
 //! change and its audit entry are committed together or not at all.
+//!
+//! New entries are keyed with the deployment's audit key, which the process installs once from
+//! its key file ([`install_key`]) before it writes: appends happen deep inside every query module,
+//! and one process serves one deployment with one key file.
 
 use crate::{Db, DbError, Result, Tx, on_pool, on_tx};
 use desmigratif_core::access::Principal;
 use desmigratif_core::audit::{AuditEntry, ChainBreak, ChainVerifier};
+use desmigratif_core::crypto::{Keys, Purpose, SubKey};
 use desmigratif_core::id::Id;
 use desmigratif_core::now;
+use std::sync::RwLock;
+
+static AUDIT_KEY: RwLock<Option<SubKey>> = RwLock::new(None);
+
+/// Makes this process key its audit entries with `keys`' audit key. Call it once the key file is
+/// loaded, before anything is written (the server's state, the command line, the demo loader).
+pub fn install_key(keys: &Keys) {
+    let key = keys.derive(Purpose::Audit);
+    *AUDIT_KEY.write().unwrap_or_else(|e| e.into_inner()) = Some(key);
+}
+
+/// The installed audit key; an append without one is refused rather than written unkeyed.
+pub(crate) fn installed_key() -> Result<SubKey> {
+    AUDIT_KEY
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .ok_or_else(|| {
+            DbError::Setup(
+                "kunci audit belum dipasang: muat berkas kunci deployment sebelum menulis".into(),
+            )
+        })
+}
 
 /// Who did it, from where.
 #[derive(Debug, Clone)]
@@ -98,6 +126,7 @@ impl Event {
 
 /// Appends one entry, linked to the current head, inside `tx`.
 pub async fn append(tx: &mut Tx, actor: &Actor, event: &Event) -> Result<AuditEntry> {
+    let key = installed_key()?;
     // The head row serialises appenders: on PostgreSQL by the row lock, on SQLite by the write
     // lock that BEGIN IMMEDIATE already holds.
     let (seq, prev_hash): (i64, String) = match tx {
@@ -127,7 +156,7 @@ pub async fn append(tx: &mut Tx, actor: &Actor, event: &Event) -> Result<AuditEn
         prev_hash,
         hash: String::new(),
     };
-    entry.hash = entry.compute_hash();
+    entry.hash = entry.compute_mac(&key);
     on_tx!(tx, c => {
         sqlx::query(
             "INSERT INTO audit_log (seq, at, actor_id, actor, action, entity, entity_id, region, ip, outcome, detail, prev_hash, hash)
@@ -247,10 +276,48 @@ impl From<Row> for AuditEntry {
 
 const COLUMNS: &str = "seq, at, actor_id, actor, action, entity, entity_id, region, ip, outcome, detail, prev_hash, hash";
 
-/// Walks the whole chain in pages and checks every link and the head.
-pub async fn verify(db: &Db) -> Result<std::result::Result<i64, ChainBreak>> {
+/// The chain's last link, as the monthly report shows it and `desmigratif audit head` exports it:
+/// a copy kept elsewhere later proves the chain was not rewritten up to there.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+    /// When the last entry was written; none for an empty chain.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The first entry keyed with the audit key; earlier ones carry the plain SHA-256.
+    #[serde(skip)]
+    pub keyed_from: i64,
+}
+
+pub async fn head(db: &Db) -> Result<Head> {
+    let (seq, hash, keyed_from): (i64, String, i64) = on_pool!(db, p => sqlx::query_as(
+        "SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1",
+    ).fetch_one(p).await)?;
+    let at: Option<chrono::DateTime<chrono::Utc>> = on_pool!(db, p => sqlx::query_scalar(
+        "SELECT at FROM audit_log WHERE seq = $1",
+    ).bind(seq).fetch_optional(p).await)?;
+    Ok(Head {
+        seq,
+        hash,
+        at,
+        keyed_from,
+    })
+}
+
+/// Whether the stored entry `seq` still has `hash`: an exported head checked against the chain.
+pub async fn has_link(db: &Db, seq: i64, hash: &str) -> Result<bool> {
+    let stored: Option<String> = on_pool!(db, p => sqlx::query_scalar(
+        "SELECT hash FROM audit_log WHERE seq = $1",
+    ).bind(seq).fetch_optional(p).await)?;
+    Ok(stored.as_deref() == Some(hash))
+}
+
+/// Walks the whole chain in pages and checks every link and the head: entries from the head's
+/// `keyed_from` on against the audit key of `keys`, earlier ones as plain SHA-256.
+pub async fn verify(db: &Db, keys: &Keys) -> Result<std::result::Result<i64, ChainBreak>> {
     const PAGE: i64 = 5_000;
-    let mut verifier = ChainVerifier::default();
+    let keyed_from: i64 = on_pool!(db, p => sqlx::query_scalar("SELECT keyed_from FROM audit_head WHERE id = 1").fetch_one(p).await)?;
+    let mut verifier = ChainVerifier::new(keys.derive(Purpose::Audit), keyed_from);
     let mut after = 0i64;
     loop {
         let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");

@@ -1,8 +1,15 @@
 //! Backup and restore in one portable format for both backends: gzip-compressed JSON lines, a
 //! header line then one line per row, read inside a single snapshot so a backup taken while the
 //! server runs is consistent.
+//!
+//! The file is signed: after the gzip stream comes a trailer of [`TRAILER_LEN`] bytes, the
+//! [`SIGNATURE_MAGIC`], the id of the signing key and an HMAC-SHA256 with the deployment's backup
+//! key ([`Purpose::Backup`]) over every byte before the HMAC. Restore checks it as the file
+//! streams through and writes nothing unless it matches, so a doctored file, an unsigned (older)
+//! one or one signed with another key file is refused with a message that says which.
 
 use crate::{Backend, Db, DbError, Result, on_pool};
+use desmigratif_core::crypto::{Keys, Purpose, Signer, SubKey};
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
@@ -89,6 +96,14 @@ pub const TABLES: &[&str] = &[
 pub const EXCLUDED: &[&str] = &["sessions"];
 
 const FORMAT: &str = "desmigratif-backup";
+/// Version 2: signed. Version 1 files (unsigned) are no longer restored.
+const VERSION: u32 = 2;
+/// Opens the trailer; an unsigned file does not end with it.
+pub const SIGNATURE_MAGIC: &[u8; 8] = b"DMSIGv1:";
+const KEY_ID_LEN: usize = 8;
+const MAC_LEN: usize = 32;
+/// Magic, key id, HMAC.
+pub const TRAILER_LEN: usize = SIGNATURE_MAGIC.len() + KEY_ID_LEN + MAC_LEN;
 
 #[derive(Serialize, Deserialize)]
 struct Header {
@@ -166,17 +181,163 @@ pub async fn dump(db: &Db) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// Writes a backup of `db` to `writer`.
-pub async fn backup(db: &Db, writer: impl Write) -> Result<Summary> {
+/// Feeds everything written through to the signer.
+struct SigningWriter<W> {
+    inner: W,
+    signer: Signer,
+}
+
+impl<W: Write> Write for SigningWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.signer.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Passes a file through while signing it, holding back the last [`TRAILER_LEN`] bytes (the
+/// trailer), which are neither passed on nor signed; [`Verifying::finish`] checks them.
+struct Verifying<R> {
+    inner: R,
+    signer: Signer,
+    pending: Vec<u8>,
+    eof: bool,
+}
+
+/// What is wrong with a backup's signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signature {
+    Valid,
+    Missing,
+    OtherKey,
+    Mismatch,
+}
+
+impl<R: Read> Verifying<R> {
+    fn new(inner: R, key: &SubKey) -> Verifying<R> {
+        Verifying {
+            inner,
+            signer: key.signer(),
+            pending: Vec::with_capacity(2 * 8192),
+            eof: false,
+        }
+    }
+
+    /// Reads what is left, then checks the trailer.
+    fn finish(mut self, key: &SubKey) -> std::io::Result<Signature> {
+        std::io::copy(&mut self, &mut std::io::sink())?;
+        let t = &self.pending;
+        if t.len() < TRAILER_LEN || &t[..SIGNATURE_MAGIC.len()] != SIGNATURE_MAGIC {
+            return Ok(Signature::Missing);
+        }
+        let (id, mac) = t[SIGNATURE_MAGIC.len()..].split_at(KEY_ID_LEN);
+        if id != key.id() {
+            return Ok(Signature::OtherKey);
+        }
+        let mut signer = self.signer;
+        signer.update(&t[..SIGNATURE_MAGIC.len() + KEY_ID_LEN]);
+        Ok(if signer.verify(mac) {
+            Signature::Valid
+        } else {
+            Signature::Mismatch
+        })
+    }
+}
+
+impl<R: Read> Read for Verifying<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if self.pending.len() > TRAILER_LEN {
+                let n = out.len().min(self.pending.len() - TRAILER_LEN);
+                out[..n].copy_from_slice(&self.pending[..n]);
+                self.signer.update(&self.pending[..n]);
+                self.pending.drain(..n);
+                return Ok(n);
+            }
+            if self.eof {
+                return Ok(0);
+            }
+            let mut chunk = [0u8; 8192];
+            let got = self.inner.read(&mut chunk)?;
+            if got == 0 {
+                self.eof = true;
+            }
+            self.pending.extend_from_slice(&chunk[..got]);
+        }
+    }
+}
+
+fn refused(why: &str) -> DbError {
+    DbError::Setup(format!("berkas cadangan tidak dapat dipulihkan: {why}"))
+}
+
+/// The message for a signature that does not hold, or none when it does.
+fn signature_error(sig: Signature, desmigratif: bool) -> Option<DbError> {
+    match sig {
+        Signature::Valid => None,
+        Signature::Missing if desmigratif => Some(refused(
+            "cadangan ini tidak bertanda tangan (format lama, atau tanda tangannya terpotong); \
+             hanya cadangan bertanda tangan kunci deployment ini yang dipulihkan — buat cadangan baru dengan versi ini",
+        )),
+        Signature::Missing => Some(refused(
+            "bukan berkas cadangan desmigratif (tidak ada tanda tangan)",
+        )),
+        Signature::OtherKey => Some(refused(
+            "cadangan ini tidak bertanda tangan kunci deployment ini; pulihkan dengan berkas kunci \
+             (--key-file atau DESMIGRATIF_KEY) yang dipakai saat cadangan dibuat",
+        )),
+        Signature::Mismatch => Some(refused(
+            "isi cadangan ini telah diubah setelah ditandatangani (tanda tangan tidak cocok); \
+             jangan dipakai — pulihkan dari salinan cadangan yang lain",
+        )),
+    }
+}
+
+/// Checks a backup's signature without restoring anything (reads the whole file once).
+pub fn check(keys: &Keys, reader: impl Read) -> Result<()> {
+    let key = keys.derive(Purpose::Backup);
+    let mut v = Verifying::new(reader, &key);
+    let mut start = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        match v.read(&mut start[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) => return Err(refused(&e.to_string())),
+        }
+    }
+    // A gzip stream (every backup is one) is as close to "desmigratif" as a look can tell.
+    let gzip = got == 2 && start == [0x1f, 0x8b];
+    let sig = v.finish(&key).map_err(|e| refused(&e.to_string()))?;
+    match signature_error(sig, gzip) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Writes a backup of `db` to `writer`, signed with the backup key of `keys`.
+pub async fn backup(db: &Db, keys: &Keys, writer: impl Write) -> Result<Summary> {
     let rows = dump(db).await?;
+    let key = keys.derive(Purpose::Backup);
     let header = Header {
         format: FORMAT.into(),
-        version: 1,
+        version: VERSION,
         schema_version: db.applied_schema_version().await?,
         backend: backend_name(db.backend()).into(),
         created_at: desmigratif_core::now().to_rfc3339(),
     };
-    let mut gz = GzEncoder::new(writer, Compression::default());
+    let signing = SigningWriter {
+        inner: writer,
+        signer: key.signer(),
+    };
+    let mut gz = GzEncoder::new(signing, Compression::default());
     let io = |e: std::io::Error| DbError::Setup(format!("gagal menulis cadangan: {e}"));
     serde_json::to_writer(&mut gz, &header).map_err(|e| DbError::Setup(e.to_string()))?;
     gz.write_all(b"\n").map_err(io)?;
@@ -193,15 +354,26 @@ pub async fn backup(db: &Db, writer: impl Write) -> Result<Summary> {
         gz.write_all(b"\n").map_err(io)?;
         summary.rows += 1;
     }
-    gz.finish().map_err(io)?.flush().map_err(io)?;
+    let SigningWriter {
+        mut inner,
+        mut signer,
+    } = gz.finish().map_err(io)?;
+    let id = key.id();
+    signer.update(SIGNATURE_MAGIC);
+    signer.update(&id);
+    inner.write_all(SIGNATURE_MAGIC).map_err(io)?;
+    inner.write_all(&id).map_err(io)?;
+    inner.write_all(&signer.finish()).map_err(io)?;
+    inner.flush().map_err(io)?;
     Ok(summary)
 }
 
-/// Restores a backup into `db`, which must be migrated to the same schema version and hold no
-/// data yet. Everything happens in one transaction: a bad file leaves the database untouched.
-pub async fn restore(db: &Db, reader: impl Read) -> Result<Summary> {
-    let bad =
-        |why: String| DbError::Setup(format!("berkas cadangan tidak dapat dipulihkan: {why}"));
+/// The header and rows of a backup, grouped by table.
+type Parsed = (Header, Vec<(String, Vec<serde_json::Value>)>);
+
+/// Reads a whole backup; `header_seen` tells whether its first line was a desmigratif header.
+fn parse(reader: impl Read, header_seen: &mut bool) -> Result<Parsed> {
+    let bad = |why: String| refused(&why);
     let mut lines = BufReader::new(GzDecoder::new(reader)).lines();
     let header: Header = match lines.next() {
         Some(Ok(l)) => {
@@ -209,35 +381,7 @@ pub async fn restore(db: &Db, reader: impl Read) -> Result<Summary> {
         }
         _ => return Err(bad("bukan berkas cadangan desmigratif (gzip)".into())),
     };
-    if header.format != FORMAT || header.version != 1 {
-        return Err(bad(format!(
-            "format {} versi {} tidak dikenal",
-            header.format, header.version
-        )));
-    }
-    if header.backend != backend_name(db.backend()) {
-        return Err(bad(format!(
-            "cadangan dibuat dari {}, database tujuan {}",
-            header.backend,
-            backend_name(db.backend())
-        )));
-    }
-    let current = db.applied_schema_version().await?;
-    if header.schema_version != current {
-        return Err(bad(format!(
-            "skema cadangan versi {}, database tujuan versi {current}",
-            header.schema_version
-        )));
-    }
-    let occupied: i64 = on_pool!(db, p => sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM villages) + (SELECT COUNT(*) FROM audit_log)"
-    ).fetch_one(p).await)?;
-    if occupied > 0 {
-        return Err(DbError::Setup(
-            "database tujuan sudah berisi data; pulihkan ke database baru yang kosong".into(),
-        ));
-    }
-
+    *header_seen = header.format == FORMAT;
     let mut by_table: Vec<(String, Vec<serde_json::Value>)> =
         TABLES.iter().map(|t| (t.to_string(), Vec::new())).collect();
     for (n, line) in lines.enumerate() {
@@ -252,6 +396,54 @@ pub async fn restore(db: &Db, reader: impl Read) -> Result<Summary> {
             .find(|(name, _)| *name == t)
             .ok_or_else(|| bad(format!("tabel {t} tidak dikenal")))?;
         slot.1.push(r);
+    }
+    Ok((header, by_table))
+}
+
+/// Restores a backup into `db`, which must be migrated to the same schema version and hold no
+/// data yet. The file must carry the signature of `keys`' backup key; it is checked before
+/// anything is written. Everything happens in one transaction: a bad file leaves the database
+/// untouched.
+pub async fn restore(db: &Db, keys: &Keys, reader: impl Read) -> Result<Summary> {
+    let key = keys.derive(Purpose::Backup);
+    let mut verifying = Verifying::new(reader, &key);
+    let mut header_seen = false;
+    let parsed = parse(&mut verifying, &mut header_seen);
+    let sig = verifying
+        .finish(&key)
+        .map_err(|e| refused(&e.to_string()))?;
+    // The signature speaks first: a doctored file fails to parse too, but that is the wrong message.
+    if let Some(e) = signature_error(sig, header_seen) {
+        return Err(e);
+    }
+    let (header, by_table) = parsed?;
+    if header.format != FORMAT || header.version != VERSION {
+        return Err(refused(&format!(
+            "format {} versi {} tidak dikenal",
+            header.format, header.version
+        )));
+    }
+    if header.backend != backend_name(db.backend()) {
+        return Err(refused(&format!(
+            "cadangan dibuat dari {}, database tujuan {}",
+            header.backend,
+            backend_name(db.backend())
+        )));
+    }
+    let current = db.applied_schema_version().await?;
+    if header.schema_version != current {
+        return Err(refused(&format!(
+            "skema cadangan versi {}, database tujuan versi {current}",
+            header.schema_version
+        )));
+    }
+    let occupied: i64 = on_pool!(db, p => sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM villages) + (SELECT COUNT(*) FROM audit_log)"
+    ).fetch_one(p).await)?;
+    if occupied > 0 {
+        return Err(DbError::Setup(
+            "database tujuan sudah berisi data; pulihkan ke database baru yang kosong".into(),
+        ));
     }
 
     let schema = crate::schema::columns(db).await?;

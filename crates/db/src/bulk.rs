@@ -222,12 +222,14 @@ pub fn checklist<'r>(
 pub struct Chain {
     seq: i64,
     hash: String,
+    key: desmigratif_core::crypto::SubKey,
 }
 
 impl Chain {
     /// Reads the head inside `tx`, locking it on PostgreSQL (SQLite's BEGIN IMMEDIATE already
     /// holds the write lock).
     pub async fn open(tx: &mut Tx) -> Result<Chain> {
+        let key = crate::audit::installed_key()?;
         let (seq, hash): (i64, String) = match tx {
             Tx::Sqlite(t) => {
                 sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
@@ -240,7 +242,7 @@ impl Chain {
                     .await?
             }
         };
-        Ok(Chain { seq, hash })
+        Ok(Chain { seq, hash, key })
     }
 
     /// The next entry, linked to the previous one.
@@ -260,7 +262,7 @@ impl Chain {
             prev_hash: std::mem::take(&mut self.hash),
             hash: String::new(),
         };
-        entry.hash = entry.compute_hash();
+        entry.hash = entry.compute_mac(&self.key);
         self.seq = entry.seq;
         self.hash = entry.hash.clone();
         entry

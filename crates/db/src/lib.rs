@@ -102,6 +102,16 @@ pub enum DbError {
 
 pub type Result<T, E = DbError> = std::result::Result<T, E>;
 
+/// One key file for every unit test of this crate: the audit key is per process, and tests run
+/// side by side in one.
+#[cfg(test)]
+pub(crate) fn test_keys() -> &'static desmigratif_core::crypto::Keys {
+    static KEYS: std::sync::LazyLock<desmigratif_core::crypto::Keys> =
+        std::sync::LazyLock::new(desmigratif_core::crypto::Keys::generate);
+    audit::install_key(&KEYS);
+    &KEYS
+}
+
 impl Db {
     pub fn backend(&self) -> Backend {
         match self {

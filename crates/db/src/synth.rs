@@ -1741,7 +1741,7 @@ mod tests {
         .await
         .unwrap();
         db.migrate().await.unwrap();
-        let keys = Keys::generate();
+        let keys = crate::test_keys().clone();
         let opts = Options {
             villages: codes(&["32.12.16.2004", "33.07.10.2004"]),
             persons: 3_000,
@@ -1784,7 +1784,7 @@ mod tests {
             count("SELECT COUNT(*) FROM change_log WHERE entity = 'person'").await,
             0
         );
-        assert!(audit::verify(&db).await.unwrap().is_ok());
+        assert!(audit::verify(&db, &keys).await.unwrap().is_ok());
 
         // Every NIK opens with the key, is valid, unique and matches its blind index and sex.
         let rows: Vec<(String, String, String, String, String)> = crate::on_pool!(&db, p => sqlx::query_as(

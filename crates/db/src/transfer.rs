@@ -885,6 +885,7 @@ mod tests {
         };
         let db = Db::connect(options).await.unwrap();
         db.migrate().await.unwrap();
+        crate::test_keys();
         let mut tx = db.begin().await.unwrap();
         let profile = desmigratif_core::village::VillageProfile::default();
         let code = KENANGA.parse().unwrap();
@@ -958,7 +959,12 @@ mod tests {
             .unwrap();
         assert_eq!((report.persons_written, report.episodes_written), (3, 2));
         assert!(phases.lock().unwrap().contains(&("menyimpan".into(), 3, 3)));
-        assert!(audit::verify(&db).await.unwrap().is_ok());
+        assert!(
+            audit::verify(&db, crate::test_keys())
+                .await
+                .unwrap()
+                .is_ok()
+        );
 
         let person = |day: u32| {
             let index = keys.blind_index(NIK_CONTEXT, &row(day, false)[0]);
@@ -1041,7 +1047,10 @@ mod tests {
         assert_eq!(listed, codes(by_form).await);
 
         // Row 3 of a new file is registered between the checks and the write.
-        let head = audit::verify(&db).await.unwrap().unwrap();
+        let head = audit::verify(&db, crate::test_keys())
+            .await
+            .unwrap()
+            .unwrap();
         let rows: Vec<Accepted> = [(2, 4), (3, 1), (4, 5)]
             .into_iter()
             .map(|(at, day)| {
@@ -1070,7 +1079,10 @@ mod tests {
         let persons: i64 = on_pool!(&db, p => sqlx::query_scalar("SELECT COUNT(*) FROM persons").fetch_one(p).await)
             .unwrap();
         assert_eq!(persons, 3, "nothing of the refused write is stored");
-        assert_eq!(audit::verify(&db).await.unwrap(), Ok(head));
+        assert_eq!(
+            audit::verify(&db, crate::test_keys()).await.unwrap(),
+            Ok(head)
+        );
         db.close().await;
         std::fs::remove_dir_all(&dir).unwrap();
     }

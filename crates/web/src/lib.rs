@@ -87,6 +87,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, regions: Arc<RegionTree>, keys: Keys, config: WebConfig) -> AppState {
+        desmigratif_db::audit::install_key(&keys);
         AppState {
             db,
             regions,

@@ -83,11 +83,34 @@ fn set_up_mistakes_get_one_clear_line() {
     );
 }
 
-/// The operator's round: create, use and back up; restore elsewhere; verify.
-fn operator_round(source: &[&str], target: &[&str], dir: &std::path::Path) {
+/// The operator's round: create, use and back up; restore elsewhere; verify. `source` uses the
+/// key file `key`; the target is given it for the restore (a backup is signed with it), after a
+/// doctored, an unsigned and a foreign-signed copy are refused leaving the target as
+/// `target_untouched` says.
+fn operator_round(
+    source: &[&str],
+    target: &[&str],
+    key: &std::path::Path,
+    dir: &std::path::Path,
+    target_untouched: &dyn Fn() -> bool,
+) {
     let with = |base: &[&str], rest: &[&str]| -> Vec<String> {
         base.iter().chain(rest).map(|s| s.to_string()).collect()
     };
+    let key = key.to_str().unwrap();
+    let foreign = dir.join("lain.key");
+    std::fs::write(
+        &foreign,
+        desmigratif_core::crypto::Keys::generate().to_text(),
+    )
+    .unwrap();
+    let foreign: Vec<&str> = target
+        .iter()
+        .copied()
+        .chain(["--key-file", foreign.to_str().unwrap()])
+        .collect();
+    let target: Vec<&str> = target.iter().copied().chain(["--key-file", key]).collect();
+    let target = target.as_slice();
     let ok = |args: Vec<String>, stdin: Option<&str>| -> String {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = run(&refs, stdin);
@@ -160,15 +183,85 @@ fn operator_round(source: &[&str], target: &[&str], dir: &std::path::Path) {
     );
     ok(with(source, &["user", "disable", "budi"]), None);
     assert!(ok(with(source, &["audit", "verify"]), None).contains("rantai audit utuh"));
+    // The head, exported as JSON, later proves the chain still holds it.
+    let head = ok(with(source, &["audit", "head"]), None);
+    let json: serde_json::Value = serde_json::from_str(head.trim()).unwrap();
+    assert!(json["seq"].as_i64().unwrap() > 3, "{head}");
+    assert_eq!(json["hash"].as_str().unwrap().len(), 64, "{head}");
+    assert!(json["at"].as_str().unwrap().ends_with('Z'), "{head}");
+    assert_eq!(json.as_object().unwrap().len(), 3, "{head}");
+    let head_file = dir.join("kepala.json");
+    std::fs::write(&head_file, &head).unwrap();
+    let head_file = head_file.to_str().unwrap();
+    assert!(
+        ok(
+            with(source, &["audit", "verify", "--head", head_file]),
+            None
+        )
+        .contains("rantai audit utuh")
+    );
     let file = dir.join("cadangan.dmbak");
     let file = file.to_str().unwrap();
     ok(with(source, &["backup", file]), None);
+    // Refused with one clear line, writing nothing: another deployment's key file, one byte
+    // changed, no signature.
+    let refused = |base: &[&str], path: &str, needle: &str| {
+        let out = run(
+            &with(base, &["restore", path])
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            None,
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_eq!(
+            err.lines().filter(|l| !l.trim().is_empty()).count(),
+            1,
+            "{err}"
+        );
+        assert!(err.contains(needle), "{err}");
+        assert!(
+            target_untouched(),
+            "a refused restore wrote to the target: {err}"
+        );
+    };
+    refused(&foreign, file, "tidak bertanda tangan kunci deployment ini");
+    let bytes = std::fs::read(file).unwrap();
+    let mut doctored = bytes.clone();
+    let middle = doctored.len() / 2;
+    doctored[middle] ^= 0x20;
+    let doctored_file = dir.join("diubah.dmbak");
+    std::fs::write(&doctored_file, &doctored).unwrap();
+    refused(
+        target,
+        doctored_file.to_str().unwrap(),
+        "telah diubah setelah ditandatangani",
+    );
+    let unsigned_file = dir.join("tanpa-tanda-tangan.dmbak");
+    std::fs::write(
+        &unsigned_file,
+        &bytes[..bytes.len() - desmigratif_db::backup::TRAILER_LEN],
+    )
+    .unwrap();
+    refused(
+        target,
+        unsigned_file.to_str().unwrap(),
+        "tidak bertanda tangan",
+    );
     ok(with(target, &["restore", file]), None);
     assert!(
         ok(with(target, &["village", "list"]), None)
             .contains("Kenanga, Sindang, Kabupaten Indramayu")
     );
     assert!(ok(with(target, &["audit", "verify"]), None).contains("rantai audit utuh"));
+    assert!(
+        ok(
+            with(target, &["audit", "verify", "--head", head_file]),
+            None
+        )
+        .contains("rantai audit utuh")
+    );
     let again = run(
         &with(target, &["restore", file])
             .iter()
@@ -195,10 +288,17 @@ fn operator_round_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a");
     let b = dir.path().join("b");
+    let untouched = || {
+        !b.join("desmigratif.db").exists()
+            && !b.join("desmigratif.db.restoring").exists()
+            && !b.join("desmigratif.key").exists()
+    };
     operator_round(
         &["--data-dir", a.to_str().unwrap()],
         &["--data-dir", b.to_str().unwrap()],
+        &a.join("desmigratif.key"),
         dir.path(),
+        &untouched,
     );
 }
 
@@ -222,8 +322,40 @@ async fn operator_round_on_postgres() {
     target.close().await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_path_buf();
+    // Key files in the temp dir: the default one would land in the working directory.
+    let key = d.join("sumber.key");
+    let target_url = t.clone();
     tokio::task::spawn_blocking(move || {
-        operator_round(&["--database-url", &s], &["--database-url", &t], &d)
+        // Nothing but the migrations that fresh_db ran: no rows, no seeds, no audit entries.
+        let untouched = || {
+            let rt = tokio::runtime::Runtime::new().unwrap();
+            rt.block_on(async {
+                let db = Db::connect(desmigratif_db::ConnectOptions {
+                    url: &target_url,
+                    create: false,
+                    max_connections: 1,
+                })
+                .await
+                .unwrap();
+                let rows: i64 = desmigratif_db::on_pool!(&db, p => sqlx::query_scalar(
+                    "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM villages)
+                          + (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM letter_kinds)
+                          + (SELECT seq FROM audit_head)",
+                )
+                .fetch_one(p)
+                .await)
+                .unwrap();
+                db.close().await;
+                rows == 0
+            })
+        };
+        operator_round(
+            &["--database-url", &s, "--key-file", key.to_str().unwrap()],
+            &["--database-url", &t],
+            &key,
+            &d,
+            &untouched,
+        )
     })
     .await
     .unwrap();

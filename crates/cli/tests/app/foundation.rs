@@ -1,7 +1,7 @@
 //! The foundation: pages, login, scopes and compartments, CSRF, lockout, tokens, audit chain,
 //! schema parity, backup and restore — each story on both databases.
 
-use crate::support::{PASSWORD, Session, TestApp, fresh_db};
+use crate::support::{KEYS, PASSWORD, Session, TestApp, fresh_db};
 use axum::http::StatusCode;
 use desmigratif_db::audit::Outcome;
 use desmigratif_db::{Backend, Db};
@@ -331,7 +331,7 @@ both! {
     async fn audit_chain_detects_edits_and_deletions(app) {
         let op = app.login("operator.kenanga", PASSWORD).await;
         post_profile(&app, &op, KENANGA, "Carsono Dua").await;
-        let n = desmigratif_db::audit::verify(&app.db).await.unwrap().expect("intact chain");
+        let n = desmigratif_db::audit::verify(&app.db, &KEYS).await.unwrap().expect("intact chain");
         assert!(n > 20, "{n}");
         let admin = app.login("admin", PASSWORD).await;
         let page = app.get("/app/audit?periksa=1", Some(&admin)).await;
@@ -342,7 +342,7 @@ both! {
         // …and someone who drops the guard is still caught.
         drop_guards(&app.db).await;
         desmigratif_db::on_pool!(&app.db, p => sqlx::query("UPDATE audit_log SET detail = 'diam-diam' WHERE seq = 3").execute(p).await.map(|_| ())).unwrap();
-        let broken = desmigratif_db::audit::verify(&app.db).await.unwrap().unwrap_err();
+        let broken = desmigratif_db::audit::verify(&app.db, &KEYS).await.unwrap().unwrap_err();
         assert_eq!(broken, desmigratif_core::audit::ChainBreak::Altered { seq: 3 });
         let page = app.get("/app/audit?periksa=1", Some(&admin)).await;
         assert!(page.body.contains("RANTAI AUDIT RUSAK"));
@@ -351,7 +351,7 @@ both! {
     async fn audit_chain_detects_a_removed_tail(app) {
         drop_guards(&app.db).await;
         desmigratif_db::on_pool!(&app.db, p => sqlx::query("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)").execute(p).await.map(|_| ())).unwrap();
-        let broken = desmigratif_db::audit::verify(&app.db).await.unwrap().unwrap_err();
+        let broken = desmigratif_db::audit::verify(&app.db, &KEYS).await.unwrap().unwrap_err();
         assert!(matches!(broken, desmigratif_core::audit::ChainBreak::Head { .. }), "{broken:?}");
     }
 
@@ -360,14 +360,14 @@ both! {
         post_profile(&app, &op, KENANGA, "Carsono Tiga").await;
         app.token_for("admin").await;
         let mut file = Vec::new();
-        let summary = desmigratif_db::backup::backup(&app.db, &mut file).await.unwrap();
+        let summary = desmigratif_db::backup::backup(&app.db, &KEYS, &mut file).await.unwrap();
         assert!(summary.rows > 40);
         let (target, _dir) = fresh_db(app.db.backend()).await;
-        desmigratif_db::backup::restore(&target, file.as_slice()).await.unwrap();
+        desmigratif_db::backup::restore(&target, &KEYS, file.as_slice()).await.unwrap();
         assert_eq!(desmigratif_db::backup::dump(&target).await.unwrap(), desmigratif_db::backup::dump(&app.db).await.unwrap());
-        assert!(desmigratif_db::audit::verify(&target).await.unwrap().is_ok());
+        assert!(desmigratif_db::audit::verify(&target, &KEYS).await.unwrap().is_ok());
         // A second restore into a database with data is refused, leaving it as it was.
-        let again = desmigratif_db::backup::restore(&target, file.as_slice()).await.unwrap_err();
+        let again = desmigratif_db::backup::restore(&target, &KEYS, file.as_slice()).await.unwrap_err();
         assert!(again.to_string().contains("sudah berisi data"));
         // A truncated file is refused and leaves an empty target empty.
         let (empty, _dir2) = fresh_db(app.db.backend()).await;
@@ -382,10 +382,10 @@ both! {
         cut.write_all(lines[..lines.len() / 2].join("\n").as_bytes()).unwrap();
         cut.write_all(b"\n{\"t\":\"users\",\"r\":{\"rusak\":").unwrap();
         let cut = cut.finish().unwrap();
-        assert!(desmigratif_db::backup::restore(&empty, cut.as_slice()).await.is_err());
+        assert!(desmigratif_db::backup::restore(&empty, &KEYS, cut.as_slice()).await.is_err());
         let users: i64 = desmigratif_db::on_pool!(&empty, p => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(p).await).unwrap();
         assert_eq!(users, 0);
-        assert!(desmigratif_db::backup::restore(&empty, &b"bukan cadangan"[..]).await.unwrap_err().to_string().contains("bukan berkas cadangan"));
+        assert!(desmigratif_db::backup::restore(&empty, &KEYS, &b"bukan cadangan"[..]).await.unwrap_err().to_string().contains("bukan berkas cadangan"));
     }
 
     async fn a_schema_newer_than_the_binary_is_refused(app) {

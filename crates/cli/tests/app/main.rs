@@ -17,5 +17,6 @@ mod letters;
 mod portal;
 mod products;
 mod registry;
+mod safekeeping;
 mod trainings;
 mod transfer;

@@ -39,8 +39,17 @@ pub struct TestApp {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// Opens a fresh, migrated, empty database of the given backend.
+/// Opens a fresh, migrated, empty database of the given backend. The process keys its audit
+/// entries with [`KEYS`], as the server does with its key file.
 pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
+    desmigratif_db::audit::install_key(&KEYS);
+    let (db, dir) = unmigrated_db(backend).await;
+    db.migrate().await.unwrap();
+    (db, dir)
+}
+
+/// A fresh database without any schema yet: for upgrade stories.
+pub async fn unmigrated_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
@@ -52,7 +61,6 @@ pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
             })
             .await
             .unwrap();
-            db.migrate().await.unwrap();
             (db, Some(dir))
         }
         Backend::Postgres => {
@@ -80,7 +88,6 @@ pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
             })
             .await
             .unwrap();
-            db.migrate().await.unwrap();
             (db, None)
         }
     }

@@ -2,7 +2,7 @@
 //! files and the templates; exports masked by default, scoped and audited; the command line
 //! import — the router stories on SQLite and PostgreSQL.
 
-use crate::support::{PASSWORD, Resp, Session, TestApp, fetch};
+use crate::support::{KEYS, PASSWORD, Resp, Session, TestApp, fetch};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use desmigratif_db::audit::Outcome;
@@ -253,7 +253,7 @@ both! {
         assert_eq!((p.village_code.as_str(), p.education.as_str(), p.marital_status.as_str(), p.rt.as_str()), (KENANGA, "sma", "belum_kawin", "002"));
         assert_eq!(ten.destination.as_deref(), Some("TW"));
         assert!(!p.nik_enc.contains(&big_row(10)[0]));
-        assert!(desmigratif_db::audit::verify(&app.db).await.unwrap().is_ok());
+        assert!(desmigratif_db::audit::verify(&app.db, &KEYS).await.unwrap().is_ok());
 
         // The same file again: every row is now a duplicate or was bad, and nothing changes.
         let again = upload(&app, &op, KENANGA, "valid-only", "warga.csv", &file).await;

@@ -31,6 +31,7 @@ struct AuditPage {
     lines: Vec<Line>,
     older: Option<i64>,
     verification: Option<Result<i64, String>>,
+    head: desmigratif_db::audit::Head,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -62,7 +63,7 @@ async fn audit(
     };
     let verification = if q.periksa == "1" {
         Some(
-            desmigratif_db::audit::verify(&state.db)
+            desmigratif_db::audit::verify(&state.db, &state.keys)
                 .await?
                 .map_err(|b| b.to_string()),
         )
@@ -87,6 +88,7 @@ async fn audit(
             .collect(),
         older,
         verification,
+        head: desmigratif_db::audit::head(&state.db).await?,
     })
 }
 
