@@ -196,6 +196,16 @@ struct ServeArgs {
     /// Public reports (/lapor) accepted per client address per hour.
     #[arg(long, env = "DESMIGRATIF_PUBLIC_REPORTS_PER_HOUR", default_value_t = 5)]
     public_reports_per_hour: usize,
+    /// Letters residents may request from the public page per client address per hour.
+    #[arg(
+        long,
+        env = "DESMIGRATIF_PUBLIC_LETTER_REQUESTS_PER_HOUR",
+        default_value_t = 3
+    )]
+    public_letter_requests_per_hour: usize,
+    /// Password checks run at once (each holds the hash's memory); more logins wait, then get 503.
+    #[arg(long, env = "DESMIGRATIF_PASSWORD_CHECKS", default_value_t = default_password_checks())]
+    password_checks: usize,
 }
 
 #[derive(Subcommand)]
@@ -570,6 +580,8 @@ async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<Strin
         public_url: args.public_url.clone(),
         public_lookups_per_minute: args.public_lookups_per_minute,
         public_reports_per_hour: args.public_reports_per_hour,
+        public_letter_requests_per_hour: args.public_letter_requests_per_hour,
+        password_checks: args.password_checks,
         password_cost: Cost::Standard,
         demo_password,
     };
@@ -740,4 +752,9 @@ async fn run_synth(
 
 fn parse_proxies(s: &str) -> Result<desmigratif_core::net::TrustedProxies, String> {
     s.parse().map_err(|e: desmigratif_core::Invalid| e.message)
+}
+
+/// Two password checks per core: enough to keep the cores busy, bounded in memory.
+fn default_password_checks() -> usize {
+    2 * std::thread::available_parallelism().map_or(2, |n| n.get())
 }

@@ -1,11 +1,13 @@
 //! Staff accounts: names, passwords and the lockout rule.
 
 use crate::Invalid;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 
-/// Failed logins in a row after which an account is locked.
+/// Wrong passwords for one account from one address after which that address may not try the
+/// account again for [`LOCKOUT`]. Per address, so that nobody elsewhere can lock a village head
+/// out by guessing at their account.
 pub const MAX_FAILED_LOGINS: i32 = 5;
-/// How long a locked account stays locked.
+/// How long an account stays closed to the address that failed at it.
 pub const LOCKOUT: Duration = Duration::minutes(15);
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -69,17 +71,6 @@ pub fn check_new_password(password: &str, username: &str) -> Result<(), Invalid>
     Ok(())
 }
 
-/// What a failed login does to the account: the new failure count and, on reaching the limit,
-/// the time until which the account stays locked.
-pub fn after_failed_login(failed_so_far: i32, now: DateTime<Utc>) -> (i32, Option<DateTime<Utc>>) {
-    let failed = failed_so_far + 1;
-    if failed >= MAX_FAILED_LOGINS {
-        (0, Some(now + LOCKOUT))
-    } else {
-        (failed, None)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,19 +98,5 @@ mod tests {
         assert!(check_new_password("siti-rahasia-1", "siti").is_err());
         assert!(check_new_password("aaaaaaaaaaaa", "siti").is_err());
         assert!(check_new_password("mangga-manis-2026", "siti").is_ok());
-    }
-
-    #[test]
-    fn lockout_after_five_failures() {
-        let now = crate::audit::now();
-        let mut failed = 0;
-        for _ in 0..4 {
-            let (f, lock) = after_failed_login(failed, now);
-            assert!(lock.is_none());
-            failed = f;
-        }
-        let (f, lock) = after_failed_login(failed, now);
-        assert_eq!(f, 0);
-        assert_eq!(lock, Some(now + LOCKOUT));
     }
 }

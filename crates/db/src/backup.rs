@@ -93,7 +93,7 @@ pub const TABLES: &[&str] = &[
     "training_attendance",
 ];
 /// Tables deliberately left out: sessions are logins, not data; a restore logs everyone out.
-pub const EXCLUDED: &[&str] = &["sessions"];
+pub const EXCLUDED: &[&str] = &["sessions", "rate_limits"];
 
 const FORMAT: &str = "desmigratif-backup";
 /// Version 2: signed. Version 1 files (unsigned) are no longer restored.

@@ -17,6 +17,7 @@ pub mod fees;
 pub mod guides;
 pub mod jobs;
 pub mod letters;
+pub mod limits;
 pub mod names;
 pub mod products;
 pub mod registry;

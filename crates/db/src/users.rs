@@ -187,20 +187,15 @@ pub async fn set_language(db: &Db, user_id: Id, language: &str) -> Result<()> {
     Ok(())
 }
 
-/// Stores the outcome of a failed login (see `desmigratif_core::user::after_failed_login`).
-pub async fn record_failed_login(
-    tx: &mut Tx,
-    user_id: Id,
-    failed_logins: i32,
-    locked_until: Option<DateTime<Utc>>,
-) -> Result<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE users SET failed_logins = $1, locked_until = COALESCE($2, locked_until) WHERE id = $3")
-        .bind(failed_logins)
-        .bind(locked_until)
-        .bind(user_id)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
-    Ok(())
+/// Counts one failed login in one statement, so that failures at the same moment all count, and
+/// returns the count.
+pub async fn record_failed_login(tx: &mut Tx, user_id: Id) -> Result<i32> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+    )
+    .bind(user_id)
+    .fetch_one(c)
+    .await)?)
 }
 
 pub async fn reset_failed_logins(tx: &mut Tx, user_id: Id) -> Result<()> {

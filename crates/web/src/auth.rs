@@ -395,14 +395,17 @@ async fn guard(state: &AppState, request: Request) -> Result<(Request, Option<St
         let (request, ok) =
             check_csrf(request, session_csrf.as_deref().or(anon_csrf.as_deref())).await?;
         if !ok {
-            let actor = match auth.as_deref() {
-                Some(a) => Actor::user(&a.principal, &ip),
-                None => Actor::anonymous(&ip),
-            };
-            let event = Event::new("csrf.reject", "request", "", "")
-                .outcome(Outcome::Denied)
-                .detail(path.clone());
-            audit::log(&state.db, &actor, &event).await?;
+            // A signed-in member of staff is audited; an anonymous refusal is only counted, so
+            // that a flood of forged posts cannot grow the audit chain.
+            match auth.as_deref() {
+                Some(a) => {
+                    let event = Event::new("csrf.reject", "request", "", "")
+                        .outcome(Outcome::Denied)
+                        .detail(path.clone());
+                    audit::log(&state.db, &Actor::user(&a.principal, &ip), &event).await?;
+                }
+                None => state.refused("csrf"),
+            }
             return Err(AppError::Csrf);
         }
         request

@@ -23,6 +23,9 @@ pub enum AppError {
     Csrf,
     #[error("too many requests")]
     TooManyRequests,
+    /// Every password slot is busy: try again in a moment.
+    #[error("busy")]
+    Busy,
     /// A NUL byte in a path, query, form or JSON text.
     #[error("control character")]
     ControlCharacter,
@@ -45,6 +48,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::BadRequest(_) | AppError::ControlCharacter => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -59,6 +63,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Csrf => "csrf",
             AppError::TooManyRequests => "too_many_requests",
+            AppError::Busy => "busy",
             AppError::BadRequest(_) => "bad_request",
             AppError::ControlCharacter => "control_character",
             AppError::Invalid(_) => "invalid",
@@ -83,6 +88,18 @@ impl IntoResponse for AppError {
             tracing::error!(%detail, "kesalahan internal");
         }
         let mut response = self.status().into_response();
+        // When to come back: a busy password check clears in seconds, a limit's window in minutes.
+        let retry = match self {
+            AppError::Busy => Some("5"),
+            AppError::TooManyRequests => Some("60"),
+            _ => None,
+        };
+        if let Some(secs) = retry {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(secs),
+            );
+        }
         response.extensions_mut().insert(self);
         response
     }

@@ -8,10 +8,10 @@ mod chart;
 mod error;
 mod features;
 mod i18n;
+mod limits;
 mod metrics;
 mod page;
 mod text_guard;
-mod throttle;
 
 pub use auth::SESSION_COOKIE;
 pub use error::AppError;
@@ -48,6 +48,11 @@ pub struct WebConfig {
     pub public_lookups_per_minute: usize,
     /// Public reports (`/lapor`) accepted per client address per hour.
     pub public_reports_per_hour: usize,
+    /// Letters residents may request from the public page per client address per hour.
+    pub public_letter_requests_per_hour: usize,
+    /// Password checks allowed at once: each holds the hash's memory, so a login flood queues
+    /// here (and is answered 503) instead of exhausting the machine.
+    pub password_checks: usize,
     /// Lets a scraper off this machine read `/metrics` (header `X-Metrics-Token`).
     pub metrics_token: Option<String>,
 }
@@ -62,6 +67,8 @@ impl Default for WebConfig {
             public_url: None,
             public_lookups_per_minute: 60,
             public_reports_per_hour: 5,
+            public_letter_requests_per_hour: 3,
+            password_checks: 4,
             metrics_token: None,
         }
     }
@@ -76,11 +83,8 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     pub config: Arc<WebConfig>,
     metrics: Arc<metrics::Metrics>,
-    login_throttle: Arc<throttle::Throttle>,
-    /// Public lookups per address: letter verification, tracking, resident requests.
-    public_throttle: Arc<throttle::Throttle>,
-    /// Public reports per address: a handful an hour is plenty for a person, and bounds a flood.
-    report_throttle: Arc<throttle::Throttle>,
+    /// Password hashing slots ([`WebConfig::password_checks`]).
+    password_slots: Arc<tokio::sync::Semaphore>,
     /// This server's agency search index.
     agency_cache: Arc<features::agencies::Cache>,
 }
@@ -93,18 +97,7 @@ impl AppState {
             regions,
             keys: Arc::new(keys),
             metrics: Arc::default(),
-            login_throttle: Arc::new(throttle::Throttle::new(
-                10,
-                std::time::Duration::from_secs(300),
-            )),
-            public_throttle: Arc::new(throttle::Throttle::new(
-                config.public_lookups_per_minute,
-                std::time::Duration::from_secs(60),
-            )),
-            report_throttle: Arc::new(throttle::Throttle::new(
-                config.public_reports_per_hour,
-                std::time::Duration::from_secs(3600),
-            )),
+            password_slots: Arc::new(tokio::sync::Semaphore::new(config.password_checks.max(1))),
             agency_cache: Arc::default(),
             config: Arc::new(config),
         }

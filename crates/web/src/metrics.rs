@@ -25,6 +25,8 @@ pub struct Metrics {
     started: Instant,
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     latency: Mutex<BTreeMap<String, Histogram>>,
+    /// Refused anonymous requests by reason (CSRF, limits): counted here, not audited.
+    refusals: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 impl Default for Metrics {
@@ -33,11 +35,21 @@ impl Default for Metrics {
             started: Instant::now(),
             requests: Mutex::default(),
             latency: Mutex::default(),
+            refusals: Mutex::default(),
         }
     }
 }
 
 impl Metrics {
+    pub fn refused(&self, reason: &'static str) {
+        *self
+            .refusals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(reason)
+            .or_default() += 1;
+    }
+
     fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
         *self
             .requests
@@ -93,6 +105,19 @@ impl Metrics {
                 out,
                 "desmigratif_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
             );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP desmigratif_refusals_total Refused anonymous requests (CSRF, limits) by reason."
+        );
+        let _ = writeln!(out, "# TYPE desmigratif_refusals_total counter");
+        for (reason, n) in self
+            .refusals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            let _ = writeln!(out, "desmigratif_refusals_total{{reason=\"{reason}\"}} {n}");
         }
         let _ = writeln!(
             out,

@@ -29,14 +29,20 @@ impl Behind {
         }
     }
 
-    /// A wrong-password login for a made-up user, with the given `X-Forwarded-For`.
+    /// A wrong-password login for a real account (so that it is audited), with the given
+    /// `X-Forwarded-For`.
     async fn failed_login(&self, forwarded: &str, n: usize) -> StatusCode {
+        self.login_as(forwarded, "operator.kuripan", &format!("salah-sekali-{n}"))
+            .await
+    }
+
+    async fn login_as(&self, forwarded: &str, username: &str, password: &str) -> StatusCode {
         use tower::ServiceExt;
         let csrf = "A".repeat(43);
         let body = serde_urlencoded::to_string([
             ("_csrf", csrf.as_str()),
-            ("username", &format!("tidak-ada-{n}")),
-            ("password", "salah-sekali"),
+            ("username", username),
+            ("password", password),
             ("kembali", ""),
         ])
         .unwrap();
@@ -72,6 +78,37 @@ both! {
         assert!(!addresses.is_empty() && addresses.iter().all(|a| a == "198.51.100.7"), "{addresses:?}");
         // Another real client behind the same proxy is not blocked by the first one.
         assert_eq!(proxy.failed_login("198.51.100.8", 100).await, StatusCode::UNAUTHORIZED);
+    }
+
+    async fn an_outsider_cannot_lock_a_village_head_out(app) {
+        let attacker = Behind::new(&app, "", "203.0.113.66:5555");
+        for n in 0..6 {
+            attacker.login_as("", "kades.kenanga", &format!("tebakan-{n}")).await;
+        }
+        assert_eq!(attacker.login_as("", "kades.kenanga", PASSWORD).await, StatusCode::UNAUTHORIZED, "closed to the guessing address");
+        let village_office = Behind::new(&app, "", "198.51.100.20:5555");
+        assert_eq!(village_office.login_as("", "kades.kenanga", PASSWORD).await, StatusCode::SEE_OTHER, "the head still logs in from the office");
+    }
+
+    async fn anonymous_bad_posts_add_nothing_to_the_audit_log(app) {
+        let before = app.rows("audit_log").await;
+        let forms = ["/masuk", "/lapor", "/app/penduduk", "/app/keluarga", "/surat/minta"];
+        for n in 0..300 {
+            let path = forms[n % forms.len()];
+            // No CSRF token, a wrong one, or a forged origin: every one refused.
+            let r = match n % 3 {
+                0 => app.post_raw(path, None, &[("username", "admin"), ("password", "x")], &[]).await,
+                1 => app.post_raw(path, Some("dm_csrf=BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"), &[("_csrf", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")], &[]).await,
+                _ => app.post_raw(path, None, &[("_csrf", "x")], &[("origin", "null")]).await,
+            };
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{path} #{n}: {}", r.body);
+        }
+        assert_eq!(app.rows("audit_log").await, before, "refusals of anonymous requests are not audit entries");
+        // They are counted for the operator instead.
+        let mut local = Request::get("/metrics").header(header::HOST, "localhost").body(Body::empty()).unwrap();
+        local.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 9))));
+        let metrics = app.send(local).await;
+        assert!(metrics.body.contains("desmigratif_refusals_total{reason=\"csrf\"} 300"), "{}", metrics.body);
     }
 
     async fn without_trusted_proxies_the_header_is_ignored(app) {

@@ -10,6 +10,7 @@ use super::FieldErrors;
 use crate::AppState;
 use crate::auth::{Ctx, Guarded, Staff, Target};
 use crate::error::AppError;
+use crate::limits::Limited;
 use crate::page::{Page, render, render_form, render_public};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -299,7 +300,8 @@ async fn ask(
 ) -> Result<Response, AppError> {
     let row = published(&state, &code, &id).await?;
     let key = format!("produk:{}", ctx.client_key);
-    if state.report_throttle.blocked(&key) {
+    if state.used_up(Limited::PublicReport, &key).await? {
+        state.refused("public_report");
         return Err(AppError::TooManyRequests);
     }
     let mut errors = FieldErrors::default();
@@ -315,7 +317,7 @@ async fn ask(
     };
     if let Some((message, status)) = refused {
         // A program's answer: counted against the address, nothing stored.
-        state.report_throttle.record(&key);
+        state.count(Limited::PublicReport, &key).await?;
         errors.add("formulir", message);
         return one_page(&state, &ctx, &row, f, errors, false, status).await;
     }
@@ -340,7 +342,7 @@ async fn ask(
             .await;
         }
     };
-    state.report_throttle.record(&key);
+    state.count(Limited::PublicReport, &key).await?;
     let mut tx = state.db.begin().await?;
     products::add_inquiry(
         &mut tx,

@@ -11,6 +11,7 @@ use super::FieldErrors;
 use crate::AppState;
 use crate::auth::{Ctx, Guarded, Staff};
 use crate::error::AppError;
+use crate::limits::Limited;
 use crate::page::{Page, render, render_form};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -209,13 +210,14 @@ async fn submit(
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
     let key = format!("lapor:{}", ctx.client_key);
-    if state.report_throttle.blocked(&key) {
+    if state.used_up(Limited::PublicReport, &key).await? {
+        state.refused("public_report");
         return Err(AppError::TooManyRequests);
     }
     let mut errors = FieldErrors::default();
     if !f.situs.is_empty() {
         // Filled by a program: counted against the address, answered plainly, nothing stored.
-        state.report_throttle.record(&key);
+        state.count(Limited::PublicReport, &key).await?;
         errors.add(
             "formulir",
             "formulir tidak dapat diterima; muat ulang halaman lalu isi lagi",
@@ -223,7 +225,7 @@ async fn submit(
         return form_page(&state, &ctx, f, errors, None, StatusCode::BAD_REQUEST).await;
     }
     if let Err(message) = stamp_ok(&state, &f.mulai) {
-        state.report_throttle.record(&key);
+        state.count(Limited::PublicReport, &key).await?;
         errors.add("formulir", message);
         return form_page(
             &state,
@@ -249,7 +251,7 @@ async fn submit(
             .await;
         }
     };
-    state.report_throttle.record(&key);
+    state.count(Limited::PublicReport, &key).await?;
     let (code, _) = store(&state, &Actor::anonymous(&ctx.ip), &input).await?;
     form_page(
         &state,
@@ -286,7 +288,7 @@ async fn track(
     let searched = !q.kode.trim().is_empty();
     let mut status = None;
     if searched {
-        super::verify::throttled(&state, &ctx)?;
+        super::verify::throttled(&state, &ctx).await?;
         if let Some(code) = normalise_tracking_code(&q.kode)
             && let Some(r) = reports::by_tracking_code(&state.db, &code).await?
         {

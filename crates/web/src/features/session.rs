@@ -4,6 +4,7 @@ use super::local_path;
 use crate::auth::{Ctx, SESSION_COOKIE, Staff, end_session, set_cookie};
 use crate::error::AppError;
 use crate::i18n::{LANG_COOKIE, Lang};
+use crate::limits::Limited;
 use crate::page::{Page, render};
 use crate::{AppState, i18n};
 use askama::Template;
@@ -12,7 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Router};
 use desmigratif_core::id::Secret;
-use desmigratif_core::{now, password, user};
+use desmigratif_core::{now, password};
 use desmigratif_db::audit::{self, Actor, Event, Outcome};
 use desmigratif_db::{sessions, users};
 
@@ -60,7 +61,6 @@ async fn login_form(
 /// Answers every failed login the same way, whatever the reason, so the form does not reveal
 /// which usernames exist; only a locked account is named as such.
 fn refuse(state: &AppState, ctx: &Ctx, form: &LoginForm, key: &str) -> Result<Response, AppError> {
-    state.login_throttle.record(&ctx.client_key);
     let mut r = render(LoginPage {
         page: Page::new(ctx, "login.title"),
         username: form.username.clone(),
@@ -72,34 +72,55 @@ fn refuse(state: &AppState, ctx: &Ctx, form: &LoginForm, key: &str) -> Result<Re
     Ok(r)
 }
 
-async fn verify_off_thread(password: String, hash: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || password::verify(&password, &hash))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))
+/// Checks a password on the blocking pool, holding one of the password slots: each check holds
+/// the hash's memory, so a flood of logins waits here, and past a short wait is answered 503.
+async fn check_password(
+    state: &AppState,
+    password: String,
+    hash: String,
+) -> Result<bool, AppError> {
+    let slot =
+        tokio::time::timeout(PASSWORD_WAIT, state.password_slots.clone().acquire_owned()).await;
+    let Ok(Ok(slot)) = slot else {
+        state.refused("password_busy");
+        return Err(AppError::Busy);
+    };
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        password::verify(&password, &hash)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))
 }
+
+/// How long a login waits for a password slot before it is told to retry.
+const PASSWORD_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let anonymous = Actor::anonymous(&ctx.ip);
-    if state.login_throttle.blocked(&ctx.client_key) {
-        let event = Event::new("auth.login", "user", "", "")
-            .outcome(Outcome::Denied)
-            .detail("throttled");
-        audit::log(&state.db, &anonymous, &event).await?;
-        return Err(AppError::TooManyRequests);
-    }
+    // The attempt counts before anything is checked, so parallel guesses cannot slip in under
+    // a limit that none of them had reached yet. A refusal here is counted, not audited.
+    state.take(Limited::Login, &ctx.client_key).await?;
     let username = form.username.trim().to_lowercase();
+    let pair = format!("{username}|{}", ctx.client_key);
+    if state.used_up(Limited::LoginFailure, &pair).await? {
+        state.refused("login_locked");
+        return refuse(&state, &ctx, &form, "login.locked");
+    }
     let found = users::by_username(&state.db, &username).await?;
     let at = now();
     let Some(u) = found.filter(|u| !u.disabled) else {
-        verify_off_thread(form.password.clone(), password::dummy_hash().to_owned()).await?;
-        let event = Event::new("auth.login", "user", "", "")
-            .outcome(Outcome::Failed)
-            .detail("unknown_or_disabled");
-        audit::log(&state.db, &anonymous, &event).await?;
+        // Same work as a known account, so the answer time does not say which names exist.
+        check_password(
+            &state,
+            form.password.clone(),
+            password::dummy_hash().to_owned(),
+        )
+        .await?;
+        state.refused("login_unknown");
         return refuse(&state, &ctx, &form, "login.failed");
     };
     let actor = Actor {
@@ -114,14 +135,15 @@ async fn login(
         audit::log(&state.db, &actor, &event).await?;
         return refuse(&state, &ctx, &form, "login.locked");
     }
-    if !verify_off_thread(form.password.clone(), u.password_hash.clone()).await? {
-        let (failed, locked_until) = user::after_failed_login(u.failed_logins, at);
+    if !check_password(&state, form.password.clone(), u.password_hash.clone()).await? {
+        state.count(Limited::LoginFailure, &pair).await?;
+        let closed = state.used_up(Limited::LoginFailure, &pair).await?;
         let mut tx = state.db.begin().await?;
-        users::record_failed_login(&mut tx, u.id, failed, locked_until).await?;
-        let detail = if locked_until.is_some() {
-            "wrong_password; account locked"
+        let failed = users::record_failed_login(&mut tx, u.id).await?;
+        let detail = if closed {
+            format!("wrong_password ({failed}); closed to this address")
         } else {
-            "wrong_password"
+            format!("wrong_password ({failed})")
         };
         audit::append(
             &mut tx,
@@ -132,17 +154,15 @@ async fn login(
         )
         .await?;
         tx.commit().await?;
-        return refuse(
-            &state,
-            &ctx,
-            &form,
-            if locked_until.is_some() {
-                "login.locked"
-            } else {
-                "login.failed"
-            },
-        );
+        let message = if closed {
+            "login.locked"
+        } else {
+            "login.failed"
+        };
+        return refuse(&state, &ctx, &form, message);
     }
+    state.give_back(Limited::Login, &ctx.client_key).await?;
+    state.forget(Limited::LoginFailure, &pair).await?;
     let mut tx = state.db.begin().await?;
     users::reset_failed_logins(&mut tx, u.id).await?;
     audit::append(

@@ -6,6 +6,7 @@
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::AppError;
+use crate::limits::Limited;
 use crate::page::{Page, render, render_form};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -108,12 +109,8 @@ async fn shown(state: &AppState, l: &LetterRow) -> Result<Option<Shown>, AppErro
 }
 
 /// Counts a public lookup against the caller's address; 429 past the limit.
-pub(super) fn throttled(state: &AppState, ctx: &Ctx) -> Result<(), AppError> {
-    if state.public_throttle.blocked(&ctx.client_key) {
-        return Err(AppError::TooManyRequests);
-    }
-    state.public_throttle.record(&ctx.client_key);
-    Ok(())
+pub(super) async fn throttled(state: &AppState, ctx: &Ctx) -> Result<(), AppError> {
+    state.take(Limited::PublicLookup, &ctx.client_key).await
 }
 
 /// Answers a lookup. A known and an unknown code take the same path: one indexed query, one log
@@ -152,7 +149,7 @@ async fn by_code(
     ctx: Ctx,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
-    throttled(&state, &ctx)?;
+    throttled(&state, &ctx).await?;
     // Junk is looked up too (and found nowhere), so it answers like any unknown code.
     let found = letters::by_code(&state.db, code.trim()).await?;
     answer(&state, &ctx, "code", found).await
@@ -195,7 +192,7 @@ async fn upload(
     ctx: Ctx,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    throttled(&state, &ctx)?;
+    throttled(&state, &ctx).await?;
     let mut bytes = None;
     while let Some(field) = multipart.next_field().await.map_err(|_| {
         AppError::BadRequest("unggahan terputus atau terlalu besar (maksimal 10 MB)".into())
@@ -371,15 +368,7 @@ async fn request_submit(
     else {
         return request_page(&state, &ctx, f, errors, None).await;
     };
-    if state
-        .public_throttle
-        .blocked(&format!("request:{}", ctx.client_key))
-    {
-        return Err(AppError::TooManyRequests);
-    }
-    state
-        .public_throttle
-        .record(&format!("request:{}", ctx.client_key));
+    state.take(Limited::LetterRequest, &ctx.client_key).await?;
     let tracking = new_tracking_code();
     super::letters::create_public_request(
         &state,
@@ -423,7 +412,7 @@ async fn track(
     let mut reason = String::new();
     let mut ready = false;
     if searched {
-        throttled(&state, &ctx)?;
+        throttled(&state, &ctx).await?;
         let found = match normalise_tracking_code(&q.kode) {
             Some(code) => letters::by_tracking_code(&state.db, &code).await?,
             None => None,
