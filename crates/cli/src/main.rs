@@ -279,7 +279,24 @@ async fn open(g: &Global, create_explicit: bool) -> Result<Db> {
     .await?;
     db.migrate().await?;
     desmigratif_web::seed(&db).await?;
+    fill_nik_prefixes(g, &db).await?;
     Ok(db)
+}
+
+/// People stored before migration 0014 get their NIK's region digits from the sealed NIK, which
+/// needs the key (so the key is only loaded when some are missing).
+async fn fill_nik_prefixes(g: &Global, db: &Db) -> Result<()> {
+    if desmigratif_db::prefixes::missing(db).await? == 0 {
+        return Ok(());
+    }
+    let done = desmigratif_db::prefixes::fill(db, &g.keys()?).await?;
+    if done.unreadable > 0 {
+        eprintln!(
+            "peringatan: NIK {} orang tidak dapat dibuka dengan kunci ini; NIK tersamarnya tampil tanpa kode wilayah",
+            done.unreadable
+        );
+    }
+    Ok(())
 }
 
 fn read_password() -> Result<String> {

@@ -18,6 +18,7 @@ pub mod guides;
 pub mod jobs;
 pub mod letters;
 pub mod names;
+pub mod prefixes;
 pub mod products;
 pub mod registry;
 pub mod reports;

@@ -290,7 +290,7 @@ async fn household_page(
                     relationship: catalog::choice(RELATIONSHIPS, &p.relationship)
                         .map(|c| c.id.to_owned())
                         .unwrap_or_default(),
-                    nik: format!("…{}", p.nik_last4),
+                    nik: desmigratif_core::nik::masked(&p.nik_prefix),
                     age: today.years_since(p.birth_date).unwrap_or(0) as i32,
                     name: p.name,
                 })
@@ -397,7 +397,8 @@ struct MemberOut {
     person_id: String,
     name: String,
     relationship: String,
-    nik_last4: String,
+    /// Masked: the six region digits, then bullets.
+    nik_masked: String,
 }
 
 #[derive(serde::Deserialize, Default, utoipa::IntoParams)]
@@ -443,7 +444,7 @@ async fn api_one(
             person_id: p.id.to_string(),
             name: p.name,
             relationship: p.relationship,
-            nik_last4: p.nik_last4,
+            nik_masked: desmigratif_core::nik::masked(&p.nik_prefix),
         })
         .collect();
     Ok(Json(HouseholdOut {
