@@ -2,7 +2,7 @@
 //! (from the village code), the birth date DDMMYY (+40 on the day for women) and a four-digit
 //! serial; the first two are on every record, so no output may carry the serial. Checked for
 //! every demo person and a synthetic load, on both engines, over the API record and list, the
-//! person page, the masked CSV and XLSX exports and a backup; the blind-index search and the
+//! person page, the masked CSV and XLSX exports (people and episodes) and a backup; the blind-index search and the
 //! audited reveal still work.
 
 use crate::support::{KEYS, PASSWORD, REGIONS, TestApp, fetch, today};

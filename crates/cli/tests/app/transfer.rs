@@ -358,7 +358,7 @@ both! {
         // Episodes: Kenanga's only, audited.
         let eps = sheet(&app, &op, "/app/ekspor/migrasi.csv").await;
         assert!(!eps.rows.is_empty());
-        assert!(eps.rows.iter().all(|(_, r)| cell(&eps, r, "kode_desa") == KENANGA && cell(&eps, r, "nik").starts_with('…')));
+        assert!(eps.rows.iter().all(|(_, r)| cell(&eps, r, "kode_desa") == KENANGA && cell(&eps, r, "nik") == "321216••••••••••"), "masked: region digits only");
         assert!(eps.rows.iter().any(|(_, r)| cell(&eps, r, "nama") == "Siti Aminah" && cell(&eps, r, "negara_tujuan") == "TW"));
         assert_eq!(app.audit_count("episode.export", Outcome::Ok).await, 1);
         let (status, headers, _) = fetch(&app, &op, "/app/ekspor/migrasi.xlsx?nik=lengkap").await;
