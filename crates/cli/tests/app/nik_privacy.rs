@@ -24,15 +24,15 @@ struct Person {
 }
 
 async fn everyone(app: &TestApp) -> Vec<Person> {
-    people_after(app, 0).await
+    people_after(&app.db, 0).await
 }
 
 /// Everyone, in id order, but the first `skip`.
-async fn people_after(app: &TestApp, skip: usize) -> Vec<Person> {
-    let ids: Vec<String> = desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar("SELECT CAST(id AS TEXT) FROM persons ORDER BY id").fetch_all(p).await).unwrap();
+async fn people_after(db: &desmigratif_db::Db, skip: usize) -> Vec<Person> {
+    let ids: Vec<String> = desmigratif_db::on_pool!(db, p => sqlx::query_scalar("SELECT CAST(id AS TEXT) FROM persons ORDER BY id").fetch_all(p).await).unwrap();
     let mut out = Vec::new();
     for id in ids.into_iter().skip(skip) {
-        let p = registry::person(&app.db, id.parse().unwrap())
+        let p = registry::person(db, id.parse().unwrap())
             .await
             .unwrap()
             .unwrap();
@@ -249,10 +249,113 @@ both! {
         let done = desmigratif_db::prefixes::fill(&app.db, &KEYS).await.unwrap();
         assert_eq!(done, desmigratif_db::prefixes::Filled { filled: people.len() as u64 - 1, unreadable: 1 });
         assert_eq!(desmigratif_db::prefixes::missing(&app.db).await.unwrap(), 1);
-        for p in people_after(&app, 1).await {
+        for p in people_after(&app.db, 1).await {
             assert_eq!(p.nik_prefix, p.nik[..6]);
         }
         // Filling again does nothing more.
         assert_eq!(desmigratif_db::prefixes::fill(&app.db, &KEYS).await.unwrap(), desmigratif_db::prefixes::Filled { filled: 0, unreadable: 1 });
     }
+}
+
+/// A database as it was before migration 0014 (people with the serial in clear in `nik_last4`,
+/// no `nik_prefix`) is migrated by the command line, which fills the prefix from the sealed NIK
+/// with the deployment's key.
+async fn upgrades_a_database_from_before_0014(backend: desmigratif_db::Backend) {
+    use desmigratif_db::Db;
+    let (db, dir) = crate::support::fresh_db(backend).await;
+    desmigratif_db::demo::load(
+        &db,
+        &REGIONS,
+        &KEYS,
+        desmigratif_core::password::Cost::TestOnly,
+    )
+    .await
+    .unwrap();
+    let people = people_after(&db, 0).await;
+    assert!(!people.is_empty());
+    // Back to the schema of 0013, with the serial in clear as it was stored then.
+    desmigratif_db::on_pool!(&db, p => async {
+        for sql in ["ALTER TABLE persons ADD COLUMN nik_last4 TEXT NOT NULL DEFAULT ''", "ALTER TABLE persons DROP COLUMN nik_prefix", "DELETE FROM _sqlx_migrations WHERE version = 14"] {
+            sqlx::query(sql).execute(p).await.unwrap();
+        }
+        for person in &people {
+            sqlx::query("UPDATE persons SET nik_last4 = $1 WHERE id = $2").bind(&person.nik[12..]).bind(person.id.parse::<desmigratif_core::id::Id>().unwrap()).execute(p).await.unwrap();
+        }
+    }.await);
+    assert!(
+        db.applied_schema_version().await.unwrap() < 14,
+        "0014 is undone"
+    );
+    let url = match &db {
+        Db::Sqlite(_) => format!(
+            "sqlite://{}",
+            dir.as_ref().unwrap().path().join("t.db").display()
+        ),
+        Db::Postgres(p) => {
+            let o = p.connect_options();
+            format!(
+                "postgres://{}@{}:{}/{}",
+                o.get_username(),
+                o.get_host(),
+                o.get_port(),
+                o.get_database().unwrap()
+            )
+        }
+    };
+    db.close().await;
+    let data = tempfile::tempdir().unwrap();
+    let args = [
+        "--data-dir".to_owned(),
+        data.path().display().to_string(),
+        "--database-url".to_owned(),
+        url.clone(),
+        "migrate".to_owned(),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_desmigratif"))
+            .env_remove("DESMIGRATIF_DATABASE_URL")
+            .env("DESMIGRATIF_KEY", KEYS.to_text())
+            .args(args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let db = Db::connect(desmigratif_db::ConnectOptions {
+        url: &url,
+        create: false,
+        max_connections: 2,
+    })
+    .await
+    .unwrap();
+    assert_eq!(db.applied_schema_version().await.unwrap(), 14);
+    let columns = desmigratif_db::schema::columns(&db).await.unwrap();
+    assert!(columns["persons"].contains(&"nik_prefix".to_owned()));
+    assert!(
+        !columns.values().flatten().any(|c| c.contains("nik_last4")),
+        "no column keeps the serial"
+    );
+    assert_eq!(desmigratif_db::prefixes::missing(&db).await.unwrap(), 0);
+    let after = people_after(&db, 0).await;
+    assert_eq!(after.len(), people.len());
+    for p in &after {
+        assert_eq!(p.nik_prefix, p.nik[..6], "{}", p.name);
+    }
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upgrades_a_database_from_before_0014_on_sqlite() {
+    upgrades_a_database_from_before_0014(desmigratif_db::Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upgrades_a_database_from_before_0014_on_postgres() {
+    upgrades_a_database_from_before_0014(desmigratif_db::Backend::Postgres).await
 }
