@@ -283,8 +283,9 @@ async fn open(g: &Global, create_explicit: bool) -> Result<Db> {
     Ok(db)
 }
 
-/// People stored before migration 0014 get their NIK's region digits from the sealed NIK, which
-/// needs the key (so the key is only loaded when some are missing).
+/// People and households stored before migration 0014 get the region digits of their NIK or KK
+/// number from the sealed number, which needs the key (so the key is only loaded when some are
+/// missing).
 async fn fill_nik_prefixes(g: &Global, db: &Db) -> Result<()> {
     if desmigratif_db::prefixes::missing(db).await? == 0 {
         return Ok(());
@@ -292,7 +293,7 @@ async fn fill_nik_prefixes(g: &Global, db: &Db) -> Result<()> {
     let done = desmigratif_db::prefixes::fill(db, &g.keys()?).await?;
     if done.unreadable > 0 {
         eprintln!(
-            "peringatan: NIK {} orang tidak dapat dibuka dengan kunci ini; NIK tersamarnya tampil tanpa kode wilayah",
+            "peringatan: {} NIK/nomor KK tidak dapat dibuka dengan kunci ini; bentuk tersamarnya tampil tanpa kode wilayah",
             done.unreadable
         );
     }

@@ -446,7 +446,7 @@ pub struct HouseholdRow {
     pub id: Id,
     pub village_code: String,
     pub kk_enc: String,
-    pub kk_last4: String,
+    pub kk_prefix: String,
     pub dusun: String,
     pub rt: String,
     pub rw: String,
@@ -458,7 +458,7 @@ pub struct HouseholdRecord {
     pub village_code: String,
     pub kk_enc: String,
     pub kk_index: String,
-    pub kk_last4: String,
+    pub kk_prefix: String,
     pub dusun: String,
     pub rt: String,
     pub rw: String,
@@ -469,10 +469,10 @@ pub async fn create_household(tx: &mut Tx, actor: &Actor, h: &HouseholdRecord) -
     let id = Id::new();
     let at = now();
     on_tx!(tx, c => sqlx::query(
-        "INSERT INTO households (id, village_code, kk_enc, kk_index, kk_last4, dusun, rt, rw, address, created_at, updated_at)
+        "INSERT INTO households (id, village_code, kk_enc, kk_index, kk_prefix, dusun, rt, rw, address, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
     )
-    .bind(id).bind(&h.village_code).bind(&h.kk_enc).bind(&h.kk_index).bind(&h.kk_last4)
+    .bind(id).bind(&h.village_code).bind(&h.kk_enc).bind(&h.kk_index).bind(&h.kk_prefix)
     .bind(&h.dusun).bind(&h.rt).bind(&h.rw).bind(&h.address).bind(at)
     .execute(c).await.map(|r| r.rows_affected()))
     .map_err(|e| conflict_on_duplicate(e, "nomor KK ini sudah terdaftar; buka keluarga itu dan tambahkan anggotanya di sana"))?;
@@ -490,7 +490,7 @@ pub async fn create_household(tx: &mut Tx, actor: &Actor, h: &HouseholdRecord) -
 }
 
 const HOUSEHOLD_COLUMNS: &str =
-    "id, village_code, kk_enc, kk_last4, dusun, rt, rw, address, created_at";
+    "id, village_code, kk_enc, kk_prefix, dusun, rt, rw, address, created_at";
 
 pub async fn household(db: &Db, id: Id) -> Result<Option<HouseholdRow>> {
     let sql = format!("SELECT {HOUSEHOLD_COLUMNS} FROM households WHERE id = $1");
@@ -510,7 +510,12 @@ pub async fn household_by_kk_index(db: &Db, kk_index: &str) -> Result<Option<Hou
 pub struct HouseholdListRow {
     pub id: Id,
     pub village_code: String,
-    pub kk_last4: String,
+    /// Serialised masked, like a NIK: the region digits, then bullets.
+    #[serde(
+        rename = "kk_masked",
+        serialize_with = "desmigratif_core::nik::serialize_masked"
+    )]
+    pub kk_prefix: String,
     pub dusun: String,
     pub address: String,
     pub members: i64,
@@ -527,7 +532,7 @@ pub async fn list_households(
     c.scope("h.village_code", scope);
     let filter = c.clause();
     let sql = format!(
-        "SELECT h.id, h.village_code, h.kk_last4, h.dusun, h.address,
+        "SELECT h.id, h.village_code, h.kk_prefix, h.dusun, h.address,
                 (SELECT COUNT(*) FROM persons m WHERE m.household_id = h.id) AS members,
                 (SELECT m.name FROM persons m WHERE m.household_id = h.id AND m.relationship = 'kepala_keluarga' ORDER BY m.id LIMIT 1) AS head
          FROM households h WHERE {filter} ORDER BY h.dusun, h.id LIMIT {} OFFSET {}",

@@ -1147,7 +1147,7 @@ impl Sealer {
             village_code: h.village_code.clone(),
             kk_enc: self.keys.encrypt_str(KK_CONTEXT, &h.kk),
             kk_index: self.keys.blind_index(KK_CONTEXT, &h.kk),
-            kk_last4: h.kk[12..].to_owned(),
+            kk_prefix: h.kk[..6].to_owned(),
             dusun: h.dusun.clone(),
             rt: h.rt.clone(),
             rw: h.rw.clone(),
@@ -1473,9 +1473,9 @@ async fn renumber(
         context: KK_CONTEXT,
         sealed: |h: &mut HouseholdOut| {
             let r = &mut h.rec;
-            [&mut r.kk_enc, &mut r.kk_index, &mut r.kk_last4]
+            [&mut r.kk_enc, &mut r.kk_index, &mut r.kk_prefix]
         },
-        shown: |kk| kk[12..].to_owned(),
+        shown: |kk| kk[..6].to_owned(),
     };
     let (niks, kks) = (&mut batch.niks, &mut batch.kks);
     Ok(persons

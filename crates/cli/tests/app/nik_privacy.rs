@@ -223,6 +223,21 @@ both! {
             }
         }
 
+        // KK numbers the same way: the household's API record and page show the region digits only.
+        let all_households = households(&app.db).await;
+        assert!(!all_households.is_empty(), "the synthetic load has households");
+        for (id, kk, prefix) in all_households {
+            assert_eq!(prefix, kk[..6]);
+            let one = app.api("GET", &format!("/api/v1/households/{id}"), Some(&token), None).await;
+            assert_eq!(one.status, StatusCode::OK);
+            assert_eq!(one.json()["kk_masked"], format!("{}••••••••••", &kk[..6]));
+            let page = app.get(&format!("/app/keluarga/{id}"), Some(&pusat)).await;
+            assert_eq!(page.status, StatusCode::OK);
+            for text in [&one.body, &page.body, &backup] {
+                assert!(!text.contains(&kk) && !text.contains(&format!("…{}", &kk[12..])), "no KK number nor its serial");
+            }
+        }
+
         // The audited reveal still shows the whole number, and records it.
         let op = app.login("operator.kenanga", PASSWORD).await;
         for p in people.iter().filter(|p| p.village_code == desmigratif_db::demo::KENANGA).take(2) {
@@ -271,15 +286,32 @@ async fn upgrades_a_database_from_before_0014(backend: desmigratif_db::Backend) 
     )
     .await
     .unwrap();
+    // The demo has no households; a small synthetic load brings some.
+    let opts = desmigratif_db::synth::Options {
+        villages: vec![desmigratif_db::demo::KENANGA.parse().unwrap()],
+        persons: 12,
+        seed: 14,
+        today: today(),
+    };
+    desmigratif_db::synth::load(&db, &KEYS, &REGIONS, &opts, |_| {})
+        .await
+        .unwrap();
     let people = people_after(&db, 0).await;
     assert!(!people.is_empty());
-    // Back to the schema of 0013, with the serial in clear as it was stored then.
+    let before = households(&db).await;
+    assert!(!before.is_empty());
+    // Back to the schema of 0013, with the serials in clear as they were stored then.
     desmigratif_db::on_pool!(&db, p => async {
-        for sql in ["ALTER TABLE persons ADD COLUMN nik_last4 TEXT NOT NULL DEFAULT ''", "ALTER TABLE persons DROP COLUMN nik_prefix", "DELETE FROM _sqlx_migrations WHERE version = 14"] {
+        for sql in ["ALTER TABLE persons ADD COLUMN nik_last4 TEXT NOT NULL DEFAULT ''", "ALTER TABLE persons DROP COLUMN nik_prefix",
+                    "ALTER TABLE households ADD COLUMN kk_last4 TEXT NOT NULL DEFAULT ''", "ALTER TABLE households DROP COLUMN kk_prefix",
+                    "DELETE FROM _sqlx_migrations WHERE version = 14"] {
             sqlx::query(sql).execute(p).await.unwrap();
         }
         for person in &people {
             sqlx::query("UPDATE persons SET nik_last4 = $1 WHERE id = $2").bind(&person.nik[12..]).bind(person.id.parse::<desmigratif_core::id::Id>().unwrap()).execute(p).await.unwrap();
+        }
+        for (id, kk, _) in &before {
+            sqlx::query("UPDATE households SET kk_last4 = $1 WHERE id = $2").bind(&kk[12..]).bind(*id).execute(p).await.unwrap();
         }
     }.await);
     assert!(
@@ -337,9 +369,10 @@ async fn upgrades_a_database_from_before_0014(backend: desmigratif_db::Backend) 
     assert_eq!(db.applied_schema_version().await.unwrap(), 14);
     let columns = desmigratif_db::schema::columns(&db).await.unwrap();
     assert!(columns["persons"].contains(&"nik_prefix".to_owned()));
+    assert!(columns["households"].contains(&"kk_prefix".to_owned()));
     assert!(
-        !columns.values().flatten().any(|c| c.contains("nik_last4")),
-        "no column keeps the serial"
+        !columns.values().flatten().any(|c| c.contains("last4")),
+        "no column keeps a serial"
     );
     assert_eq!(desmigratif_db::prefixes::missing(&db).await.unwrap(), 0);
     let after = people_after(&db, 0).await;
@@ -347,7 +380,26 @@ async fn upgrades_a_database_from_before_0014(backend: desmigratif_db::Backend) 
     for p in &after {
         assert_eq!(p.nik_prefix, p.nik[..6], "{}", p.name);
     }
+    let households_after = households(&db).await;
+    assert_eq!(households_after.len(), before.len());
+    for (_, kk, prefix) in &households_after {
+        assert_eq!(prefix, &kk[..6]);
+    }
     db.close().await;
+}
+
+/// (id, KK number, stored prefix) of every household.
+async fn households(db: &desmigratif_db::Db) -> Vec<(desmigratif_core::id::Id, String, String)> {
+    let rows: Vec<(desmigratif_core::id::Id, String, String)> = desmigratif_db::on_pool!(db, p => sqlx::query_as("SELECT id, kk_enc, kk_prefix FROM households ORDER BY id").fetch_all(p).await).unwrap();
+    rows.into_iter()
+        .map(|(id, sealed, prefix)| {
+            (
+                id,
+                KEYS.decrypt_str(registry::KK_CONTEXT, &sealed).unwrap(),
+                prefix,
+            )
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

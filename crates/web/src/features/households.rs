@@ -119,7 +119,7 @@ async fn list_page(
                 .into_iter()
                 .map(|h| Line {
                     id: h.id.to_string(),
-                    kk: format!("…{}", h.kk_last4),
+                    kk: desmigratif_core::nik::masked(&h.kk_prefix),
                     head: h.head.unwrap_or_default(),
                     dusun: h.dusun,
                     members: h.members,
@@ -192,7 +192,7 @@ async fn create(
         village_code: f.desa.clone(),
         kk_enc: state.keys.encrypt_str(KK_CONTEXT, &kk),
         kk_index: state.keys.blind_index(KK_CONTEXT, &kk),
-        kk_last4: kk[12..].to_owned(),
+        kk_prefix: kk[..6].to_owned(),
         dusun: clean_spaces(&f.dusun),
         rt: if rt.is_empty() {
             rt
@@ -382,8 +382,8 @@ pub fn pages() -> Router<AppState> {
 struct HouseholdOut {
     id: String,
     village_code: String,
-    /// Last four digits of the KK number.
-    kk_last4: String,
+    /// Masked: the six region digits of the KK number, then bullets.
+    kk_masked: String,
     dusun: String,
     rt: String,
     rw: String,
@@ -450,7 +450,7 @@ async fn api_one(
     Ok(Json(HouseholdOut {
         id: h.id.to_string(),
         village_code: h.village_code,
-        kk_last4: h.kk_last4,
+        kk_masked: desmigratif_core::nik::masked(&h.kk_prefix),
         dusun: h.dusun,
         rt: h.rt,
         rw: h.rw,
