@@ -310,7 +310,25 @@ async fn open(g: &Global, create_explicit: bool) -> Result<Db> {
     // Before anything is written: every audit entry from now on is keyed with the key file.
     desmigratif_db::audit::install_key(&g.keys()?);
     desmigratif_web::seed(&db).await?;
+    fill_nik_prefixes(g, &db).await?;
     Ok(db)
+}
+
+/// People and households stored before migration 0014 get the region digits of their NIK or KK
+/// number from the sealed number, which needs the key (so the key is only loaded when some are
+/// missing).
+async fn fill_nik_prefixes(g: &Global, db: &Db) -> Result<()> {
+    if desmigratif_db::prefixes::missing(db).await? == 0 {
+        return Ok(());
+    }
+    let done = desmigratif_db::prefixes::fill(db, &g.keys()?).await?;
+    if done.unreadable > 0 {
+        eprintln!(
+            "peringatan: {} NIK/nomor KK tidak dapat dibuka dengan kunci ini; bentuk tersamarnya tampil tanpa kode wilayah",
+            done.unreadable
+        );
+    }
+    Ok(())
 }
 
 fn read_password() -> Result<String> {

@@ -92,8 +92,8 @@ pub(crate) const MONTHS: [&str; 12] = [
 
 /// A NIK that passed [`Nik::parse`]: always 16 ASCII digits.
 ///
-/// `Debug` shows only the last four digits, so a NIK cannot leak into logs by accident; use
-/// [`Nik::as_str`] where the full number is really needed.
+/// `Debug` shows only the masked form (the six region digits), so a NIK cannot leak into logs by
+/// accident; use [`Nik::as_str`] where the full number is really needed.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Nik(String);
 
@@ -184,13 +184,17 @@ impl Nik {
         &self.0
     }
 
-    pub fn last4(&self) -> &str {
-        &self.0[12..]
+    /// The six region digits (province, kabupaten/kota, kecamatan of first issue): what is
+    /// stored in clear and shown. The serial is never shown: with the birth date and the village
+    /// on the same record, the last four digits are all that is missing to rebuild the NIK.
+    pub fn prefix(&self) -> &str {
+        &self.0[..PREFIX_LEN]
     }
 
-    /// For screens and letters where the person must be recognisable but the number not copied.
+    /// For screens, lists, exports and letters where the person must be recognisable but the
+    /// number not copied: `321216••••••••••`.
     pub fn masked(&self) -> String {
-        format!("{}{}", "•".repeat(12), self.last4())
+        masked(self.prefix())
     }
 
     pub fn sex(&self) -> Sex {
@@ -243,12 +247,33 @@ impl Nik {
 
 impl fmt::Debug for Nik {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Nik(…{})", self.last4())
+        write!(f, "Nik({})", self.masked())
+    }
+}
+
+/// How many leading digits of a NIK (or KK number) are stored in clear and shown.
+pub const PREFIX_LEN: usize = 6;
+
+/// The masked form of a 16-digit number from its stored prefix (or from the whole number):
+/// the first six digits, then bullets. Anything that is not six leading digits (a row whose
+/// prefix is not filled in yet) shows as bullets only, so nothing else can leak through here.
+pub fn masked(prefix_or_number: &str) -> String {
+    let head = prefix_or_number
+        .get(..PREFIX_LEN)
+        .filter(|h| h.bytes().all(|b| b.is_ascii_digit()));
+    match head {
+        Some(h) => format!("{h}{}", "•".repeat(16 - PREFIX_LEN)),
+        None => "•".repeat(16),
     }
 }
 
 fn dmy(date: NaiveDate) -> String {
     date.format("%d-%m-%Y").to_string()
+}
+
+/// For `#[serde(serialize_with)]` on a stored prefix: serialises its [`masked`] form.
+pub fn serialize_masked<S: serde::Serializer>(prefix: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&masked(prefix))
 }
 
 /// A NIK that parses may still disagree with what the operator typed: these are warnings the
@@ -450,13 +475,23 @@ mod tests {
     }
 
     #[test]
-    fn masking_and_debug_hide_all_but_the_last_four_digits() {
+    fn masking_and_debug_show_only_the_region_digits() {
         let n = nik("3212164507981234");
-        assert_eq!(n.last4(), "1234");
-        assert_eq!(n.masked(), "••••••••••••1234");
+        assert_eq!(n.prefix(), "321216");
+        assert_eq!(n.masked(), "321216••••••••••");
         assert_eq!(n.masked().chars().count(), 16);
-        assert_eq!(format!("{n:?}"), "Nik(…1234)");
-        assert_eq!(format!("{:?}", Some(&n)), "Some(Nik(…1234))");
+        assert_eq!(format!("{n:?}"), "Nik(321216••••••••••)");
+        assert_eq!(format!("{:?}", Some(&n)), "Some(Nik(321216••••••••••))");
+        // Neither the birth date nor any digit of the serial is left.
+        for part in ["450798", "1234", "234", "0798"] {
+            assert!(!n.masked().contains(part) && !format!("{n:?}").contains(part));
+        }
+        // From a stored prefix, the whole number, or a row whose prefix is not filled in yet.
+        assert_eq!(masked("321216"), "321216••••••••••");
+        assert_eq!(masked("3212164507981234"), "321216••••••••••");
+        for nothing in ["", "3212", "32.12.16", "••••••••••••1234"] {
+            assert_eq!(masked(nothing), "•".repeat(16), "{nothing}");
+        }
     }
 
     #[test]

@@ -278,7 +278,7 @@ pub async fn write(tx: &mut Tx, b: &Batch) -> Result<()> {
             .text(&x.village_code)
             .text(&x.kk_enc)
             .text(&x.kk_index);
-        r.text(&x.kk_last4).text(&x.dusun).text(&x.rt).text(&x.rw);
+        r.text(&x.kk_prefix).text(&x.dusun).text(&x.rt).text(&x.rw);
         r.text(&x.address).at(at).at(at);
     })
     .await?;
@@ -288,7 +288,7 @@ pub async fn write(tx: &mut Tx, b: &Batch) -> Result<()> {
             .text(&x.village_code)
             .text(&x.nik_enc)
             .text(&x.nik_index);
-        r.text(&x.nik_last4)
+        r.text(&x.nik_prefix)
             .text(&x.name)
             .text(&x.name_key)
             .text(&x.sex);
@@ -369,8 +369,8 @@ pub async fn write(tx: &mut Tx, b: &Batch) -> Result<()> {
     Ok(())
 }
 
-const HOUSEHOLD_INSERT: &str = "households (id, village_code, kk_enc, kk_index, kk_last4, dusun, rt, rw, address, created_at, updated_at)";
-const PERSON_INSERT: &str = "persons (id, village_code, nik_enc, nik_index, nik_last4, name, name_key, sex, birth_place, birth_date, dusun, rt, rw, \
+const HOUSEHOLD_INSERT: &str = "households (id, village_code, kk_enc, kk_index, kk_prefix, dusun, rt, rw, address, created_at, updated_at)";
+const PERSON_INSERT: &str = "persons (id, village_code, nik_enc, nik_index, nik_prefix, name, name_key, sex, birth_place, birth_date, dusun, rt, rw, \
      address, phone, education, marital_status, skills, household_id, relationship, passport_enc, passport_index, passport_expiry, nik_warnings, \
      created_at, updated_at)";
 const EPISODE_INSERT: &str = "episodes (id, person_id, village_code, stage, destination, occupation, employer, agency, route, procedural, \

@@ -132,13 +132,13 @@ pub async fn list(
 pub struct OwnerRow {
     pub person_id: Id,
     pub name: String,
-    pub nik_last4: String,
+    pub nik_prefix: String,
     pub village_code: String,
 }
 
 pub async fn owners(db: &Db, business: Id) -> Result<Vec<OwnerRow>> {
     Ok(on_pool!(db, p => sqlx::query_as(
-        "SELECT p.id AS person_id, p.name, p.nik_last4, p.village_code FROM business_owners o
+        "SELECT p.id AS person_id, p.name, p.nik_prefix, p.village_code FROM business_owners o
          JOIN persons p ON p.id = o.person_id WHERE o.business_id = $1 ORDER BY p.name",
     )
     .bind(business).fetch_all(p).await)?)

@@ -550,20 +550,23 @@ async fn load_people(db: &Db, regions: &RegionTree, keys: &Keys) -> Result<()> {
         ),
     ];
     for (
-        village,
-        nik,
-        name,
-        sex,
-        born,
-        dusun,
-        destination,
-        occupation,
-        route,
-        stages,
-        contract_end,
-        passport,
-        contact,
-    ) in PEOPLE
+        i,
+        (
+            village,
+            nik,
+            name,
+            sex,
+            born,
+            dusun,
+            destination,
+            occupation,
+            route,
+            stages,
+            contract_end,
+            passport,
+            contact,
+        ),
+    ) in PEOPLE.iter().enumerate()
     {
         let input = PersonInput {
             nik: (*nik).into(),
@@ -583,8 +586,10 @@ async fn load_people(db: &Db, regions: &RegionTree, keys: &Keys) -> Result<()> {
             rw: "2".into(),
             education: "smp".into(),
             marital_status: "kawin".into(),
+            // Not made from the NIK: a masked passport shows its last four digits, which would
+            // then be the NIK's serial (docs/decisions.md, "A NIK cannot be rebuilt").
             passport_number: passport
-                .map(|_| format!("E{}", &nik[10..]))
+                .map(|_| format!("E{}", 5_207_311 + 1_013 * i))
                 .unwrap_or_default(),
             passport_expiry: passport.map(|d| days(d).to_string()).unwrap_or_default(),
             ..Default::default()

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod letters;
 pub mod limits;
 pub mod names;
+pub mod prefixes;
 pub mod products;
 pub mod registry;
 pub mod reports;

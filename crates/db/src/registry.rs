@@ -24,7 +24,7 @@ pub struct PersonRow {
     pub id: Id,
     pub village_code: String,
     pub nik_enc: String,
-    pub nik_last4: String,
+    pub nik_prefix: String,
     pub name: String,
     pub sex: String,
     pub birth_place: String,
@@ -46,7 +46,7 @@ pub struct PersonRow {
     pub updated_at: DateTime<Utc>,
 }
 
-const PERSON_COLUMNS: &str = "id, village_code, nik_enc, nik_last4, name, sex, birth_place, birth_date, dusun, rt, rw, address, \
+const PERSON_COLUMNS: &str = "id, village_code, nik_enc, nik_prefix, name, sex, birth_place, birth_date, dusun, rt, rw, address, \
      phone, education, marital_status, skills, household_id, relationship, passport_enc, passport_expiry, nik_warnings, created_at, updated_at";
 
 /// A person ready to store: validated, with personal numbers already sealed and indexed.
@@ -55,7 +55,7 @@ pub struct PersonRecord {
     pub village_code: String,
     pub nik_enc: String,
     pub nik_index: String,
-    pub nik_last4: String,
+    pub nik_prefix: String,
     pub name: String,
     pub name_key: String,
     pub sex: String,
@@ -91,7 +91,7 @@ impl PersonRecord {
             village_code: village_code.to_owned(),
             nik_enc: keys.encrypt_str(NIK_CONTEXT, v.nik.as_str()),
             nik_index: keys.blind_index(NIK_CONTEXT, v.nik.as_str()),
-            nik_last4: v.nik.last4().to_owned(),
+            nik_prefix: v.nik.prefix().to_owned(),
             name: v.name.clone(),
             name_key: name_key(&v.name),
             sex: v.sex.as_str().to_owned(),
@@ -132,7 +132,7 @@ pub async fn create_person(tx: &mut Tx, actor: &Actor, p: &PersonRecord) -> Resu
     let id = Id::new();
     let at = now();
     on_tx!(tx, c => sqlx::query(
-        "INSERT INTO persons (id, village_code, nik_enc, nik_index, nik_last4, name, name_key, sex, birth_place, birth_date, dusun, rt, rw,
+        "INSERT INTO persons (id, village_code, nik_enc, nik_index, nik_prefix, name, name_key, sex, birth_place, birth_date, dusun, rt, rw,
                               address, phone, education, marital_status, skills, household_id, relationship, passport_enc, passport_index,
                               passport_expiry, nik_warnings, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, NULL, '', $19, $20, $21, $22, $23, $23)",
@@ -141,7 +141,7 @@ pub async fn create_person(tx: &mut Tx, actor: &Actor, p: &PersonRecord) -> Resu
     .bind(&p.village_code)
     .bind(&p.nik_enc)
     .bind(&p.nik_index)
-    .bind(&p.nik_last4)
+    .bind(&p.nik_prefix)
     .bind(&p.name)
     .bind(&p.name_key)
     .bind(&p.sex)
@@ -187,14 +187,14 @@ pub async fn update_person(
     changed: &[&str],
 ) -> Result<()> {
     let done = on_tx!(tx, c => sqlx::query(
-        "UPDATE persons SET nik_enc = $1, nik_index = $2, nik_last4 = $3, name = $4, name_key = $5, sex = $6, birth_place = $7,
+        "UPDATE persons SET nik_enc = $1, nik_index = $2, nik_prefix = $3, name = $4, name_key = $5, sex = $6, birth_place = $7,
                 birth_date = $8, dusun = $9, rt = $10, rw = $11, address = $12, phone = $13, education = $14, marital_status = $15,
                 skills = $16, passport_enc = $17, passport_index = $18, passport_expiry = $19, nik_warnings = $20, updated_at = $21
          WHERE id = $22",
     )
     .bind(&p.nik_enc)
     .bind(&p.nik_index)
-    .bind(&p.nik_last4)
+    .bind(&p.nik_prefix)
     .bind(&p.name)
     .bind(&p.name_key)
     .bind(&p.sex)
@@ -252,12 +252,17 @@ pub async fn person_by_nik_index(db: &Db, nik_index: &str) -> Result<Option<Pers
     )
 }
 
-/// What the person list shows: never the NIK, only its last four digits.
+/// What the person list shows: never the NIK, only its region digits (`nik_prefix`).
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct PersonListRow {
     pub id: Id,
     pub village_code: String,
-    pub nik_last4: String,
+    /// Serialised masked (`321216••••••••••`), as every other output shows a NIK.
+    #[serde(
+        rename = "nik_masked",
+        serialize_with = "desmigratif_core::nik::serialize_masked"
+    )]
+    pub nik_prefix: String,
     pub name: String,
     pub sex: String,
     pub birth_date: NaiveDate,
@@ -400,7 +405,7 @@ pub async fn search_persons(db: &Db, f: &PersonFilter) -> Result<(Vec<PersonList
     }
     let filter = c.clause();
     let sql = format!(
-        "SELECT p.id, p.village_code, p.nik_last4, p.name, p.sex, p.birth_date, p.dusun,
+        "SELECT p.id, p.village_code, p.nik_prefix, p.name, p.sex, p.birth_date, p.dusun,
                 (SELECT x.stage FROM episodes x WHERE x.id = {latest}) AS stage,
                 (SELECT x.destination FROM episodes x WHERE x.id = {latest}) AS destination
          FROM {from} WHERE {filter} ORDER BY {order} LIMIT {} OFFSET {}",
@@ -441,7 +446,7 @@ pub struct HouseholdRow {
     pub id: Id,
     pub village_code: String,
     pub kk_enc: String,
-    pub kk_last4: String,
+    pub kk_prefix: String,
     pub dusun: String,
     pub rt: String,
     pub rw: String,
@@ -453,7 +458,7 @@ pub struct HouseholdRecord {
     pub village_code: String,
     pub kk_enc: String,
     pub kk_index: String,
-    pub kk_last4: String,
+    pub kk_prefix: String,
     pub dusun: String,
     pub rt: String,
     pub rw: String,
@@ -464,10 +469,10 @@ pub async fn create_household(tx: &mut Tx, actor: &Actor, h: &HouseholdRecord) -
     let id = Id::new();
     let at = now();
     on_tx!(tx, c => sqlx::query(
-        "INSERT INTO households (id, village_code, kk_enc, kk_index, kk_last4, dusun, rt, rw, address, created_at, updated_at)
+        "INSERT INTO households (id, village_code, kk_enc, kk_index, kk_prefix, dusun, rt, rw, address, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
     )
-    .bind(id).bind(&h.village_code).bind(&h.kk_enc).bind(&h.kk_index).bind(&h.kk_last4)
+    .bind(id).bind(&h.village_code).bind(&h.kk_enc).bind(&h.kk_index).bind(&h.kk_prefix)
     .bind(&h.dusun).bind(&h.rt).bind(&h.rw).bind(&h.address).bind(at)
     .execute(c).await.map(|r| r.rows_affected()))
     .map_err(|e| conflict_on_duplicate(e, "nomor KK ini sudah terdaftar; buka keluarga itu dan tambahkan anggotanya di sana"))?;
@@ -485,7 +490,7 @@ pub async fn create_household(tx: &mut Tx, actor: &Actor, h: &HouseholdRecord) -
 }
 
 const HOUSEHOLD_COLUMNS: &str =
-    "id, village_code, kk_enc, kk_last4, dusun, rt, rw, address, created_at";
+    "id, village_code, kk_enc, kk_prefix, dusun, rt, rw, address, created_at";
 
 pub async fn household(db: &Db, id: Id) -> Result<Option<HouseholdRow>> {
     let sql = format!("SELECT {HOUSEHOLD_COLUMNS} FROM households WHERE id = $1");
@@ -505,7 +510,12 @@ pub async fn household_by_kk_index(db: &Db, kk_index: &str) -> Result<Option<Hou
 pub struct HouseholdListRow {
     pub id: Id,
     pub village_code: String,
-    pub kk_last4: String,
+    /// Serialised masked, like a NIK: the region digits, then bullets.
+    #[serde(
+        rename = "kk_masked",
+        serialize_with = "desmigratif_core::nik::serialize_masked"
+    )]
+    pub kk_prefix: String,
     pub dusun: String,
     pub address: String,
     pub members: i64,
@@ -522,7 +532,7 @@ pub async fn list_households(
     c.scope("h.village_code", scope);
     let filter = c.clause();
     let sql = format!(
-        "SELECT h.id, h.village_code, h.kk_last4, h.dusun, h.address,
+        "SELECT h.id, h.village_code, h.kk_prefix, h.dusun, h.address,
                 (SELECT COUNT(*) FROM persons m WHERE m.household_id = h.id) AS members,
                 (SELECT m.name FROM persons m WHERE m.household_id = h.id AND m.relationship = 'kepala_keluarga' ORDER BY m.id LIMIT 1) AS head
          FROM households h WHERE {filter} ORDER BY h.dusun, h.id LIMIT {} OFFSET {}",

@@ -1147,7 +1147,7 @@ impl Sealer {
             village_code: h.village_code.clone(),
             kk_enc: self.keys.encrypt_str(KK_CONTEXT, &h.kk),
             kk_index: self.keys.blind_index(KK_CONTEXT, &h.kk),
-            kk_last4: h.kk[12..].to_owned(),
+            kk_prefix: h.kk[..6].to_owned(),
             dusun: h.dusun.clone(),
             rt: h.rt.clone(),
             rw: h.rw.clone(),
@@ -1463,8 +1463,9 @@ async fn renumber(
         context: NIK_CONTEXT,
         sealed: |p: &mut PersonOut| {
             let r = &mut p.rec;
-            [&mut r.nik_enc, &mut r.nik_index, &mut r.nik_last4]
+            [&mut r.nik_enc, &mut r.nik_index, &mut r.nik_prefix]
         },
+        shown: |nik| nik[..6].to_owned(),
     };
     let households = Numbered {
         table: "households",
@@ -1472,8 +1473,9 @@ async fn renumber(
         context: KK_CONTEXT,
         sealed: |h: &mut HouseholdOut| {
             let r = &mut h.rec;
-            [&mut r.kk_enc, &mut r.kk_index, &mut r.kk_last4]
+            [&mut r.kk_enc, &mut r.kk_index, &mut r.kk_prefix]
         },
+        shown: |kk| kk[..6].to_owned(),
     };
     let (niks, kks) = (&mut batch.niks, &mut batch.kks);
     Ok(persons
@@ -1489,8 +1491,10 @@ struct Numbered<T> {
     table: &'static str,
     column: &'static str,
     context: &'static str,
-    /// The row's sealed number: ciphertext, blind index, last four digits.
+    /// The row's sealed number: ciphertext, blind index, the part shown in clear.
     sealed: fn(&mut T) -> [&mut String; 3],
+    /// The part of a number stored in clear.
+    shown: fn(&str) -> String,
 }
 
 impl<T> Numbered<T> {
@@ -1515,12 +1519,12 @@ impl<T> Numbered<T> {
                 return Ok(changed);
             }
             for (row, number) in rows.iter_mut().zip(numbers.iter_mut()) {
-                let [enc, index, last4] = (self.sealed)(row);
+                let [enc, index, shown] = (self.sealed)(row);
                 if taken.contains(index.as_str()) {
                     *number = next_number(serials, self.context == KK_CONTEXT, &number[..12])?;
                     *enc = keys.encrypt_str(self.context, number);
                     *index = keys.blind_index(self.context, number);
-                    *last4 = number[12..].to_owned();
+                    *shown = (self.shown)(number);
                     changed += 1;
                 }
             }
@@ -1651,8 +1655,8 @@ mod tests {
                 let parsed = Nik::parse(p.nik.as_str()).unwrap();
                 assert!(
                     niks.insert(p.nik.as_str().to_owned()),
-                    "NIK …{} twice",
-                    p.nik.last4()
+                    "NIK {} twice",
+                    p.nik.masked()
                 );
                 assert_eq!(parsed.region_prefix(), kecamatan);
                 assert_eq!(parsed.sex(), p.sex);
@@ -1788,13 +1792,13 @@ mod tests {
 
         // Every NIK opens with the key, is valid, unique and matches its blind index and sex.
         let rows: Vec<(String, String, String, String, String)> = crate::on_pool!(&db, p => sqlx::query_as(
-            "SELECT nik_enc, nik_index, nik_last4, sex, village_code FROM persons").fetch_all(p).await).unwrap();
+            "SELECT nik_enc, nik_index, nik_prefix, sex, village_code FROM persons").fetch_all(p).await).unwrap();
         let mut seen = HashSet::new();
-        for (enc, index, last4, sex, village) in rows {
+        for (enc, index, prefix, sex, village) in rows {
             let nik = keys.decrypt_str(NIK_CONTEXT, &enc).unwrap();
             let parsed = Nik::parse(&nik).unwrap();
             assert_eq!(keys.blind_index(NIK_CONTEXT, &nik), index);
-            assert_eq!(parsed.last4(), last4);
+            assert_eq!(parsed.prefix(), prefix);
             assert_eq!(parsed.sex().as_str(), sex);
             assert!(village.starts_with(&parsed.region_prefix()));
             assert!(seen.insert(nik));

@@ -186,7 +186,11 @@ pub async fn add_session(
 pub struct ParticipantRow {
     pub person_id: Id,
     pub name: String,
-    pub nik_last4: String,
+    #[serde(
+        rename = "nik_masked",
+        serialize_with = "desmigratif_core::nik::serialize_masked"
+    )]
+    pub nik_prefix: String,
     pub attended: i64,
     pub completed_on: Option<NaiveDate>,
     pub letter_id: Option<Id>,
@@ -196,7 +200,7 @@ pub struct ParticipantRow {
 
 pub async fn participants(db: &Db, training_id: Id) -> Result<Vec<ParticipantRow>> {
     Ok(on_pool!(db, p => sqlx::query_as(
-        "SELECT tp.person_id, p.name, p.nik_last4,
+        "SELECT tp.person_id, p.name, p.nik_prefix,
                 (SELECT COUNT(*) FROM training_attendance a JOIN training_sessions s ON s.id = a.session_id
                   WHERE s.training_id = tp.training_id AND a.person_id = tp.person_id) AS attended,
                 tp.completed_on, tp.letter_id, l.status AS letter_status, l.code AS letter_code

@@ -760,7 +760,7 @@ async fn registered_meanwhile(db: &Db, niks: &[(usize, String)]) -> (usize, DbEr
 }
 
 /// The person columns of [`PersonRow`], in its field order.
-const PERSON_SELECT: &str = "id, village_code, nik_enc, nik_last4, name, sex, birth_place, birth_date, dusun, rt, rw, address, \
+const PERSON_SELECT: &str = "id, village_code, nik_enc, nik_prefix, name, sex, birth_place, birth_date, dusun, rt, rw, address, \
      phone, education, marital_status, skills, household_id, relationship, passport_enc, passport_expiry, nik_warnings, created_at, updated_at";
 
 /// `$1, $2, …, $n`.

@@ -136,7 +136,7 @@ both! {
         // Anyone can check it by its code: valid, with the NIK masked.
         let v = app.get(&format!("/v/{code}"), None).await;
         assert_eq!(v.status, StatusCode::OK);
-        assert!(v.body.contains("SAH") && v.body.contains("Siti Aminah") && v.body.contains("0001"));
+        assert!(v.body.contains("SAH") && v.body.contains("Siti Aminah") && v.body.contains("321216••••••••••") && !v.body.contains("•0001"));
         assert!(!v.body.contains(SITI_NIK), "the public page never shows the full NIK");
         assert!(v.body.contains("noindex"));
 

@@ -14,6 +14,7 @@ mod coop;
 mod edge;
 mod foundation;
 mod letters;
+mod nik_privacy;
 mod portal;
 mod products;
 mod registry;

@@ -330,9 +330,9 @@ both! {
         assert!(masked.rows.iter().all(|(_, r)| cell(&masked, r, "kode_desa") == KENANGA), "only Kenanga");
         assert!(!masked.rows.iter().any(|(_, r)| cell(&masked, r, "nama") == "Wahyu Kuripan" || cell(&masked, r, "nama") == "Sri Wahyuni"));
         let siti = masked.rows.iter().find(|(_, r)| cell(&masked, r, "nama") == "Siti Aminah").expect("demo villager").1.clone();
-        assert_eq!(cell(&masked, &siti, "nik"), "…0001");
+        assert_eq!(cell(&masked, &siti, "nik"), "321216••••••••••", "masked: region digits only, no serial");
         assert!(cell(&masked, &siti, "nomor_paspor").starts_with('…'));
-        assert!(masked.rows.iter().all(|(_, r)| cell(&masked, r, "nik").starts_with('…')), "no full NIK unless asked");
+        assert!(masked.rows.iter().all(|(_, r)| cell(&masked, r, "nik").ends_with("••••••••••") && cell(&masked, r, "nik").chars().filter(char::is_ascii_digit).count() <= 6), "no full NIK nor serial unless asked");
         assert_eq!(app.audit_count("person.export", Outcome::Ok).await, 1);
         let detail = last_detail(&app, "person.export").await;
         assert_eq!(detail, format!("format=csv nik=tersamar rows={} filters=", masked.rows.len()));
@@ -342,7 +342,7 @@ both! {
         assert!(full.problems.is_empty(), "{:?}", full.problems);
         let siti = full.rows.iter().find(|(_, r)| cell(&full, r, "nama") == "Siti Aminah").unwrap().1.clone();
         assert_eq!(cell(&full, &siti, "nik"), "3212164507980001");
-        assert_eq!(cell(&full, &siti, "nomor_paspor"), "E980001");
+        assert_eq!(cell(&full, &siti, "nomor_paspor"), "E5207311");
         assert_eq!(cell(&full, &siti, "tahap_terakhir"), "working");
         assert_eq!(app.audit_count("person.export", Outcome::Ok).await, 2);
         assert!(last_detail(&app, "person.export").await.starts_with("format=xlsx nik=lengkap rows="));
@@ -358,7 +358,7 @@ both! {
         // Episodes: Kenanga's only, audited.
         let eps = sheet(&app, &op, "/app/ekspor/migrasi.csv").await;
         assert!(!eps.rows.is_empty());
-        assert!(eps.rows.iter().all(|(_, r)| cell(&eps, r, "kode_desa") == KENANGA && cell(&eps, r, "nik").starts_with('…')));
+        assert!(eps.rows.iter().all(|(_, r)| cell(&eps, r, "kode_desa") == KENANGA && cell(&eps, r, "nik") == "321216••••••••••"), "masked: region digits only");
         assert!(eps.rows.iter().any(|(_, r)| cell(&eps, r, "nama") == "Siti Aminah" && cell(&eps, r, "negara_tujuan") == "TW"));
         assert_eq!(app.audit_count("episode.export", Outcome::Ok).await, 1);
         let (status, headers, _) = fetch(&app, &op, "/app/ekspor/migrasi.xlsx?nik=lengkap").await;

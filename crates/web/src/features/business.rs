@@ -1384,7 +1384,7 @@ async fn api_one(
             .into_iter()
             .map(|o| OwnerOut {
                 person_id: o.person_id.to_string(),
-                nik_masked: format!("••••••••••••{}", o.nik_last4),
+                nik_masked: desmigratif_core::nik::masked(&o.nik_prefix),
                 name: o.name,
             })
             .collect(),

@@ -525,7 +525,13 @@ async fn members_page(
         )
         .await?;
         rows.into_iter()
-            .map(|r| (r.id.to_string(), r.name, format!("••••{}", r.nik_last4)))
+            .map(|r| {
+                (
+                    r.id.to_string(),
+                    r.name,
+                    desmigratif_core::nik::masked(&r.nik_prefix),
+                )
+            })
             .collect()
     } else {
         Vec::new()

@@ -113,7 +113,7 @@ async fn list_page(
                 .into_iter()
                 .map(|h| Line {
                     id: h.id.to_string(),
-                    kk: format!("…{}", h.kk_last4),
+                    kk: desmigratif_core::nik::masked(&h.kk_prefix),
                     head: h.head.unwrap_or_default(),
                     dusun: h.dusun,
                     members: h.members,
@@ -186,7 +186,7 @@ async fn create(
         village_code: f.desa.clone(),
         kk_enc: state.keys.encrypt_str(KK_CONTEXT, &kk),
         kk_index: state.keys.blind_index(KK_CONTEXT, &kk),
-        kk_last4: kk[12..].to_owned(),
+        kk_prefix: kk[..6].to_owned(),
         dusun: clean_spaces(&f.dusun),
         rt: if rt.is_empty() {
             rt
@@ -284,7 +284,7 @@ async fn household_page(
                     relationship: catalog::choice(RELATIONSHIPS, &p.relationship)
                         .map(|c| c.id.to_owned())
                         .unwrap_or_default(),
-                    nik: format!("…{}", p.nik_last4),
+                    nik: desmigratif_core::nik::masked(&p.nik_prefix),
                     age: today.years_since(p.birth_date).unwrap_or(0) as i32,
                     name: p.name,
                 })
@@ -371,8 +371,8 @@ pub fn pages() -> Router<AppState> {
 struct HouseholdOut {
     id: String,
     village_code: String,
-    /// Last four digits of the KK number.
-    kk_last4: String,
+    /// Masked: the six region digits of the KK number, then bullets.
+    kk_masked: String,
     dusun: String,
     rt: String,
     rw: String,
@@ -386,7 +386,8 @@ struct MemberOut {
     person_id: String,
     name: String,
     relationship: String,
-    nik_last4: String,
+    /// Masked: the six region digits, then bullets.
+    nik_masked: String,
 }
 
 #[derive(serde::Deserialize, Default, utoipa::IntoParams)]
@@ -432,13 +433,13 @@ async fn api_one(
             person_id: p.id.to_string(),
             name: p.name,
             relationship: p.relationship,
-            nik_last4: p.nik_last4,
+            nik_masked: desmigratif_core::nik::masked(&p.nik_prefix),
         })
         .collect();
     Ok(Json(HouseholdOut {
         id: h.id.to_string(),
         village_code: h.village_code,
-        kk_last4: h.kk_last4,
+        kk_masked: desmigratif_core::nik::masked(&h.kk_prefix),
         dusun: h.dusun,
         rt: h.rt,
         rw: h.rw,

@@ -829,16 +829,20 @@ async fn letter_page(
     let can_write = staff.principal().may(WRITE, &Place::of(&place));
     let status = l.status();
     let subject = match l.person_id {
-        Some(id) => registry::person(&state.db, id)
-            .await?
-            .map(|p| (p.id.to_string(), p.name, format!("…{}", p.nik_last4))),
+        Some(id) => registry::person(&state.db, id).await?.map(|p| {
+            (
+                p.id.to_string(),
+                p.name,
+                desmigratif_core::nik::masked(&p.nik_prefix),
+            )
+        }),
         None => None,
     };
     let requester_nik = match &l.requester_nik_enc {
         Some(sealed) => state
             .keys
             .decrypt_str(letters::REQUESTER_NIK_CONTEXT, sealed)
-            .map(|n| format!("…{}", &n[n.len().saturating_sub(4)..]))
+            .map(|n| desmigratif_core::nik::masked(&n))
             .unwrap_or_default(),
         None => String::new(),
     };

@@ -167,7 +167,7 @@ pub(crate) fn stage_label(lang: crate::Lang, code: &str) -> String {
 fn line(state: &AppState, lang: crate::Lang, r: PersonListRow) -> ListLine {
     ListLine {
         id: r.id.to_string(),
-        nik: format!("…{}", r.nik_last4),
+        nik: desmigratif_core::nik::masked(&r.nik_prefix),
         age: age(r.birth_date, today()),
         village: super::dashboard::region_name(&r.village_code, &state.regions),
         stage: r
@@ -641,7 +641,7 @@ async fn person_page(
     render_form(
         PersonPage {
             page: Page::new(&staff.ctx, "persons.detail"),
-            nik_masked: format!("••••••••••••{}", p.nik_last4),
+            nik_masked: desmigratif_core::nik::masked(&p.nik_prefix),
             village: super::dashboard::place_of(&p.village_code, &state.regions),
             age: age(p.birth_date, today()),
             education: catalog::choice(EDUCATION, &p.education)
@@ -786,8 +786,9 @@ pub fn pages() -> Router<AppState> {
 pub struct PersonOut {
     id: String,
     village_code: String,
-    /// Only the last four digits; the full NIK is never sent by the API.
-    nik_last4: String,
+    /// Masked: the six region digits, then bullets (`321216••••••••••`). Neither the full NIK
+    /// nor any digit of its serial is sent by the API.
+    nik_masked: String,
     name: String,
     sex: String,
     birth_place: String,
@@ -811,7 +812,7 @@ impl From<PersonRow> for PersonOut {
         PersonOut {
             id: p.id.to_string(),
             village_code: p.village_code,
-            nik_last4: p.nik_last4,
+            nik_masked: desmigratif_core::nik::masked(&p.nik_prefix),
             name: p.name,
             sex: p.sex,
             birth_place: p.birth_place,

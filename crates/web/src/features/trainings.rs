@@ -328,7 +328,13 @@ async fn show_page(
         .await?;
         rows.into_iter()
             .filter(|r| !participants.iter().any(|p| p.row.person_id == r.id))
-            .map(|r| (r.id.to_string(), r.name, format!("••••{}", r.nik_last4)))
+            .map(|r| {
+                (
+                    r.id.to_string(),
+                    r.name,
+                    desmigratif_core::nik::masked(&r.nik_prefix),
+                )
+            })
             .collect()
     } else {
         Vec::new()

@@ -411,17 +411,19 @@ fn take_full_flag(nik: &mut String) -> bool {
     full
 }
 
-/// The NIK or passport number as the export shows it: whole only when asked for.
+/// The NIK or passport number as the export shows it: whole only when asked for. Masked, a NIK
+/// is its `masked` form (region digits only: with the birth date and village in the same row,
+/// any digit of the serial would rebuild it); a passport number shows its last four digits.
 fn personal(
     state: &AppState,
     context: &str,
     sealed: &str,
-    last4: Option<&str>,
+    masked: Option<String>,
     full: bool,
 ) -> Result<String, AppError> {
     if !full {
-        let tail = match last4 {
-            Some(l) => l.to_owned(),
+        let tail: String = match masked {
+            Some(m) => return Ok(m),
             None => {
                 let plain = state
                     .keys
@@ -494,7 +496,13 @@ async fn export_persons(
         rows.push(vec![
             p.village_code.clone(),
             super::dashboard::region_name(&p.village_code, &state.regions),
-            personal(state, NIK_CONTEXT, &p.nik_enc, Some(&p.nik_last4), full)?,
+            personal(
+                state,
+                NIK_CONTEXT,
+                &p.nik_enc,
+                Some(desmigratif_core::nik::masked(&p.nik_prefix)),
+                full,
+            )?,
             p.name,
             p.sex,
             p.birth_place,
@@ -624,7 +632,13 @@ async fn export_episodes(
         let stage_name = stage_label(lang, &e.stage);
         rows.push(vec![
             e.village_code.clone(),
-            personal(state, NIK_CONTEXT, &p.nik_enc, Some(&p.nik_last4), full)?,
+            personal(
+                state,
+                NIK_CONTEXT,
+                &p.nik_enc,
+                Some(desmigratif_core::nik::masked(&p.nik_prefix)),
+                full,
+            )?,
             p.name.clone(),
             e.destination,
             e.occupation,

@@ -98,11 +98,7 @@ async fn shown(state: &AppState, l: &LetterRow) -> Result<Option<Shown>, AppErro
         signer: p.signer_name,
         signer_title: p.signer_title,
         subject: p.subject_name,
-        nik_masked: format!(
-            "{}{}",
-            "•".repeat(12),
-            &p.subject_nik[p.subject_nik.len().saturating_sub(4)..]
-        ),
+        nik_masked: desmigratif_core::nik::masked(&p.subject_nik),
         reason: l.reason.clone(),
         key_id: p.key_id,
     }))
