@@ -182,7 +182,8 @@ struct ServeArgs {
     #[arg(long, env = "DESMIGRATIF_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
     /// The public address of this deployment (e.g. https://desa.example), printed on letters and
-    /// in their QR codes; without it, the address a request came to.
+    /// in their QR codes; without it, the address this server listens on (fine for a demo, not for
+    /// letters handed to residents).
     #[arg(long, env = "DESMIGRATIF_PUBLIC_URL")]
     public_url: Option<String>,
     /// Public lookups (letter verification, tracking, resident requests) allowed per client
@@ -595,7 +596,15 @@ async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<Strin
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trust_proxy.clone().unwrap_or_default(),
         metrics_token: args.metrics_token.clone().filter(|t| !t.trim().is_empty()),
-        public_url: args.public_url.clone(),
+        public_url: match &args.public_url {
+            Some(url) => url.clone(),
+            None => {
+                eprintln!(
+                    "peringatan: tanpa --public-url, kode QR pada surat menunjuk ke http://{addr}"
+                );
+                format!("http://{addr}")
+            }
+        },
         public_lookups_per_minute: args.public_lookups_per_minute,
         public_reports_per_hour: args.public_reports_per_hour,
         public_letter_requests_per_hour: args.public_letter_requests_per_hour,

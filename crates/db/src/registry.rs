@@ -985,12 +985,30 @@ pub struct FileRow {
     pub data_enc: String,
 }
 
-/// A stored scan or letter PDF. Files of advocacy cases are never served from here: they are
-/// read only through their case, whose access rules are narrower than the registry's.
+/// A stored file of a village: a scan or a signed letter. Files of advocacy cases are never
+/// served from here: they are read only through their case, whose access rules are narrower
+/// than the registry's.
 pub async fn file(db: &Db, id: Id) -> Result<Option<FileRow>> {
-    Ok(on_pool!(db, p => sqlx::query_as(
-            "SELECT f.id, f.village_code, f.content_type, f.size_bytes, f.data_enc FROM document_files f
-             WHERE f.id = $1 AND NOT EXISTS (SELECT 1 FROM case_documents c WHERE c.file_id = f.id)")
+    file_where(db, id, "").await
+}
+
+/// A scan of the registry: [`file`] without signed letters, which are read (and unsealed) only
+/// through their letter.
+pub async fn scan(db: &Db, id: Id) -> Result<Option<FileRow>> {
+    file_where(
+        db,
+        id,
+        " AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.pdf_file_id = f.id)",
+    )
+    .await
+}
+
+async fn file_where(db: &Db, id: Id, also: &str) -> Result<Option<FileRow>> {
+    let sql = format!(
+        "SELECT f.id, f.village_code, f.content_type, f.size_bytes, f.data_enc FROM document_files f
+         WHERE f.id = $1 AND NOT EXISTS (SELECT 1 FROM case_documents c WHERE c.file_id = f.id){also}"
+    );
+    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(id).fetch_optional(p).await)?)
 }
 

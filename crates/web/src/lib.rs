@@ -41,8 +41,8 @@ pub struct WebConfig {
     /// Shown on the login page of a demo deployment.
     pub demo_password: Option<String>,
     /// The deployment's public address (`https://desa.example`), printed on letters and in their
-    /// QR codes; without it the address the request came to is used.
-    pub public_url: Option<String>,
+    /// QR codes. The command line makes it the listening address when none is given.
+    pub public_url: String,
     /// Public lookups (letter verification, tracking, resident requests) allowed per client
     /// address per minute.
     pub public_lookups_per_minute: usize,
@@ -64,7 +64,7 @@ impl Default for WebConfig {
             trusted_proxies: desmigratif_core::net::TrustedProxies::none(),
             password_cost: Cost::Standard,
             demo_password: None,
-            public_url: None,
+            public_url: "http://localhost".into(),
             public_lookups_per_minute: 60,
             public_reports_per_hour: 5,
             public_letter_requests_per_hour: 3,

@@ -122,6 +122,11 @@ both! {
         let code = code_of(&page.body);
         assert!(code.len() >= 22, "at least 128 random bits");
 
+        // The signed PDF is read through its letter only: as a registry file it does not exist.
+        let letter = desmigratif_db::letters::letter(&app.db, id.parse().unwrap()).await.unwrap().unwrap();
+        let file = letter.pdf_file_id.expect("an issued letter has its PDF");
+        assert_eq!(app.get(&format!("/app/berkas/{file}"), Some(&op)).await.status, StatusCode::NOT_FOUND);
+
         // The PDF says what the letter is.
         let downloads = app.audit_count("letter.download", Outcome::Ok).await;
         let (status, headers, pdf) = fetch(&app, &op, &format!("/app/surat/{id}/pdf")).await;
@@ -294,11 +299,17 @@ both! {
             assert_eq!(r.status, StatusCode::OK, "{to}: {}", r.body);
         }
         assert_eq!(app.api("POST", &format!("/api/v1/letters/{id}/issue"), Some(&op), None).await.status, StatusCode::NOT_FOUND, "operators do not sign");
-        let issued = app.api("POST", &format!("/api/v1/letters/{id}/issue"), Some(&head), None).await;
+        // Signed through a request that names another host: the QR code still points to the
+        // deployment's own address, never to the Host header.
+        let issued = app.send(axum::http::Request::post(format!("/api/v1/letters/{id}/issue"))
+            .header(header::HOST, "evil.example")
+            .header(header::AUTHORIZATION, format!("Bearer {head}"))
+            .body(Body::empty()).unwrap()).await;
         assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
         let body = issued.json();
         assert_eq!(body["status"], "issued");
-        assert!(body["verification_url"].as_str().unwrap().starts_with("http://localhost/v/"));
+        assert!(body["verification_url"].as_str().unwrap().starts_with("http://localhost/v/"), "{body}");
+        assert!(!issued.body.contains("evil.example"));
         let pdf = app.api("GET", &format!("/api/v1/letters/{id}/pdf"), Some(&op), None).await;
         assert_eq!(pdf.status, StatusCode::OK);
         let revoked = app.api("POST", &format!("/api/v1/letters/{id}/revoke"), Some(&op), Some(serde_json::json!({"reason": "Diterbitkan ganda"}))).await;

@@ -19,7 +19,7 @@ use desmigratif_core::migration::{self, Stage};
 use desmigratif_core::registry::{EpisodeInput, ValidEpisode, parse_optional_date, sniff_scan};
 use desmigratif_db::audit::{self, Event};
 use desmigratif_db::registry::{
-    self, DocumentUpdate, EpisodeDetails, EpisodeRow, FILE_CONTEXT, PersonRow,
+    self, DocumentUpdate, EpisodeDetails, EpisodeRow, FILE_CONTEXT, FileRow, PersonRow,
 };
 use desmigratif_db::{Db, DbError};
 use sha2::{Digest, Sha256};
@@ -548,25 +548,23 @@ async fn upload(
     Ok(Redirect::to(&format!("/app/migrasi/{}#dokumen", e.id)).into_response())
 }
 
+impl Guarded for FileRow {
+    const ENTITY: &'static str = "document_file";
+    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
+        registry::scan(db, id)
+    }
+    fn region(&self) -> &str {
+        &self.village_code
+    }
+}
+
 /// Sends a decrypted scan; every download is audited.
 async fn download(
     State(state): State<AppState>,
     staff: Staff,
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
-    let file_id: Id = file.parse().map_err(|_| AppError::NotFound)?;
-    let f = registry::file(&state.db, file_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    staff
-        .allow_record(
-            &state,
-            READ,
-            &f.village_code,
-            "document_file",
-            &file_id.to_string(),
-        )
-        .await?;
+    let f = staff.load::<FileRow>(&state, &file, READ).await?;
     let data = state
         .keys
         .decrypt(FILE_CONTEXT, &f.data_enc)

@@ -369,23 +369,15 @@ fn address_of(p: &PersonRow, village: &VillageRow) -> String {
     parts.join(", ")
 }
 
-/// The public address the QR code and the letter point to.
-fn public_base(state: &AppState, host: Option<&str>) -> String {
-    match (&state.config.public_url, host) {
-        (Some(url), _) => url.trim_end_matches('/').to_owned(),
-        (None, Some(host)) => format!("http://{host}"),
-        (None, None) => "http://localhost".to_owned(),
-    }
+/// The public address the QR code and the letter point to: the configured one, never the `Host`
+/// of whatever request happened to sign the letter.
+fn public_base(state: &AppState) -> &str {
+    state.config.public_url.trim_end_matches('/')
 }
 
 /// The village head approves: the letter gets its number, the village's signature over its
 /// canonical content, and its PDF (with the QR code to `/v/{code}`), all in one transaction.
-async fn sign_and_issue(
-    state: &AppState,
-    staff: &Staff,
-    l: &LetterRow,
-    host: Option<&str>,
-) -> Result<(), AppError> {
+async fn sign_and_issue(state: &AppState, staff: &Staff, l: &LetterRow) -> Result<(), AppError> {
     staff
         .allow_record(
             state,
@@ -446,7 +438,7 @@ async fn sign_and_issue(
         key_id: key.key_id.clone(),
     };
     let signature = key.sign(&payload);
-    let url = format!("{}/v/{code}", public_base(state, host));
+    let url = format!("{}/v/{code}", public_base(state));
     let data = letter_data(
         state, &kind, &current, &village, &person, &payload, &signature, &url,
     );
@@ -822,7 +814,6 @@ async fn letter_page(
     staff: &Staff,
     l: LetterRow,
     error: Option<String>,
-    host: Option<&str>,
 ) -> Result<Response, AppError> {
     let kind = kind_of(state, &l.kind).await?;
     let place = Scope::Region(l.village_code.parse()?);
@@ -908,7 +899,7 @@ async fn letter_page(
         verify_url: l
             .code
             .as_ref()
-            .map(|c| format!("{}/v/{c}", public_base(state, host)))
+            .map(|c| format!("{}/v/{c}", public_base(state)))
             .unwrap_or_default(),
         verifications,
         error,
@@ -928,18 +919,13 @@ fn step_label(staff: &Staff, to: LetterStatus) -> &'static str {
     })
 }
 
-fn host_of(headers: &axum::http::HeaderMap) -> Option<&str> {
-    headers.get(header::HOST).and_then(|h| h.to_str().ok())
-}
-
 async fn show(
     State(state): State<AppState>,
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let l = staff.load::<LetterRow>(&state, &id, READ).await?;
-    letter_page(&state, &staff, l, None, host_of(&headers)).await
+    letter_page(&state, &staff, l, None).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -957,7 +943,6 @@ async fn after_step(
     staff: &Staff,
     id: Id,
     result: Result<(), AppError>,
-    host: Option<&str>,
 ) -> Result<Response, AppError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/app/surat/{id}")).into_response()),
@@ -965,7 +950,7 @@ async fn after_step(
             let l = letters::letter(&state.db, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let mut r = letter_page(state, staff, l, Some(m), host).await?;
+            let mut r = letter_page(state, staff, l, Some(m)).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -978,7 +963,7 @@ async fn after_step(
                 .map(|(_, m)| m)
                 .collect::<Vec<_>>()
                 .join("; ");
-            let mut r = letter_page(state, staff, l, Some(m), host).await?;
+            let mut r = letter_page(state, staff, l, Some(m)).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -989,7 +974,6 @@ async fn after_step(
 async fn step(
     State(state): State<AppState>,
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<StepForm>,
 ) -> Result<Response, AppError> {
@@ -1002,25 +986,23 @@ async fn step(
     } else {
         advance(&state, &staff, &l, to, &f.reason).await
     };
-    after_step(&state, &staff, l.id, result, host_of(&headers)).await
+    after_step(&state, &staff, l.id, result).await
 }
 
 async fn sign(
     State(state): State<AppState>,
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let l = staff.load::<LetterRow>(&state, &id, READ).await?;
-    let result = sign_and_issue(&state, &staff, &l, host_of(&headers)).await;
-    after_step(&state, &staff, l.id, result, host_of(&headers)).await
+    let result = sign_and_issue(&state, &staff, &l).await;
+    after_step(&state, &staff, l.id, result).await
 }
 
 /// Corrects a request before it goes for signature: the person (by NIK) and the kind's fields.
 async fn edit(
     State(state): State<AppState>,
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
@@ -1045,7 +1027,7 @@ async fn edit(
             tx.commit().await.map_err(AppError::from)
         }
     };
-    after_step(&state, &staff, l.id, result, host_of(&headers)).await
+    after_step(&state, &staff, l.id, result).await
 }
 
 async fn download(
@@ -1254,18 +1236,14 @@ struct LetterOut {
     events: Vec<letters::EventRow>,
 }
 
-async fn letter_out(
-    state: &AppState,
-    l: LetterRow,
-    host: Option<&str>,
-) -> Result<LetterOut, AppError> {
+async fn letter_out(state: &AppState, l: LetterRow) -> Result<LetterOut, AppError> {
     let events = letters::events_of(&state.db, l.id).await?;
     Ok(LetterOut {
         id: l.id.to_string(),
         verification_url: l
             .code
             .as_ref()
-            .map(|c| format!("{}/v/{c}", public_base(state, host))),
+            .map(|c| format!("{}/v/{c}", public_base(state))),
         fields: serde_json::Value::Object(l.field_values()),
         village_code: l.village_code,
         kind: l.kind,
@@ -1325,7 +1303,6 @@ async fn api_list(
 async fn api_create(
     State(state): State<AppState>,
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Json(input): Json<RequestIn>,
 ) -> Result<Response, AppError> {
     let id = create_request(&state, &staff, &input, None)
@@ -1334,11 +1311,7 @@ async fn api_create(
     let l = letters::letter(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(letter_out(&state, l, host_of(&headers)).await?),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(letter_out(&state, l).await?)).into_response())
 }
 
 /// One letter with its history.
@@ -1347,11 +1320,10 @@ async fn api_create(
 async fn api_one(
     State(state): State<AppState>,
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<LetterOut>, AppError> {
     let l = staff.load::<LetterRow>(&state, &id, READ).await?;
-    Ok(Json(letter_out(&state, l, host_of(&headers)).await?))
+    Ok(Json(letter_out(&state, l).await?))
 }
 
 #[derive(serde::Deserialize, Default, utoipa::ToSchema)]
@@ -1369,7 +1341,6 @@ struct StepIn {
 async fn api_step(
     State(state): State<AppState>,
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     Json(body): Json<StepIn>,
 ) -> Result<Json<LetterOut>, AppError> {
@@ -1380,7 +1351,7 @@ async fn api_step(
     let l = letters::letter(&state.db, l.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(letter_out(&state, l, host_of(&headers)).await?))
+    Ok(Json(letter_out(&state, l).await?))
 }
 
 /// The village head approves and signs: number, signature, PDF.
@@ -1389,15 +1360,14 @@ async fn api_step(
 async fn api_issue(
     State(state): State<AppState>,
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<LetterOut>, AppError> {
     let l = staff.load::<LetterRow>(&state, &id, READ).await?;
-    sign_and_issue(&state, &staff, &l, host_of(&headers)).await?;
+    sign_and_issue(&state, &staff, &l).await?;
     let l = letters::letter(&state.db, l.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(letter_out(&state, l, host_of(&headers)).await?))
+    Ok(Json(letter_out(&state, l).await?))
 }
 
 #[derive(serde::Deserialize, Default, utoipa::ToSchema)]
@@ -1413,7 +1383,6 @@ struct RevokeIn {
 async fn api_revoke(
     State(state): State<AppState>,
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     Json(body): Json<RevokeIn>,
 ) -> Result<Json<LetterOut>, AppError> {
@@ -1422,7 +1391,7 @@ async fn api_revoke(
     let l = letters::letter(&state.db, l.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(letter_out(&state, l, host_of(&headers)).await?))
+    Ok(Json(letter_out(&state, l).await?))
 }
 
 /// The signed PDF (audited: it carries the full NIK).
