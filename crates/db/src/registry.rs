@@ -1008,8 +1008,10 @@ async fn file_where(db: &Db, id: Id, also: &str) -> Result<Option<FileRow>> {
         "SELECT f.id, f.village_code, f.content_type, f.size_bytes, f.data_enc FROM document_files f
          WHERE f.id = $1 AND NOT EXISTS (SELECT 1 FROM case_documents c WHERE c.file_id = f.id){also}"
     );
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(id).fetch_optional(p).await)?)
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id).fetch_optional(p).await)?,
+    )
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
