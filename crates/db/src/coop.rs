@@ -361,18 +361,19 @@ async fn product_in(tx: &mut Tx, id: Id) -> Result<(Id, LoanProduct)> {
 /// go ahead. `Some(id)`: the same request was done before, and `id` is what it created.
 async fn claim(
     tx: &mut Tx,
+    actor: &Actor,
     region: &str,
     key: &str,
     action: &str,
     request: &str,
     result: Id,
 ) -> Result<Option<Id>> {
-    let key = key.trim();
-    if key.is_empty() || key.len() > 200 {
+    if key.trim().is_empty() || key.trim().len() > 200 {
         return Err(conflict(
             "permintaan transaksi tanpa kunci idempotensi yang sah; muat ulang formulirnya",
         ));
     }
+    let key = &scoped(actor, key);
     let hash = hex::encode(Sha256::digest(format!("{action}\n{request}").as_bytes()));
     let inserted = on_tx!(tx, c => sqlx::query(
         "INSERT INTO coop_idempotency (region_code, key, action, request_hash, result_id, created_at)
@@ -395,10 +396,25 @@ async fn claim(
     }
 }
 
+/// An idempotency key belongs to whoever sent it: another user's request with the same key is
+/// another request, never a replay of theirs (nor a refusal because of theirs).
+fn scoped(actor: &Actor, key: &str) -> String {
+    let who = actor
+        .user_id
+        .map_or_else(|| actor.label.clone(), |id| id.to_string());
+    format!("{who}/{}", key.trim())
+}
+
 /// Records what a claimed action created, when its id was only known at the end (an entry).
-async fn settle_claim(tx: &mut Tx, region: &str, key: &str, result: Id) -> Result<()> {
+async fn settle_claim(
+    tx: &mut Tx,
+    actor: &Actor,
+    region: &str,
+    key: &str,
+    result: Id,
+) -> Result<()> {
     on_tx!(tx, c => sqlx::query("UPDATE coop_idempotency SET result_id = $1 WHERE region_code = $2 AND key = $3")
-        .bind(result).bind(region).bind(key.trim()).execute(c).await.map(|_| ()))?;
+        .bind(result).bind(region).bind(scoped(actor, key)).execute(c).await.map(|_| ()))?;
     Ok(())
 }
 
@@ -500,11 +516,11 @@ pub async fn manual_entry(
 ) -> Result<Id> {
     let request = format!("{entry:?}");
     let placeholder = Id::new();
-    if let Some(earlier) = claim(tx, region, key, "jurnal", &request, placeholder).await? {
+    if let Some(earlier) = claim(tx, actor, region, key, "jurnal", &request, placeholder).await? {
         return Ok(earlier);
     }
     let id = post_entry(tx, actor, region, entry, "koreksi", None).await?;
-    settle_claim(tx, region, key, id).await?;
+    settle_claim(tx, actor, region, key, id).await?;
     Ok(id)
 }
 
@@ -813,7 +829,17 @@ pub async fn savings_move(
     let m = member_in(tx, member).await?;
     let id = Id::new();
     let request = format!("{member}|{kind}|{amount}|{on}");
-    if let Some(earlier) = claim(tx, &m.region_code, key, direction.as_str(), &request, id).await? {
+    if let Some(earlier) = claim(
+        tx,
+        actor,
+        &m.region_code,
+        key,
+        direction.as_str(),
+        &request,
+        id,
+    )
+    .await?
+    {
         return Ok(earlier);
     }
     if amount <= 0 {
@@ -1084,6 +1110,7 @@ pub async fn disburse(
     let placeholder = Id::new();
     if let Some(earlier) = claim(
         tx,
+        actor,
         &m.region_code,
         key,
         "cair",
@@ -1151,7 +1178,7 @@ pub async fn disburse(
     on_tx!(tx, c => sqlx::query(
         "UPDATE coop_loans SET status = 'dicairkan', disbursed_on = $1, disbursement_entry_id = $2, updated_at = $3 WHERE id = $4",
     ).bind(on).bind(entry).bind(now()).bind(loan).execute(c).await.map(|_| ()))?;
-    settle_claim(tx, &m.region_code, key, entry).await?;
+    settle_claim(tx, actor, &m.region_code, key, entry).await?;
     audit::record_change(
         tx,
         actor,
@@ -1319,6 +1346,7 @@ pub async fn repay(
     let id = Id::new();
     if let Some(earlier) = claim(
         tx,
+        actor,
         &m.region_code,
         key,
         "angsuran",
@@ -1855,6 +1883,7 @@ pub async fn shu_post(
     let placeholder = Id::new();
     if let Some(earlier) = claim(
         tx,
+        actor,
         &r.region_code,
         key,
         "shu",
@@ -1931,7 +1960,7 @@ pub async fn shu_post(
     }
     on_tx!(tx, c => sqlx::query("UPDATE coop_shu_runs SET status = 'diposting', entry_id = $1 WHERE id = $2")
         .bind(entry).bind(run).execute(c).await.map(|_| ()))?;
-    settle_claim(tx, &r.region_code, key, entry).await?;
+    settle_claim(tx, actor, &r.region_code, key, entry).await?;
     audit::record_change(
         tx,
         actor,

@@ -356,6 +356,14 @@ both! {
         let mut tx = app.db.begin().await.unwrap();
         assert!(conflict(coop::withdraw(&mut tx, &b.clerk, "form-7f3a", m, SavingsKind::Voluntary, 75_000, d("2025-05-01")).await).contains("kunci"));
         drop(tx);
+        // The key is the sender's: the chair using the same key makes her own deposit, neither
+        // a replay of the clerk's nor a refusal because of it.
+        let mut tx = app.db.begin().await.unwrap();
+        let chairs = coop::deposit(&mut tx, &b.chief, "form-7f3a", m, SavingsKind::Voluntary, 76_000, d("2025-05-01")).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_ne!(chairs, ids[0]);
+        assert_eq!(entries().await, before + 2);
+        assert_eq!(coop::balance(&app.db, m, SavingsKind::Voluntary).await.unwrap(), 151_000);
         // A replayed disbursement and repayment, too.
         let loan = take_loan(&app, &b, m, 1_200_000, 6, d("2025-05-02"), "cair-7").await;
         let mut tx = app.db.begin().await.unwrap();
