@@ -246,6 +246,9 @@ enum UserCommand {
         username: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days the token lives (1–365).
+        #[arg(long, default_value_t = desmigratif_core::user::TOKEN_DAYS)]
+        days: i64,
     },
     /// Disable an account and end its sessions.
     Disable { username: String },
@@ -522,10 +525,20 @@ async fn user_command(g: &Global, cmd: UserCommand) -> Result<()> {
             let hash = hash_password(&read_password()?, &u.username)?;
             let mut tx = db.begin().await?;
             users::set_password(&mut tx, &actor, &u, &hash).await?;
+            let revoked = desmigratif_db::tokens::revoke_all(&mut tx, &actor, &u).await?;
             tx.commit().await?;
-            println!("kata sandi {} diganti; semua sesinya diakhiri", u.username);
+            println!(
+                "kata sandi {} diganti; semua sesinya diakhiri dan {revoked} token API dicabut",
+                u.username
+            );
         }
-        UserCommand::Token { username, name } => {
+        UserCommand::Token {
+            username,
+            name,
+            days,
+        } => {
+            let lifetime = desmigratif_core::user::token_lifetime(&days.to_string())
+                .map_err(|e| anyhow::anyhow!("--days: {}", e.message))?;
             let u = user_named(&db, &username).await?;
             if u.disabled {
                 bail!("akun {} nonaktif", u.username);
@@ -533,8 +546,16 @@ async fn user_command(g: &Global, cmd: UserCommand) -> Result<()> {
             let secret = Secret::generate();
             let prefix: String = secret.expose().chars().take(8).collect();
             let mut tx = db.begin().await?;
-            desmigratif_db::tokens::create(&mut tx, &actor, &u, &name, &secret.digest(), &prefix)
-                .await?;
+            desmigratif_db::tokens::create(
+                &mut tx,
+                &actor,
+                &u,
+                &name,
+                &secret.digest(),
+                &prefix,
+                lifetime,
+            )
+            .await?;
             tx.commit().await?;
             println!("{}", secret.expose());
             eprintln!(

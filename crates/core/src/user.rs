@@ -10,6 +10,24 @@ pub const MAX_FAILED_LOGINS: i32 = 5;
 /// How long an account stays closed to the address that failed at it.
 pub const LOCKOUT: Duration = Duration::minutes(15);
 pub const MIN_PASSWORD_CHARS: usize = 10;
+/// How long a personal API token lives unless another lifetime is chosen, and the longest.
+pub const TOKEN_DAYS: i64 = 90;
+pub const TOKEN_DAYS_MAX: i64 = 365;
+
+/// The lifetime of a new API token in days, as typed (empty: [`TOKEN_DAYS`]).
+pub fn token_lifetime(raw: &str) -> Result<Duration, Invalid> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(Duration::days(TOKEN_DAYS));
+    }
+    match raw.parse::<i64>() {
+        Ok(days) if (1..=TOKEN_DAYS_MAX).contains(&days) => Ok(Duration::days(days)),
+        _ => Err(Invalid::new(
+            "berlaku",
+            format!("masa berlaku token 1–{TOKEN_DAYS_MAX} hari"),
+        )),
+    }
+}
 
 /// A login name: 3–32 characters of lower-case letters, digits, `.`, `_`, `-`.
 pub fn parse_username(raw: &str) -> Result<String, Invalid> {
@@ -90,6 +108,16 @@ mod tests {
             "Siti Aminah"
         );
         assert!(parse_display_name("   ").is_err());
+    }
+
+    #[test]
+    fn token_lifetimes() {
+        assert_eq!(token_lifetime("").unwrap(), Duration::days(90));
+        assert_eq!(token_lifetime(" 30 ").unwrap(), Duration::days(30));
+        assert_eq!(token_lifetime("365").unwrap(), Duration::days(365));
+        for bad in ["0", "366", "-5", "tiga", "1.5"] {
+            assert!(token_lifetime(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -242,6 +242,38 @@ both! {
         app.login("operator.kuripan", "salak-pondoh-2026").await;
     }
 
+    async fn api_tokens_expire_and_a_new_password_can_revoke_them(app) {
+        let s = app.login("operator.kuripan", PASSWORD).await;
+        // The lifetime is chosen when minting; nonsense is refused with the field named.
+        let bad = app.post("/app/akun/token", &s, &[("name", "laptop"), ("berlaku", "400")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("masa berlaku token 1–365 hari"), "{}", bad.body);
+        assert_eq!(app.rows("api_tokens").await, 0, "nothing minted");
+        let r = app.post("/app/akun/token", &s, &[("name", "laptop"), ("berlaku", "30")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let re = regex_lite::Regex::new(r#"class="secret">([A-Za-z0-9_-]{43})<"#).unwrap();
+        let laptop = re.captures(&r.body).unwrap()[1].to_owned();
+        let days: f64 = desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>("SELECT expires_at FROM api_tokens WHERE name = 'laptop'").fetch_one(p).await)
+            .map(|t| (t - desmigratif_core::now()).num_hours() as f64 / 24.0).unwrap();
+        assert!((29.9..=30.0).contains(&days), "{days}");
+        assert_eq!(app.api("GET", "/api/v1/me", Some(&laptop), None).await.status, StatusCode::OK);
+        // Past its date the token is refused.
+        desmigratif_db::on_pool!(&app.db, p => sqlx::query("UPDATE api_tokens SET expires_at = $1 WHERE name = 'laptop'")
+            .bind(desmigratif_core::now() - chrono::Duration::minutes(1)).execute(p).await.map(|_| ())).unwrap();
+        assert_eq!(app.api("GET", "/api/v1/me", Some(&laptop), None).await.status, StatusCode::UNAUTHORIZED);
+        assert!(app.get("/app/akun", Some(&s)).await.body.contains("Kedaluwarsa"));
+        // A new password, with the box left ticked, revokes the live tokens; unticked keeps them.
+        let kept = app.token_for("operator.kuripan").await;
+        let s = app.login("operator.kuripan", PASSWORD).await;
+        let r = app.post("/app/akun/sandi", &s, &[("current", PASSWORD), ("new", "salak-pondoh-2026"), ("confirm", "salak-pondoh-2026")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.api("GET", "/api/v1/me", Some(&kept), None).await.status, StatusCode::OK, "unticked: kept");
+        let s = app.login("operator.kuripan", "salak-pondoh-2026").await;
+        let r = app.post("/app/akun/sandi", &s, &[("current", "salak-pondoh-2026"), ("new", "mangga-manis-2026"), ("confirm", "mangga-manis-2026"), ("cabut_token", "ya")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.api("GET", "/api/v1/me", Some(&kept), None).await.status, StatusCode::UNAUTHORIZED, "ticked: revoked");
+    }
+
     async fn api_tokens_act_as_their_user_and_can_be_revoked(app) {
         let token = app.token_for("kab.indramayu").await;
         let me = app.api("GET", "/api/v1/me", Some(&token), None).await;

@@ -23,6 +23,8 @@ pub struct TokenLine {
     pub created: String,
     pub last_used: String,
     pub revoked: bool,
+    pub expires: String,
+    pub expired: bool,
 }
 
 #[derive(Template)]
@@ -59,6 +61,8 @@ async fn page_for(
         .await?
         .into_iter()
         .map(|t| TokenLine {
+            expires: when(&t.expires()),
+            expired: t.revoked_at.is_none() && t.expires() <= desmigratif_core::now(),
             id: t.id.to_string(),
             name: t.name,
             prefix: t.prefix,
@@ -115,6 +119,8 @@ struct PasswordForm {
     current: String,
     new: String,
     confirm: String,
+    /// "ya": revoke every API token too (offered, ticked, on the form).
+    cabut_token: String,
 }
 
 async fn change_password(
@@ -146,6 +152,9 @@ async fn change_password(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let mut tx = state.db.begin().await?;
     users::set_password(&mut tx, &staff.actor(), u, &hash).await?;
+    if f.cabut_token == "ya" {
+        tokens::revoke_all(&mut tx, &staff.actor(), u).await?;
+    }
     tx.commit().await?;
     // Every session ended with the old password; this browser gets a fresh one.
     let mut r = Redirect::to("/app/akun?ok=sandi").into_response();
@@ -162,6 +171,8 @@ async fn change_password(
 #[serde(default)]
 struct TokenForm {
     name: String,
+    /// Days the token lives.
+    berlaku: String,
 }
 
 /// Validates a token name and mints the token; the secret is shown once and never stored.
@@ -169,13 +180,17 @@ async fn mint(
     state: &AppState,
     staff: &Staff,
     name: &str,
+    days: &str,
 ) -> Result<Result<(Id, Secret), FieldErrors>, AppError> {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut errors = FieldErrors::default();
     if name.is_empty() || name.chars().count() > 60 {
-        let mut errors = FieldErrors::default();
         errors.add("name", staff.ctx.lang.t("account.token_name_invalid"));
-        return Ok(Err(errors));
     }
+    let lifetime = user::token_lifetime(days).map_err(|e| errors.push(e)).ok();
+    let (Some(lifetime), true) = (lifetime, errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
     let secret = Secret::generate();
     let prefix: String = secret.expose().chars().take(8).collect();
     let mut tx = state.db.begin().await?;
@@ -186,6 +201,7 @@ async fn mint(
         &name,
         &secret.digest(),
         &prefix,
+        lifetime,
     )
     .await?;
     tx.commit().await?;
@@ -197,7 +213,7 @@ async fn create_token(
     staff: Staff,
     Form(f): Form<TokenForm>,
 ) -> Result<Response, AppError> {
-    match mint(&state, &staff, &f.name).await? {
+    match mint(&state, &staff, &f.name, &f.berlaku).await? {
         Ok((_, secret)) => {
             page_for(
                 &state,
