@@ -503,7 +503,34 @@ async fn post_txn(
     let s = settings_in(tx, region, Lock::None).await?;
     let map = account_map_in(tx, region, s.capital()?).await?;
     let entry = ledger::posting(txn, &map, on, memo).map_err(refuse)?;
+    let payouts: Vec<(&str, i64)> = map
+        .cash_accounts()
+        .into_iter()
+        .map(|code| (code, -entry.net_on(code)))
+        .filter(|(_, out)| *out > 0)
+        .collect();
+    if !payouts.is_empty() {
+        // Cash going out: one payout at a time per co-op (the settings row, taken exclusively as
+        // a period close does), so two cannot both be covered by the same cash.
+        settings_in(tx, region, Lock::Update).await?;
+        for (code, out) in payouts {
+            ledger::cover(cash_in(tx, region, code).await?, out).map_err(refuse)?;
+        }
+    }
     post_entry(tx, actor, region, &entry, source, source_id).await
+}
+
+/// The balance of one cash account over every posted entry of the co-op.
+async fn cash_in(tx: &mut Tx, region: &str, code: &str) -> Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(l.debit - l.credit), 0) AS BIGINT) FROM coop_journal_lines l
+         JOIN coop_journal_entries e ON e.id = l.entry_id
+         WHERE e.region_code = $1 AND e.posted AND l.account_code = $2",
+    )
+    .bind(region)
+    .bind(code)
+    .fetch_one(c)
+    .await)?)
 }
 
 /// A journal entry typed by the bookkeeper (a correction, an expense, a grant). Idempotent.

@@ -50,6 +50,19 @@ async fn books(app: &TestApp) -> Books {
     )
     .await
     .unwrap();
+    // The village's start-up grant: cash to lend from (a payout beyond the cash is refused).
+    let grant = JournalEntry::new(
+        d("2025-01-01"),
+        "Hibah modal awal dari dana desa",
+        vec![
+            Line::debit("1101", 50_000_000),
+            Line::credit("3301", 50_000_000),
+        ],
+    )
+    .unwrap();
+    coop::manual_entry(&mut tx, &clerk, "hibah-awal", KURIPAN, &grant)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let people: Vec<Id> = on_pool!(&app.db, p => sqlx::query_scalar("SELECT id FROM persons WHERE village_code = $1 ORDER BY id")
         .bind(KURIPAN).fetch_all(p).await)
@@ -331,6 +344,39 @@ both! {
         let taken: i64 = on_pool!(&app.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM coop_savings_txns WHERE direction = 'tarik'").fetch_one(p).await).unwrap();
         assert_eq!(taken, 2);
         assert_square(&app, d("2025-03-02")).await;
+    }
+
+    async fn a_payout_the_cash_cannot_cover_is_refused_with_the_balance(app) {
+        let b = books(&app).await;
+        let m = b.members[0];
+        let lines = || async {
+            on_pool!(&app.db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM coop_journal_lines").fetch_one(p).await).unwrap()
+        };
+        // Most of the cash goes to the bank: what is left cannot pay out the loan.
+        let to_bank = JournalEntry::new(d("2025-05-01"), "Setor ke bank", vec![Line::debit("1102", 49_000_000), Line::credit("1101", 49_000_000)]).unwrap();
+        let mut tx = app.db.begin().await.unwrap();
+        coop::manual_entry(&mut tx, &b.clerk, "ke-bank", KURIPAN, &to_bank).await.unwrap();
+        tx.commit().await.unwrap();
+        let before = lines().await;
+        let mut tx = app.db.begin().await.unwrap();
+        let loan = coop::apply(&mut tx, &b.clerk, m, &LoanApplicationInput { product: "PRODUKTIF".into(), amount: 5_000_000, months: 12, purpose: "Membeli gerobak".into() }, d("2025-05-02")).await.unwrap();
+        coop::decide(&mut tx, &b.chief, loan, true).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = app.db.begin().await.unwrap();
+        let refused = conflict(coop::disburse(&mut tx, &b.clerk, "cair-truk", loan, d("2025-05-02")).await);
+        drop(tx);
+        let t = coop::totals(&app.db, KURIPAN, None, d("2025-05-02"), None).await.unwrap();
+        let (dr, cr) = t["1101"];
+        let cash = desmigratif_core::fees::format_amount(dr - cr);
+        assert_eq!(refused, format!("kas koperasi hanya Rp {cash}; Rp 5.000.000 tidak dapat dibayarkan"));
+        assert_eq!(lines().await, before, "nothing posted");
+        assert_square(&app, d("2025-05-02")).await;
+        // Once the money is back from the bank, the same loan is paid out.
+        let back = JournalEntry::new(d("2025-05-02"), "Tarik dari bank", vec![Line::debit("1101", 10_000_000), Line::credit("1102", 10_000_000)]).unwrap();
+        let mut tx = app.db.begin().await.unwrap();
+        coop::manual_entry(&mut tx, &b.clerk, "dari-bank", KURIPAN, &back).await.unwrap();
+        coop::disburse(&mut tx, &b.clerk, "cair-gerobak", loan, d("2025-05-02")).await.unwrap();
+        tx.commit().await.unwrap();
     }
 
     async fn an_idempotency_key_posts_once_and_refuses_another_request(app) {

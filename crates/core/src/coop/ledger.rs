@@ -255,6 +255,15 @@ impl AccountMap {
         self
     }
 
+    /// Every account that holds the co-op's cash: the standard one and any a product pays from.
+    pub fn cash_accounts(&self) -> std::collections::BTreeSet<&str> {
+        std::iter::once(&self.roles)
+            .chain(self.products.values())
+            .filter_map(|roles| roles.get(&Role::Cash))
+            .map(String::as_str)
+            .collect()
+    }
+
     /// The account of a role, the product's own where it has one.
     pub fn account(&self, role: Role, product: Option<&str>) -> &str {
         product
@@ -354,6 +363,18 @@ pub struct JournalEntry {
 }
 
 impl JournalEntry {
+    /// What the entry does to one account: debits minus credits.
+    pub fn net_on(&self, account: &str) -> i64 {
+        self.lines
+            .iter()
+            .filter(|l| l.account == account)
+            .map(|l| match l.side {
+                Side::Debit => l.amount,
+                Side::Credit => -l.amount,
+            })
+            .sum()
+    }
+
     pub fn new(date: NaiveDate, memo: &str, lines: Vec<Line>) -> Result<JournalEntry, Invalid> {
         let refuse = |m: String| Err(Invalid::new("jurnal", m));
         if lines.len() < 2 {
@@ -755,9 +776,37 @@ pub fn closing_entry(
     JournalEntry::new(year_end, "Tutup buku: hasil usaha tahun berjalan", lines).ok()
 }
 
+/// Cash cannot go below nothing: a payout (a loan disbursed, savings withdrawn) is refused when the
+/// cash account does not hold it, with what it does hold.
+pub fn cover(cash: i64, payout: i64) -> Result<(), Invalid> {
+    if payout <= cash {
+        return Ok(());
+    }
+    Err(Invalid::new(
+        "jumlah",
+        format!(
+            "kas koperasi hanya Rp {}; Rp {} tidak dapat dibayarkan",
+            crate::fees::format_amount(cash.max(0)),
+            crate::fees::format_amount(payout)
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cash_covers_a_payout_or_names_what_it_holds() {
+        assert!(cover(500_000, 500_000).is_ok());
+        let e = cover(300_000, 500_000).unwrap_err();
+        assert!(
+            e.message.contains("300.000") && e.message.contains("500.000"),
+            "{}",
+            e.message
+        );
+        assert!(cover(-5, 1).unwrap_err().message.contains("Rp 0;"));
+    }
     use crate::coop::shu::{MemberBasis, ShuPlan, distribute};
     use proptest::prelude::*;
     use proptest::sample::select;
