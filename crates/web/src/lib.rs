@@ -11,6 +11,7 @@ mod i18n;
 mod limits;
 mod metrics;
 mod page;
+pub mod password_pool;
 mod text_guard;
 
 pub use auth::SESSION_COOKIE;
@@ -83,8 +84,8 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     pub config: Arc<WebConfig>,
     metrics: Arc<metrics::Metrics>,
-    /// Password hashing slots ([`WebConfig::password_checks`]).
-    password_slots: Arc<tokio::sync::Semaphore>,
+    /// Password checks and hashes ([`WebConfig::password_checks`] threads).
+    pub passwords: Arc<password_pool::PasswordPool>,
     /// This server's agency search index.
     agency_cache: Arc<features::agencies::Cache>,
 }
@@ -97,7 +98,7 @@ impl AppState {
             regions,
             keys: Arc::new(keys),
             metrics: Arc::default(),
-            password_slots: Arc::new(tokio::sync::Semaphore::new(config.password_checks.max(1))),
+            passwords: Arc::new(password_pool::PasswordPool::new(config.password_checks)),
             agency_cache: Arc::default(),
             config: Arc::new(config),
         }

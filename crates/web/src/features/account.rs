@@ -131,9 +131,12 @@ async fn change_password(
     let u = &staff.auth.user;
     let mut errors = FieldErrors::default();
     let (current, stored) = (f.current.clone(), u.password_hash.clone());
-    let current_ok = tokio::task::spawn_blocking(move || password::verify(&current, &stored))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let current_ok = state
+        .passwords
+        .run(super::session::PASSWORD_WAIT, move || {
+            password::verify(&current, &stored)
+        })
+        .await?;
     if !current_ok {
         errors.add("current", staff.ctx.lang.t("account.current_wrong"));
     }
@@ -147,9 +150,12 @@ async fn change_password(
     }
     let cost = state.config.password_cost;
     let new = f.new.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&new, cost))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = state
+        .passwords
+        .run(super::session::PASSWORD_WAIT, move || {
+            password::hash(&new, cost)
+        })
+        .await?;
     let mut tx = state.db.begin().await?;
     users::set_password(&mut tx, &staff.actor(), u, &hash).await?;
     if f.cabut_token == "ya" {

@@ -72,29 +72,25 @@ fn refuse(state: &AppState, ctx: &Ctx, form: &LoginForm, key: &str) -> Result<Re
     Ok(r)
 }
 
-/// Checks a password on the blocking pool, holding one of the password slots: each check holds
-/// the hash's memory, so a flood of logins waits here, and past a short wait is answered 503.
+/// Checks a password on the password threads (`password_pool`); a flood of logins waits there,
+/// and past a short wait is answered 503.
 async fn check_password(
     state: &AppState,
     password: String,
     hash: String,
 ) -> Result<bool, AppError> {
-    let slot =
-        tokio::time::timeout(PASSWORD_WAIT, state.password_slots.clone().acquire_owned()).await;
-    let Ok(Ok(slot)) = slot else {
+    let checked = state
+        .passwords
+        .run(PASSWORD_WAIT, move || password::verify(&password, &hash))
+        .await;
+    if matches!(checked, Err(AppError::Busy)) {
         state.refused("password_busy");
-        return Err(AppError::Busy);
-    };
-    tokio::task::spawn_blocking(move || {
-        let _slot = slot;
-        password::verify(&password, &hash)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))
+    }
+    checked
 }
 
-/// How long a login waits for a password slot before it is told to retry.
-const PASSWORD_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+/// How long a login waits for a password thread before it is told to retry.
+pub const PASSWORD_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 async fn login(
     State(state): State<AppState>,

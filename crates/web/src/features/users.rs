@@ -108,9 +108,12 @@ async fn create(
     };
     let cost = state.config.password_cost;
     let pw = input.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || password::hash(&pw, cost))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let password_hash = state
+        .passwords
+        .run(super::session::PASSWORD_WAIT, move || {
+            password::hash(&pw, cost)
+        })
+        .await?;
     let mut tx = state.db.begin().await?;
     let new = NewUser {
         username,
