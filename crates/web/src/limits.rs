@@ -67,11 +67,19 @@ impl AppState {
         Ok(limits::hits(&self.db, what.name(), key, window, now()).await? >= max)
     }
 
-    /// Counts one failure of `what` for `key`.
-    pub async fn count(&self, what: Limited, key: &str) -> Result<(), AppError> {
-        let (window, _) = what.rule(self);
-        limits::hit(&self.db, what.name(), key, window, now()).await?;
+    /// 429 (counted in the metrics) when `key` has used up `what`, without counting a hit.
+    pub async fn check(&self, what: Limited, key: &str) -> Result<(), AppError> {
+        if self.used_up(what, key).await? {
+            self.refused(what.name());
+            return Err(AppError::TooManyRequests);
+        }
         Ok(())
+    }
+
+    /// Counts one failure of `what` for `key`; whether that used the window up.
+    pub async fn count(&self, what: Limited, key: &str) -> Result<bool, AppError> {
+        let (window, max) = what.rule(self);
+        Ok(limits::hit(&self.db, what.name(), key, window, now()).await? >= max)
     }
 
     /// Gives back the slot [`AppState::take`] took.

@@ -300,10 +300,7 @@ async fn ask(
 ) -> Result<Response, AppError> {
     let row = published(&state, &code, &id).await?;
     let key = format!("produk:{}", ctx.client_key);
-    if state.used_up(Limited::PublicReport, &key).await? {
-        state.refused("public_report");
-        return Err(AppError::TooManyRequests);
-    }
+    state.check(Limited::PublicReport, &key).await?;
     let mut errors = FieldErrors::default();
     let refused = if !f.situs.is_empty() {
         Some((

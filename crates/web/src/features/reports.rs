@@ -210,10 +210,7 @@ async fn submit(
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
     let key = format!("lapor:{}", ctx.client_key);
-    if state.used_up(Limited::PublicReport, &key).await? {
-        state.refused("public_report");
-        return Err(AppError::TooManyRequests);
-    }
+    state.check(Limited::PublicReport, &key).await?;
     let mut errors = FieldErrors::default();
     if !f.situs.is_empty() {
         // Filled by a program: counted against the address, answered plainly, nothing stored.

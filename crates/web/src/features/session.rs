@@ -132,8 +132,7 @@ async fn login(
         return refuse(&state, &ctx, &form, "login.locked");
     }
     if !check_password(&state, form.password.clone(), u.password_hash.clone()).await? {
-        state.count(Limited::LoginFailure, &pair).await?;
-        let closed = state.used_up(Limited::LoginFailure, &pair).await?;
+        let closed = state.count(Limited::LoginFailure, &pair).await?;
         let mut tx = state.db.begin().await?;
         let failed = users::record_failed_login(&mut tx, u.id).await?;
         let detail = if closed {

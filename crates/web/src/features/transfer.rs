@@ -411,6 +411,12 @@ fn take_full_flag(nik: &mut String) -> bool {
     full
 }
 
+/// A person's NIK cell: [`personal`] with the NIK's masked form.
+fn nik_cell(state: &AppState, p: &PersonRow, full: bool) -> Result<String, AppError> {
+    let masked = desmigratif_core::nik::masked(&p.nik_prefix);
+    personal(state, NIK_CONTEXT, &p.nik_enc, Some(masked), full)
+}
+
 /// The NIK or passport number as the export shows it: whole only when asked for. Masked, a NIK
 /// is its `masked` form (region digits only: with the birth date and village in the same row,
 /// any digit of the serial would rebuild it); a passport number shows its last four digits.
@@ -496,13 +502,7 @@ async fn export_persons(
         rows.push(vec![
             p.village_code.clone(),
             super::dashboard::region_name(&p.village_code, &state.regions),
-            personal(
-                state,
-                NIK_CONTEXT,
-                &p.nik_enc,
-                Some(desmigratif_core::nik::masked(&p.nik_prefix)),
-                full,
-            )?,
+            nik_cell(state, &p, full)?,
             p.name,
             p.sex,
             p.birth_place,
@@ -632,13 +632,7 @@ async fn export_episodes(
         let stage_name = stage_label(lang, &e.stage);
         rows.push(vec![
             e.village_code.clone(),
-            personal(
-                state,
-                NIK_CONTEXT,
-                &p.nik_enc,
-                Some(desmigratif_core::nik::masked(&p.nik_prefix)),
-                full,
-            )?,
+            nik_cell(state, p, full)?,
             p.name.clone(),
             e.destination,
             e.occupation,
