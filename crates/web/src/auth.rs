@@ -109,6 +109,27 @@ pub trait Guarded: Sized + Send {
     fn region(&self) -> &str;
 }
 
+/// [`Guarded`] for a row fetched by `$fetch(db, id)` whose place is its field `$place`; `read =`
+/// names the event written on every opening.
+macro_rules! guarded {
+    ($row:ty, $entity:literal, $fetch:path, $place:ident $(, read = $event:literal)?) => {
+        impl $crate::auth::Guarded for $row {
+            const ENTITY: &'static str = $entity;
+            $(const READ_EVENT: Option<&'static str> = Some($event);)?
+            fn fetch(
+                db: &desmigratif_db::Db,
+                id: desmigratif_core::id::Id,
+            ) -> impl Future<Output = Result<Option<Self>, desmigratif_db::DbError>> + Send {
+                $fetch(db, id)
+            }
+            fn region(&self) -> &str {
+                &self.$place
+            }
+        }
+    };
+}
+pub(crate) use guarded;
+
 impl Staff {
     pub fn principal(&self) -> &Principal {
         &self.auth.principal

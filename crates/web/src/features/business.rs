@@ -8,7 +8,7 @@
 
 use super::{FieldErrors, rupiah};
 use crate::AppState;
-use crate::auth::{Guarded, Staff};
+use crate::auth::{Staff, guarded};
 use crate::chart::{Series, line_chart};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form};
@@ -31,7 +31,7 @@ use desmigratif_db::business::{
     self as db, AidRecipient, AidRow, BusinessRow, KurRow, OwnerRow, PermitRow, ReportRow, VisitRow,
 };
 use desmigratif_db::registry::{self, PersonFilter, PersonListRow};
-use desmigratif_db::{Db, DbError, Tx};
+use desmigratif_db::{DbError, Tx};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -65,25 +65,9 @@ fn own_village(staff: &Staff) -> Result<String, AppError> {
     }
 }
 
-impl Guarded for BusinessRow {
-    const ENTITY: &'static str = "business";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        db::get(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.region_code
-    }
-}
+guarded!(BusinessRow, "business", db::get, region_code);
 
-impl Guarded for AidRow {
-    const ENTITY: &'static str = "equipment_aid";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        db::aid(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.region_code
-    }
-}
+guarded!(AidRow, "equipment_aid", db::aid, region_code);
 
 /// People of a village whose name starts a word with what was typed, for the owner and
 /// recipient pickers (ten at most: the facilitator types more to narrow).

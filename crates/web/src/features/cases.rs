@@ -8,7 +8,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Guarded, Staff, Target};
+use crate::auth::{Staff, Target, guarded};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form};
 use askama::Template;
@@ -26,7 +26,6 @@ use desmigratif_core::region::Scope;
 use desmigratif_db::audit::{self, Event};
 use desmigratif_db::cases::{self, CaseRow, NewCase, ReferralRow};
 use desmigratif_db::reports;
-use desmigratif_db::{Db, DbError};
 
 const READ: Action = Action::Read(Compartment::Cases);
 const WRITE: Action = Action::Write(Compartment::Cases);
@@ -60,15 +59,7 @@ fn office_of(staff: &Staff) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-impl Guarded for CaseRow {
-    const ENTITY: &'static str = "case";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        cases::get(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.region_code
-    }
-}
+guarded!(CaseRow, "case", cases::get, region_code);
 
 /// The one place that decides who reads a case: loads it, checks role, compartment and scope
 /// (`Staff::record`), then that the caller is a case worker of it or an office it is referred

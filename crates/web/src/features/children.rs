@@ -8,7 +8,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Guarded, Staff, Target};
+use crate::auth::{Staff, Target, guarded};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form};
 use askama::Template;
@@ -27,7 +27,6 @@ use desmigratif_core::region::{Level, Scope};
 use desmigratif_db::audit::{self, Event};
 use desmigratif_db::children::{self as db, ChildRow, Links, SessionRow};
 use desmigratif_db::registry;
-use desmigratif_db::{Db, DbError};
 
 const READ: Action = Action::Read(Compartment::Children);
 const WRITE: Action = Action::Write(Compartment::Children);
@@ -76,16 +75,7 @@ async fn region_for(
     allowed_in(state, staff, desa, "desa", action, name).await
 }
 
-impl Guarded for ChildRow {
-    const ENTITY: &'static str = "child";
-    const READ_EVENT: Option<&'static str> = Some("child.read");
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        db::get(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.region_code
-    }
-}
+guarded!(ChildRow, "child", db::get, region_code, read = "child.read");
 
 /// The registry people a child's NIKs name in its village: the parent (with their latest
 /// migration episode) and the caregiver. A NIK registered elsewhere answers like an unknown one.
@@ -664,16 +654,13 @@ async fn create_session(
     Ok(Redirect::to(&format!("/app/belajar/{id}")).into_response())
 }
 
-impl Guarded for SessionRow {
-    const ENTITY: &'static str = "learning_session";
-    const READ_EVENT: Option<&'static str> = Some("learning_session.read");
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        db::session(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.region_code
-    }
-}
+guarded!(
+    SessionRow,
+    "learning_session",
+    db::session,
+    region_code,
+    read = "learning_session.read"
+);
 
 #[derive(Template)]
 #[template(path = "learning_session.html")]

@@ -8,7 +8,7 @@
 use super::persons::today;
 use super::{FieldErrors, rupiah};
 use crate::AppState;
-use crate::auth::{Guarded, Staff, Target};
+use crate::auth::{Guarded, Staff, Target, guarded};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::page::{Page, render, render_form};
@@ -196,15 +196,7 @@ async fn settings_of(state: &AppState, region: &str) -> Result<SettingsRow, Resp
     }
 }
 
-impl Guarded for MemberRow {
-    const ENTITY: &'static str = "coop_member";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        coop::member(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.region_code
-    }
-}
+guarded!(MemberRow, "coop_member", coop::member, region_code);
 
 /// A loan is reached through its member, whose village decides who may see it.
 impl Guarded for (LoanRow, MemberRow) {
@@ -220,15 +212,7 @@ impl Guarded for (LoanRow, MemberRow) {
     }
 }
 
-impl Guarded for ShuRunRow {
-    const ENTITY: &'static str = "coop_shu_run";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        coop::shu_run(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.region_code
-    }
-}
+guarded!(ShuRunRow, "coop_shu_run", coop::shu_run, region_code);
 
 fn may_write(staff: &Staff, region: &str) -> bool {
     region
@@ -1556,15 +1540,7 @@ struct EntryPage {
     lines: Vec<(String, String, i64, i64)>,
 }
 
-impl Guarded for EntryRow {
-    const ENTITY: &'static str = "coop_entry";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        coop::entry_head(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.region_code
-    }
-}
+guarded!(EntryRow, "coop_entry", coop::entry_head, region_code);
 
 async fn entry(
     State(state): State<AppState>,

@@ -4,7 +4,7 @@
 use super::FieldErrors;
 use super::persons::today;
 use crate::AppState;
-use crate::auth::{Guarded, Staff};
+use crate::auth::{Staff, guarded};
 use crate::error::AppError;
 use crate::page::{Page, render_form, when};
 use askama::Template;
@@ -21,7 +21,6 @@ use desmigratif_db::audit::{self, Event};
 use desmigratif_db::registry::{
     self, DocumentUpdate, EpisodeDetails, EpisodeRow, FILE_CONTEXT, FileRow, PersonRow,
 };
-use desmigratif_db::{Db, DbError};
 use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -29,15 +28,7 @@ use utoipa_axum::routes;
 const READ: Action = Action::Read(Compartment::Registry);
 const WRITE: Action = Action::Write(Compartment::Registry);
 
-impl Guarded for EpisodeRow {
-    const ENTITY: &'static str = "episode";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        registry::episode(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.village_code
-    }
-}
+guarded!(EpisodeRow, "episode", registry::episode, village_code);
 
 fn details(v: ValidEpisode) -> EpisodeDetails {
     EpisodeDetails {
@@ -548,15 +539,7 @@ async fn upload(
     Ok(Redirect::to(&format!("/app/migrasi/{}#dokumen", e.id)).into_response())
 }
 
-impl Guarded for FileRow {
-    const ENTITY: &'static str = "document_file";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        registry::scan(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.village_code
-    }
-}
+guarded!(FileRow, "document_file", registry::scan, village_code);
 
 /// Sends a decrypted scan; every download is audited.
 async fn download(

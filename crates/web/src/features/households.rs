@@ -3,7 +3,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Guarded, Staff, Target};
+use crate::auth::{Staff, Target, guarded};
 use crate::error::AppError;
 use crate::page::{Page, render_form};
 use askama::Template;
@@ -12,13 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, RELATIONSHIPS};
-use desmigratif_core::id::Id;
 use desmigratif_core::migration::{self, Stage};
 use desmigratif_core::nik::Nik;
 use desmigratif_core::region::Scope;
 use desmigratif_core::text::clean_spaces;
 use desmigratif_db::registry::{self, HouseholdRecord, HouseholdRow, KK_CONTEXT, NIK_CONTEXT};
-use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,15 +24,7 @@ const READ: Action = Action::Read(Compartment::Registry);
 const WRITE: Action = Action::Write(Compartment::Registry);
 const PAGE_SIZE: i64 = 50;
 
-impl Guarded for HouseholdRow {
-    const ENTITY: &'static str = "household";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        registry::household(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.village_code
-    }
-}
+guarded!(HouseholdRow, "household", registry::household, village_code);
 
 /// A KK number has the same 16-digit shape as a NIK (region, date-like middle, serial) but the
 /// middle is the issue date, not a birth date: only the digits and length are checked.

@@ -6,7 +6,7 @@ use super::FieldErrors;
 use super::agencies::{AgencyOut, may_recruit};
 use super::fees::{FeeVerdict, placement_verdict};
 use crate::AppState;
-use crate::auth::{Ctx, Guarded, Staff};
+use crate::auth::{Ctx, Staff, guarded};
 use crate::error::AppError;
 use crate::page::{Page, render_form, render_public};
 use askama::Template;
@@ -22,7 +22,6 @@ use desmigratif_core::id::Id;
 use desmigratif_core::jobs::{JobInput, RawJob};
 use desmigratif_core::region::Scope;
 use desmigratif_db::jobs::{self, JobFilter, JobRow};
-use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -381,17 +380,9 @@ async fn create(
     }
 }
 
-/// A job order is changed only by staff of the region it was posted for (national staff post
-/// national ones).
-impl Guarded for JobRow {
-    const ENTITY: &'static str = "job_order";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        jobs::get(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.region_code
-    }
-}
+// A job order is changed only by staff of the region it was posted for (national staff post
+// national ones).
+guarded!(JobRow, "job_order", jobs::get, region_code);
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]

@@ -6,7 +6,7 @@
 use super::FieldErrors;
 use super::persons::today;
 use crate::AppState;
-use crate::auth::{Guarded, Staff, Target};
+use crate::auth::{Staff, Target, guarded};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form, when};
 use askama::Template;
@@ -29,7 +29,6 @@ use desmigratif_db::audit::{self, Event};
 use desmigratif_db::letters::{self, FieldSpec, KindRow, KindSeed, LetterRow, NewLetter};
 use desmigratif_db::registry::{self, NIK_CONTEXT, PersonRow};
 use desmigratif_db::villages::VillageRow;
-use desmigratif_db::{Db, DbError};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use utoipa_axum::router::OpenApiRouter;
@@ -142,15 +141,7 @@ pub async fn seed(db: &desmigratif_db::Db) -> Result<(), desmigratif_db::DbError
     letters::seed_kinds(db, &kind_seeds()).await
 }
 
-impl Guarded for LetterRow {
-    const ENTITY: &'static str = "letter";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        letters::letter(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.village_code
-    }
-}
+guarded!(LetterRow, "letter", letters::letter, village_code);
 
 async fn kind_of(state: &AppState, code: &str) -> Result<KindRow, AppError> {
     letters::kind(&state.db, code)

@@ -3,7 +3,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Guarded, Staff, Target};
+use crate::auth::{Staff, Target, guarded};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form};
 use askama::Template;
@@ -14,7 +14,6 @@ use axum::{Form, Json, Router};
 use chrono::NaiveDate;
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, COUNSELLING_TOPICS, EDUCATION, MARITAL};
-use desmigratif_core::id::Id;
 use desmigratif_core::migration::{self, Stage};
 use desmigratif_core::nik::Nik;
 use desmigratif_core::region::Scope;
@@ -24,7 +23,6 @@ use desmigratif_db::audit::{self, Event};
 use desmigratif_db::registry::{
     self, NIK_CONTEXT, PersonFilter, PersonListRow, PersonRecord, PersonRow,
 };
-use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -36,15 +34,7 @@ pub fn today() -> NaiveDate {
     (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive()
 }
 
-impl Guarded for PersonRow {
-    const ENTITY: &'static str = "person";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        registry::person(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.village_code
-    }
-}
+guarded!(PersonRow, "person", registry::person, village_code);
 
 /// The villages served here in which the caller may register people.
 pub(crate) async fn writable_villages(

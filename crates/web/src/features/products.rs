@@ -8,7 +8,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Ctx, Guarded, Staff, Target};
+use crate::auth::{Ctx, Staff, Target, guarded};
 use crate::error::AppError;
 use crate::limits::Limited;
 use crate::page::{Page, render, render_form, render_public};
@@ -27,7 +27,6 @@ use desmigratif_core::products::{
 use desmigratif_core::region::Scope;
 use desmigratif_db::audit::{self, Actor, Event};
 use desmigratif_db::products::{self, Inquiry, ProductRow};
-use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -454,15 +453,7 @@ async fn own_village(state: &AppState, staff: &Staff, name: &str) -> Result<Stri
     }
 }
 
-impl Guarded for ProductRow {
-    const ENTITY: &'static str = "product";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        products::get(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.region_code
-    }
-}
+guarded!(ProductRow, "product", products::get, region_code);
 
 fn can_write(staff: &Staff, region: &str) -> bool {
     staff

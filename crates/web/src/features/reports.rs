@@ -9,7 +9,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Ctx, Guarded, Staff};
+use crate::auth::{Ctx, Staff, guarded};
 use crate::error::AppError;
 use crate::limits::Limited;
 use crate::page::{Page, render, render_form};
@@ -20,7 +20,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, COUNTRIES};
-use desmigratif_core::id::Id;
 use desmigratif_core::id::constant_time_eq;
 use desmigratif_core::letters::{new_tracking_code, normalise_tracking_code};
 use desmigratif_core::region::Scope;
@@ -29,7 +28,6 @@ use desmigratif_core::reports::{
 };
 use desmigratif_db::audit::Actor;
 use desmigratif_db::reports::{self, ReportRow};
-use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -386,16 +384,13 @@ async fn queue(
     })
 }
 
-impl Guarded for ReportRow {
-    const ENTITY: &'static str = "public_report";
-    const READ_EVENT: Option<&'static str> = Some("public_report.read");
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        reports::get(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.region_code
-    }
-}
+guarded!(
+    ReportRow,
+    "public_report",
+    reports::get,
+    region_code,
+    read = "public_report.read"
+);
 
 /// Loads a report the caller may handle, and audits the read of its contents.
 async fn open_report(

@@ -8,7 +8,7 @@
 use super::FieldErrors;
 use super::persons::{today, villages_where};
 use crate::AppState;
-use crate::auth::{Guarded, Staff, Target};
+use crate::auth::{Staff, Target, guarded};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::page::{Page, render, render_form};
@@ -27,7 +27,6 @@ use desmigratif_core::trainings::{
 };
 use desmigratif_db::registry::{self, PersonFilter};
 use desmigratif_db::trainings::{self, ParticipantRow, SessionRow, TrainingListRow, TrainingRow};
-use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -40,15 +39,7 @@ fn day(d: &chrono::NaiveDate) -> String {
     indonesian_date(*d)
 }
 
-impl Guarded for TrainingRow {
-    const ENTITY: &'static str = "training";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        trainings::get(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.village_code
-    }
-}
+guarded!(TrainingRow, "training", trainings::get, village_code);
 
 /// Checks and records a new training where the caller may write. `Ok(Err(..))`: fix the input.
 async fn create_training(

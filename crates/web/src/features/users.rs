@@ -2,7 +2,7 @@
 
 use super::FieldErrors;
 use crate::AppState;
-use crate::auth::{Guarded, Staff};
+use crate::auth::{Staff, guarded};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form, when};
 use askama::Template;
@@ -15,7 +15,6 @@ use desmigratif_core::id::Id;
 use desmigratif_core::region::Scope;
 use desmigratif_core::{password, user};
 use desmigratif_db::users::{self, NewUser, UserRow};
-use desmigratif_db::{Db, DbError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -136,17 +135,9 @@ async fn create(
     }
 }
 
-/// An account is managed from the place of its scope: a regional admin reaches the accounts of
-/// its region, never one above it.
-impl Guarded for UserRow {
-    const ENTITY: &'static str = "user";
-    fn fetch(db: &Db, id: Id) -> impl Future<Output = Result<Option<Self>, DbError>> + Send {
-        users::by_id(db, id)
-    }
-    fn region(&self) -> &str {
-        &self.scope
-    }
-}
+// An account is managed from the place of its scope: a regional admin reaches the accounts of
+// its region, never one above it.
+guarded!(UserRow, "user", users::by_id, scope);
 
 /// One page (from 1) of the accounts the caller manages, and how many there are in all.
 async fn visible_page(
