@@ -862,10 +862,30 @@ async fn type_and_send(
         .await?
         .send_keys(text)
         .await?;
-    c.find(Locator::Css(&format!("{form} button[type=submit]")))
-        .await?
-        .click()
-        .await
+    submit(c, &format!("{form} button[type=submit]")).await
+}
+
+/// Clicks the button `css` and waits (up to 10 s) until the browser shows the page the post
+/// answered with. Most pages post back to themselves, so waiting for an element alone can
+/// find the old page's copy of it and go stale under it.
+async fn submit(c: &fantoccini::Client, css: &str) -> Result<(), fantoccini::error::CmdError> {
+    c.execute("window.__before_submit = true", vec![]).await?;
+    c.find(Locator::Css(css)).await?.click().await?;
+    for _ in 0..100 {
+        // A script may fail while the next document is being swapped in: that is waiting too.
+        if let Ok(v) = c
+            .execute(
+                "return window.__before_submit !== true && document.readyState === 'complete'",
+                vec![],
+            )
+            .await
+            && v.as_bool() == Some(true)
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page did not change after clicking {css}");
 }
 
 /// At 360 px, the cooperative's day: the treasurer registers a villager, takes a deposit and a
@@ -897,11 +917,10 @@ async fn coop_journey(backend: Backend) {
             .send_keys("KKN-0777")
             .await?;
         b.shot("coop-join").await?;
-        c.find(Locator::Css(
+        submit(
+            c,
             "form[action='/app/koperasi/anggota'][method=post] button[type=submit]",
-        ))
-        .await?
-        .click()
+        )
         .await?;
         type_and_send(c, "jumlah", "200.000", "form[action$='/simpanan']").await?;
         c.wait()
@@ -919,12 +938,7 @@ async fn coop_journey(backend: Backend) {
             .await?
             .click()
             .await?;
-        c.find(Locator::Css(
-            "form[action$='/pinjaman'] button[type=submit]",
-        ))
-        .await?
-        .click()
-        .await?;
+        submit(c, "form[action$='/pinjaman'] button[type=submit]").await?;
         c.wait()
             .for_element(Locator::Css("form[action$='/putusan']"))
             .await?;
@@ -937,14 +951,12 @@ async fn coop_journey(backend: Backend) {
         c.goto(&format!("{}{loan}", b.base)).await?;
         c.wait()
             .for_element(Locator::Css("button[name=putusan][value=setuju]"))
-            .await?
-            .click()
             .await?;
+        submit(c, "button[name=putusan][value=setuju]").await?;
         c.wait()
             .for_element(Locator::Css("form[action$='/cair'] button[type=submit]"))
-            .await?
-            .click()
             .await?;
+        submit(c, "form[action$='/cair'] button[type=submit]").await?;
         type_and_send(c, "jumlah", "110.000", "form[action$='/angsuran']").await?;
         c.wait()
             .for_element(Locator::Css("form[action$='/angsuran']"))

@@ -337,13 +337,37 @@ both! {
     async fn residents_request_and_track_without_learning_who_is_registered(app) {
         let form = app.get("/surat/minta", None).await;
         let csrf = form.csrf();
-        let send = |nik: &'static str| {
+        let filled = crate::support::form_stamp(30);
+        let send_as = |nik: &'static str, stamp: String, hidden: &'static str| {
             let csrf = csrf.clone();
             let app = &app;
             async move {
-                app.post_raw("/surat/minta", Some(&format!("dm_csrf={csrf}")), &[("_csrf", &csrf), ("desa", KENANGA), ("jenis", "domisili"), ("nik", nik), ("telepon", "0812 3456 7890"), ("keperluan", "Melamar kerja")], &[]).await
+                app.post_raw("/surat/minta", Some(&format!("dm_csrf={csrf}")), &[("_csrf", &csrf), ("mulai", &stamp), ("situs", hidden), ("desa", KENANGA), ("jenis", "domisili"), ("nik", nik), ("telepon", "0812 3456 7890"), ("keperluan", "Melamar kerja")], &[]).await
             }
         };
+        let send = |nik: &'static str| send_as(nik, filled.clone(), "");
+        // A program's request: the hidden field filled, sent as the page loaded, a forged or an
+        // old stamp; each is refused with what to do, and nothing is stored.
+        let fresh = regex_lite::Regex::new(r#"name="mulai" value="([^"]+)""#).unwrap().captures(&form.body).expect("the form carries a stamp")[1].to_owned();
+        let before = app.rows("letters").await;
+        let r = send_as(SITI_NIK, filled.clone(), "http://spam.example").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("muat ulang halaman"), "{}", r.body);
+        let r = send_as(SITI_NIK, fresh, "").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("terlalu cepat"), "{}", r.body);
+        assert!(r.body.contains("Melamar kerja"), "what was typed comes back");
+        let r = send_as(SITI_NIK, format!("{}.00", desmigratif_core::now().timestamp() - 60), "").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.rows("letters").await, before, "nothing stored");
+        // Each counted against the address: past three an hour, even a person's request waits.
+        assert_eq!(send(SITI_NIK).await.status, StatusCode::TOO_MANY_REQUESTS);
+        let forget = || async { desmigratif_db::on_pool!(&app.db, p => sqlx::query("DELETE FROM rate_limits WHERE action = 'letter_request'").execute(p).await.map(|_| ())).unwrap() };
+        forget().await;
+        let r = send_as(SITI_NIK, crate::support::form_stamp(3 * 24 * 3600), "").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("terlalu lama"), "{}", r.body);
+        forget().await;
         let registered = send(SITI_NIK).await;
         let unknown = send("3212160101900009").await;
         assert_eq!(registered.status, StatusCode::OK);

@@ -3,7 +3,7 @@
 //! (form, import, API, history), the fee check on every seeded rule at its boundaries, job
 //! orders, country guides and scam alerts, and public reports with their abuse protection.
 
-use crate::support::{KEYS, PASSWORD, TestApp, today};
+use crate::support::{PASSWORD, TestApp, form_stamp as stamp, today};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use desmigratif_db::audit::Outcome;
@@ -13,12 +13,6 @@ async fn anonymous(app: &TestApp, path: &str) -> (String, String) {
     let page = app.get(path, None).await;
     let cookie = page.cookie_value("dm_csrf").expect("anonymous CSRF cookie");
     (format!("dm_csrf={cookie}"), page.csrf())
-}
-
-/// A form stamp issued `secs_ago` seconds ago, signed as the server signs it.
-fn stamp(secs_ago: i64) -> String {
-    let t = desmigratif_core::now().timestamp() - secs_ago;
-    format!("{t}.{}", KEYS.blind_index("report.form", &t.to_string()))
 }
 
 fn report_fields<'a>(

@@ -4,18 +4,12 @@
 //! are logged and throttled; and staff of another village or without the business compartment
 //! are refused and audited, on pages and on the API.
 
-use crate::support::{KEYS, PASSWORD, Resp, Session, TestApp};
+use crate::support::{PASSWORD, Resp, Session, TestApp, form_stamp as stamp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use desmigratif_db::audit::Outcome;
 
 const KENANGA: &str = "32.12.16.2004";
-
-/// A form stamp issued `secs_ago` seconds ago, signed as the server signs it.
-fn stamp(secs_ago: i64) -> String {
-    let t = desmigratif_core::now().timestamp() - secs_ago;
-    format!("{t}.{}", KEYS.blind_index("report.form", &t.to_string()))
-}
 
 /// Ids of the products on a staff list page.
 fn product_ids(body: &str) -> Vec<String> {

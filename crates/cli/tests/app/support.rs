@@ -18,6 +18,12 @@ pub const PASSWORD: &str = desmigratif_db::demo::PASSWORD;
 pub static KEYS: LazyLock<desmigratif_core::crypto::Keys> =
     LazyLock::new(desmigratif_core::crypto::Keys::generate);
 
+/// A public form's stamp issued `secs_ago` seconds ago, signed as the server signs it.
+pub fn form_stamp(secs_ago: i64) -> String {
+    let t = desmigratif_core::now().timestamp() - secs_ago;
+    format!("{t}.{}", KEYS.blind_index("report.form", &t.to_string()))
+}
+
 /// Generates `mod NAME { fn sqlite(); fn postgres(); }` running the same body on both backends.
 macro_rules! both {
     ($(async fn $name:ident($app:ident) $body:block)*) => {$(

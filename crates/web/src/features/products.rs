@@ -301,17 +301,7 @@ async fn ask(
     let key = format!("produk:{}", ctx.client_key);
     state.check(Limited::PublicReport, &key).await?;
     let mut errors = FieldErrors::default();
-    let refused = if !f.situs.is_empty() {
-        Some((
-            "formulir tidak dapat diterima; muat ulang halaman lalu isi lagi".to_owned(),
-            StatusCode::BAD_REQUEST,
-        ))
-    } else {
-        super::reports::stamp_ok(&state, &f.mulai)
-            .err()
-            .map(|m| (m, StatusCode::UNPROCESSABLE_ENTITY))
-    };
-    if let Some((message, status)) = refused {
+    if let Err((message, status)) = super::reports::sent_by_a_person(&state, &f.situs, &f.mulai) {
         // A program's answer: counted against the address, nothing stored.
         state.count(Limited::PublicReport, &key).await?;
         errors.add("formulir", message);

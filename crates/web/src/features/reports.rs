@@ -45,7 +45,7 @@ pub(super) fn stamp(state: &AppState, secs: i64) -> String {
 
 /// Whether the form's stamp is the server's and the form was filled in a person's time; the
 /// message says what to do when not.
-pub(super) fn stamp_ok(state: &AppState, s: &str) -> Result<(), String> {
+fn stamp_ok(state: &AppState, s: &str) -> Result<(), String> {
     let bad = || "formulir tidak lengkap; muat ulang halaman lalu kirim lagi".to_owned();
     let (secs, mac) = s.split_once('.').ok_or_else(bad)?;
     let t: i64 = secs.parse().map_err(|_| bad())?;
@@ -53,6 +53,23 @@ pub(super) fn stamp_ok(state: &AppState, s: &str) -> Result<(), String> {
         return Err(bad());
     }
     fill_time_ok(t, desmigratif_core::now().timestamp()).map_err(|e| e.message)
+}
+
+/// Whether an anonymous form was sent by a person: the field people never see is empty and the
+/// stamp is the server's, signed a person's time ago. The refusal carries the message to show
+/// and its status; the caller counts it against the address and stores nothing.
+pub(super) fn sent_by_a_person(
+    state: &AppState,
+    hidden_field: &str,
+    stamp: &str,
+) -> Result<(), (String, StatusCode)> {
+    if !hidden_field.is_empty() {
+        return Err((
+            "formulir tidak dapat diterima; muat ulang halaman lalu isi lagi".to_owned(),
+            StatusCode::BAD_REQUEST,
+        ));
+    }
+    stamp_ok(state, stamp).map_err(|m| (m, StatusCode::UNPROCESSABLE_ENTITY))
 }
 
 /// Where a report may be sent: each village of the deployment, and each of their kabupaten
@@ -210,27 +227,10 @@ async fn submit(
     let key = format!("lapor:{}", ctx.client_key);
     state.check(Limited::PublicReport, &key).await?;
     let mut errors = FieldErrors::default();
-    if !f.situs.is_empty() {
-        // Filled by a program: counted against the address, answered plainly, nothing stored.
-        state.count(Limited::PublicReport, &key).await?;
-        errors.add(
-            "formulir",
-            "formulir tidak dapat diterima; muat ulang halaman lalu isi lagi",
-        );
-        return form_page(&state, &ctx, f, errors, None, StatusCode::BAD_REQUEST).await;
-    }
-    if let Err(message) = stamp_ok(&state, &f.mulai) {
+    if let Err((message, status)) = sent_by_a_person(&state, &f.situs, &f.mulai) {
         state.count(Limited::PublicReport, &key).await?;
         errors.add("formulir", message);
-        return form_page(
-            &state,
-            &ctx,
-            f,
-            errors,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return form_page(&state, &ctx, f, errors, None, status).await;
     }
     let input = match checked(&state, &f.wilayah, &raw_of(&f)).await? {
         Ok(i) => i,

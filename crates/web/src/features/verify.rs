@@ -269,6 +269,7 @@ struct RequestPage {
     form: PublicRequest,
     errors: super::FieldErrors,
     tracking_code: Option<String>,
+    stamp: String,
 }
 
 #[derive(serde::Deserialize, Default, Clone)]
@@ -279,6 +280,9 @@ struct PublicRequest {
     nik: String,
     telepon: String,
     keperluan: String,
+    /// The field people never see, and the form's signed stamp, as on `/lapor`.
+    situs: String,
+    mulai: String,
 }
 
 async fn request_page(
@@ -308,6 +312,7 @@ async fn request_page(
             form,
             errors,
             tracking_code,
+            stamp: super::reports::stamp(state, desmigratif_core::now().timestamp()),
         },
         needs_correction,
     )
@@ -331,7 +336,16 @@ async fn request_submit(
     ctx: Ctx,
     Form(f): Form<PublicRequest>,
 ) -> Result<Response, AppError> {
+    state.check(Limited::LetterRequest, &ctx.client_key).await?;
     let mut errors = super::FieldErrors::default();
+    if let Err((message, status)) = super::reports::sent_by_a_person(&state, &f.situs, &f.mulai) {
+        // A program's answer: counted against the address, nothing stored.
+        state.count(Limited::LetterRequest, &ctx.client_key).await?;
+        errors.add("formulir", message);
+        let mut r = request_page(&state, &ctx, f, errors, None).await?;
+        *r.status_mut() = status;
+        return Ok(r);
+    }
     let village = desmigratif_db::villages::list(&state.db)
         .await?
         .into_iter()
