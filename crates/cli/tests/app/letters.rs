@@ -228,6 +228,88 @@ both! {
         assert_eq!(before, after);
     }
 
+    async fn a_consent_letter_signs_every_field_and_a_changed_one_fails(app) {
+        use desmigratif_core::letters::{Payload, V1, V2, verify};
+        let op = app.login("operator.kenanga", PASSWORD).await;
+        let head = app.login("kades.kenanga", PASSWORD).await;
+        let consenter_nik = "3212160101900001";
+        let fields = [
+            ("f_consenter_name", "Darto"), ("f_consenter_nik", consenter_nik), ("f_consenter_relationship", "Suami"),
+            ("f_destination", "Taiwan"), ("f_occupation", "Pengasuh lansia"), ("f_agency", "PT Amanah Jaya"),
+        ];
+        let id = request(&app, &op, "izin_keluarga", SITI_NIK, &fields).await;
+        let person: String = desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar("SELECT CAST(id AS TEXT) FROM persons WHERE name = 'Siti Aminah'").fetch_one(p).await).unwrap();
+        let r = app.post(&format!("/app/penduduk/{person}/bimbingan"), &op, &[("held_on", &crate::support::today().to_string()), ("topics", "hak"), ("counsellor", "Siti")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        for to in ["in_review", "awaiting_signature"] {
+            assert_eq!(step(&app, &op, &id, to, "").await.status, StatusCode::SEE_OTHER);
+        }
+        sign(&app, &head, &id).await;
+        let code = code_of(&app.get(&format!("/app/surat/{id}"), Some(&op)).await.body);
+        let (text, signature): (String, String) = desmigratif_db::on_pool!(&app.db, p => sqlx::query_as("SELECT payload, signature FROM letters WHERE code = $1").bind(&code).fetch_one(p).await).unwrap();
+        let signed: Payload = serde_json::from_str(&text).unwrap();
+        assert_eq!(signed.version, V2);
+        assert_eq!(signed.fields["destination"], "Taiwan");
+        assert_eq!(signed.fields["consenter_nik"], consenter_nik);
+        assert_eq!(signed.fields["consenter_address"], "", "an empty field is signed as empty");
+        assert_eq!(signed.subject["sex"], "Perempuan");
+        assert_eq!(signed.subject.len(), 6);
+
+        // The paper prints what was signed, and the signature under it.
+        let (_, _, pdf) = fetch(&app, &op, &format!("/app/surat/{id}/pdf")).await;
+        let printed = desmigratif_pdf::text(&pdf).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        for value in ["Darto", "Suami", "Taiwan", "Pengasuh lansia", "PT Amanah Jaya", signed.subject["birth_date"].as_str()] {
+            assert!(printed.contains(value), "the PDF prints {value:?}: {printed}");
+        }
+        assert!(printed.split_whitespace().collect::<String>().contains(&signature));
+
+        // Offline: the printed signature holds for the printed facts and fails for any one changed.
+        let keys = app.get("/.well-known/desmigratif-keys.json", None).await.json();
+        let public = keys["keys"].as_array().unwrap().iter().find(|k| k["village_code"] == KENANGA).unwrap()["public_key"].as_str().unwrap().to_owned();
+        verify(&public, &signed, &signature).expect("the printed signature holds");
+        for name in signed.fields.keys().chain(signed.subject.keys()) {
+            let mut changed = signed.clone();
+            if let Some(v) = changed.fields.get_mut(name) { v.push_str(" (diubah)") }
+            if let Some(v) = changed.subject.get_mut(name) { v.push_str(" (diubah)") }
+            assert!(verify(&public, &changed, &signature).is_err(), "changing {name} breaks the signature");
+        }
+
+        // Online: every field but the NIKs, and what the signature covers.
+        let v = app.get(&format!("/v/{code}"), None).await;
+        assert!(v.body.contains("SAH — surat ini"), "{}", v.body);
+        for value in ["Darto", "Suami", "Taiwan", "Pengasuh lansia", "PT Amanah Jaya", "Negara tujuan", "meliputi seluruh isi surat"] {
+            assert!(v.body.contains(value), "/v shows {value:?}");
+        }
+        assert!(!v.body.contains(consenter_nik) && !v.body.contains(SITI_NIK), "no NIK on the public page");
+
+        // The stored letter changed behind the application: the online check says so.
+        let tamper = async |from: &str, to: &str| {
+            desmigratif_db::on_pool!(&app.db, p => sqlx::query("UPDATE letters SET fields = REPLACE(fields, $1, $2) WHERE code = $3").bind(from).bind(to).bind(&code).execute(p).await.map(|_| ())).unwrap()
+        };
+        tamper("Taiwan", "Malaysia").await;
+        let v = app.get(&format!("/v/{code}"), None).await;
+        assert!(v.body.contains("TIDAK SAH") && !v.body.contains("SAH — surat ini") && !v.body.contains("Malaysia"), "{}", v.body);
+        tamper("Malaysia", "Taiwan").await;
+        assert!(app.get(&format!("/v/{code}"), None).await.body.contains("SAH — surat ini"));
+        let last: String = desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar("SELECT result FROM verifications ORDER BY at DESC LIMIT 1 OFFSET 1").fetch_one(p).await).unwrap();
+        assert_eq!(last, "altered", "the broken check is logged as such");
+
+        // A letter signed before v2 still verifies, as the header it signed.
+        let key = {
+            let mut tx = app.db.begin().await.unwrap();
+            desmigratif_db::letters::signing_key(&mut tx, KENANGA, &crate::support::KEYS).await.unwrap()
+        };
+        let old = Payload { version: V1, fields: Default::default(), subject: Default::default(), ..signed.clone() };
+        let old_text = String::from_utf8(old.canonical()).unwrap();
+        let old_signature = key.sign(&old);
+        desmigratif_db::on_pool!(&app.db, p => sqlx::query("UPDATE letters SET payload = $1, signature = $2 WHERE code = $3").bind(&old_text).bind(&old_signature).bind(&code).execute(p).await.map(|_| ())).unwrap();
+        let v = app.get(&format!("/v/{code}"), None).await;
+        assert!(v.body.contains("SAH — surat ini") && v.body.contains("format lama (v1)") && !v.body.contains("Pengasuh lansia"), "{}", v.body);
+        // …and a v1 header carried over a changed number does not.
+        desmigratif_db::on_pool!(&app.db, p => sqlx::query("UPDATE letters SET payload = $1 WHERE code = $2").bind(old_text.replace("/2004/", "/2005/")).bind(&code).execute(p).await.map(|_| ())).unwrap();
+        assert!(app.get(&format!("/v/{code}"), None).await.body.contains("TIDAK SAH"));
+    }
+
     async fn another_village_cannot_see_revoke_or_download(app) {
         let op = app.login("operator.kenanga", PASSWORD).await;
         let head = app.login("kades.kenanga", PASSWORD).await;

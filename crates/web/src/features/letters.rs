@@ -416,6 +416,9 @@ async fn sign_and_issue(state: &AppState, staff: &Staff, l: &LetterRow) -> Resul
     let code = new_code();
     let signer_title = format!("{} {}", village.head_title, village.name);
     let payload = Payload {
+        version: desmigratif_core::letters::V2,
+        fields: printed_fields(&kind, &current),
+        subject: printed_subject(&person, &village),
         kind: l.kind.clone(),
         number: number.clone(),
         issued_on,
@@ -430,9 +433,7 @@ async fn sign_and_issue(state: &AppState, staff: &Staff, l: &LetterRow) -> Resul
     };
     let signature = key.sign(&payload);
     let url = format!("{}/v/{code}", public_base(state));
-    let data = letter_data(
-        state, &kind, &current, &village, &person, &payload, &signature, &url,
-    );
+    let data = letter_data(state, &kind, &village, &payload, &signature, &url);
     let template = kind.template.clone();
     let pdf = tokio::task::spawn_blocking(move || desmigratif_pdf::render(&template, &data, &url))
         .await
@@ -473,14 +474,64 @@ async fn sign_and_issue(state: &AppState, staff: &Staff, l: &LetterRow) -> Resul
     Ok(())
 }
 
-/// The values a letter template reads from `data.json` (schema in `desmigratif_pdf`).
-#[allow(clippy::too_many_arguments)]
+/// The kind's fields as the letter prints them, by name: every field of the kind (one left empty
+/// is `""`) and whatever else the request stored; dates typed as 2026-08-17 read as
+/// "17 Agustus 2026". What is signed is what is printed.
+pub fn printed_fields(kind: &KindRow, l: &LetterRow) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = l
+        .field_values()
+        .into_iter()
+        .map(|(name, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (name, text)
+        })
+        .collect();
+    for spec in kind.field_specs() {
+        out.entry(spec.name).or_default();
+    }
+    for v in out.values_mut() {
+        if let Ok(d) = desmigratif_core::registry::parse_date("", v) {
+            *v = indonesian_date(d);
+        }
+    }
+    out
+}
+
+/// What every letter prints about the person beyond the name and NIK (the payload's `subject`).
+fn printed_subject(p: &PersonRow, village: &VillageRow) -> BTreeMap<String, String> {
+    let sex = if p.sex == "P" {
+        "Perempuan"
+    } else {
+        "Laki-laki"
+    };
+    let marital = catalog::choice(MARITAL, &p.marital_status).map_or("-", |c| c.id);
+    let occupation = if p.skills.is_empty() {
+        "-"
+    } else {
+        p.skills.as_str()
+    };
+    [
+        ("address", address_of(p, village)),
+        ("birth_date", indonesian_date(p.birth_date)),
+        ("birth_place", p.birth_place.clone()),
+        ("marital_status", marital.to_owned()),
+        ("occupation", occupation.to_owned()),
+        ("sex", sex.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// The values a letter template reads from `data.json` (schema in `desmigratif_pdf`): the person
+/// and the fields come from the signed payload, so the paper cannot say what was not signed.
 fn letter_data(
     state: &AppState,
     kind: &KindRow,
-    l: &LetterRow,
     village: &VillageRow,
-    p: &PersonRow,
     payload: &Payload,
     signature: &str,
     url: &str,
@@ -493,15 +544,10 @@ fn letter_data(
         .map(|v| v.path.into_iter().map(|s| s.name).collect())
         .unwrap_or_default();
     let level = |i: usize| path.get(i).cloned().unwrap_or_default();
-    let mut fields = l.field_values();
-    // Dates typed as 2026-08-17 read as "17 Agustus 2026" on paper.
-    for v in fields.values_mut() {
-        if let Some(d) = v
-            .as_str()
-            .and_then(|s| desmigratif_core::registry::parse_date("", s).ok())
-        {
-            *v = serde_json::Value::String(indonesian_date(d));
-        }
+    let mut subject =
+        serde_json::json!({ "name": payload.subject_name, "nik": payload.subject_nik });
+    for (k, v) in &payload.subject {
+        subject[k] = serde_json::Value::String(v.clone());
     }
     serde_json::json!({
         "village": {
@@ -512,15 +558,8 @@ fn letter_data(
             "kind": kind.code, "title": kind.title.to_uppercase(), "number": payload.number,
             "date": indonesian_date(payload.issued_on), "place": village.name,
         },
-        "subject": {
-            "name": p.name, "nik": payload.subject_nik, "birth_place": p.birth_place,
-            "birth_date": indonesian_date(p.birth_date),
-            "sex": if p.sex == "P" { "Perempuan" } else { "Laki-laki" },
-            "marital_status": catalog::choice(MARITAL, &p.marital_status).map(|c| c.id).unwrap_or("-"),
-            "occupation": if p.skills.is_empty() { "-" } else { p.skills.as_str() },
-            "address": address_of(p, village),
-        },
-        "fields": fields,
+        "subject": subject,
+        "fields": payload.fields,
         "signer": { "title": payload.signer_title, "name": payload.signer_name },
         "verify": { "url": url, "code": payload.code },
         "signature": { "key_id": payload.key_id, "value": signature },

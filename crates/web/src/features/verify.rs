@@ -13,7 +13,8 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json, Router};
 use desmigratif_core::letters::{
-    LetterStatus, indonesian_date, new_tracking_code, normalise_tracking_code,
+    LetterStatus, Payload, V1, indonesian_date, is_nik_field, new_tracking_code,
+    normalise_tracking_code,
 };
 use desmigratif_core::nik::Nik;
 use desmigratif_core::text::clean_spaces;
@@ -30,6 +31,9 @@ enum Verdict {
     /// at issue).
     NotIssued,
     Unknown,
+    /// Issued, but what is stored no longer matches the village's signature: the row was changed
+    /// behind the application's back.
+    Altered,
 }
 
 impl Verdict {
@@ -50,11 +54,12 @@ impl Verdict {
             Verdict::Superseded => "superseded",
             Verdict::NotIssued => "not_issued",
             Verdict::Unknown => "unknown",
+            Verdict::Altered => "altered",
         }
     }
 }
 
-/// What the verification page shows of a letter: never the full NIK.
+/// What the verification page shows of a letter: never a NIK in full.
 pub struct Shown {
     pub kind: String,
     pub number: String,
@@ -65,6 +70,10 @@ pub struct Shown {
     pub signer_title: String,
     pub subject: String,
     pub nik_masked: String,
+    /// The kind's own fields as signed, by their labels; NIKs left out.
+    pub fields: Vec<(String, String)>,
+    /// Whether the signature covers the fields too (v2) or the header only (v1).
+    pub whole_content: bool,
     pub reason: String,
     pub key_id: String,
 }
@@ -78,19 +87,69 @@ struct VerifyPage {
     by_upload: bool,
 }
 
-/// The facts of a letter from its signed payload: what the village signed is what is shown.
-async fn shown(state: &AppState, l: &LetterRow) -> Result<Option<Shown>, AppError> {
-    let Some(payload) = l.payload.as_deref() else {
-        return Ok(None);
+/// What an issued letter's record says about its signature.
+enum Signed {
+    /// Nothing signed yet (not issued).
+    Not,
+    /// The signature holds under the village's published key, and the letter's own record
+    /// (number, date, code, key, and in v2 every field as printed) says what the payload says.
+    Holds(Payload),
+    /// Either fails: the stored letter was changed after the village signed it.
+    Broken,
+}
+
+async fn as_signed(
+    state: &AppState,
+    l: &LetterRow,
+    kind: Option<&letters::KindRow>,
+) -> Result<Signed, AppError> {
+    let (Some(text), Some(signature)) = (l.payload.as_deref(), l.signature.as_deref()) else {
+        return Ok(Signed::Not);
     };
-    let p: desmigratif_core::letters::Payload = serde_json::from_str(payload)
-        .map_err(|e| AppError::Internal(format!("payload surat rusak: {e}")))?;
-    let kind = letters::kind(&state.db, &l.kind)
-        .await?
-        .map(|k| k.title)
+    let Ok(p) = serde_json::from_str::<Payload>(text) else {
+        return Ok(Signed::Broken);
+    };
+    let key = letters::public_key(&state.db, &p.key_id).await?;
+    let signed = key.is_some_and(|k| {
+        k.village_code == l.village_code
+            && desmigratif_core::letters::verify(&k.public_key, &p, signature).is_ok()
+    });
+    let record_agrees = p.kind == l.kind
+        && p.village_code == l.village_code
+        && Some(&p.number) == l.number.as_ref()
+        && Some(p.issued_on) == l.issued_on
+        && Some(&p.code) == l.code.as_ref()
+        && Some(&p.key_id) == l.key_id.as_ref()
+        && (p.version == V1
+            || kind.is_some_and(|k| super::letters::printed_fields(k, l) == p.fields));
+    Ok(if signed && record_agrees {
+        Signed::Holds(p)
+    } else {
+        Signed::Broken
+    })
+}
+
+/// The facts of a letter from its signed payload: what the village signed is what is shown.
+fn shown(state: &AppState, l: &LetterRow, kind: Option<&letters::KindRow>, p: Payload) -> Shown {
+    let labels: std::collections::HashMap<String, String> = kind
+        .map(|k| {
+            k.field_specs()
+                .into_iter()
+                .map(|f| (f.name, f.label))
+                .collect()
+        })
         .unwrap_or_default();
-    Ok(Some(Shown {
-        kind,
+    let fields = p
+        .fields
+        .iter()
+        .filter(|(name, value)| !is_nik_field(name) && !value.is_empty())
+        .map(|(name, value)| {
+            let label = labels.get(name).cloned().unwrap_or_else(|| name.clone());
+            (label, value.clone())
+        })
+        .collect();
+    Shown {
+        kind: kind.map(|k| k.title.clone()).unwrap_or_default(),
         number: p.number,
         date: indonesian_date(p.issued_on),
         place: super::dashboard::place_of(&p.village_code, &state.regions),
@@ -99,9 +158,11 @@ async fn shown(state: &AppState, l: &LetterRow) -> Result<Option<Shown>, AppErro
         signer_title: p.signer_title,
         subject: p.subject_name,
         nik_masked: desmigratif_core::nik::masked(&p.subject_nik),
+        fields,
+        whole_content: p.version != V1,
         reason: l.reason.clone(),
         key_id: p.key_id,
-    }))
+    }
 }
 
 /// Counts a public lookup against the caller's address; 429 past the limit.
@@ -117,7 +178,16 @@ async fn answer(
     method: &str,
     found: Option<LetterRow>,
 ) -> Result<Response, AppError> {
-    let verdict = Verdict::of(found.as_ref());
+    let mut verdict = Verdict::of(found.as_ref());
+    let mut letter = None;
+    if let Some(l) = &found {
+        let kind = letters::kind(&state.db, &l.kind).await?;
+        match as_signed(state, l, kind.as_ref()).await? {
+            Signed::Holds(p) => letter = Some(shown(state, l, kind.as_ref(), p)),
+            Signed::Not => {}
+            Signed::Broken => verdict = Verdict::Altered,
+        }
+    }
     letters::log_verification(
         &state.db,
         method,
@@ -125,10 +195,9 @@ async fn answer(
         found.as_ref().map(|l| l.id),
     )
     .await?;
-    let letter = match &found {
-        Some(l) => shown(state, l).await?,
-        None => None,
-    };
+    if verdict == Verdict::Altered {
+        tracing::warn!(method, "a letter no longer matches its signature");
+    }
     let mut page = Page::new(ctx, "verify.title");
     page.noindex = true;
     let r = render(VerifyPage {
