@@ -207,6 +207,10 @@ struct ServeArgs {
     /// Password checks run at once (each holds the hash's memory); more logins wait, then get 503.
     #[arg(long, env = "DESMIGRATIF_PASSWORD_CHECKS", default_value_t = default_password_checks())]
     password_checks: usize,
+    /// Seconds a whole request may take, its upload included (408 after); raise it for very
+    /// large imports over slow lines.
+    #[arg(long, env = "DESMIGRATIF_REQUEST_TIMEOUT", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=3600))]
+    request_timeout: u64,
 }
 
 #[derive(Subcommand)]
@@ -501,7 +505,12 @@ async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<Strin
         password_checks: args.password_checks,
         password_cost: Cost::Standard,
         demo_password,
+        timeouts: desmigratif_web::serve::Timeouts {
+            request: std::time::Duration::from_secs(args.request_timeout),
+            ..Default::default()
+        },
     };
+    let timeouts = config.timeouts;
     let state = desmigratif_web::AppState::new(
         db.clone(),
         Arc::new(RegionTree::official()),
@@ -514,12 +523,7 @@ async fn serve(g: &Global, db: Db, args: &ServeArgs, demo_password: Option<Strin
         "desmigratif mendengarkan di http://{}",
         listener.local_addr()?
     );
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    desmigratif_web::serve::serve(listener, app, timeouts, shutdown_signal()).await;
     db.close().await;
     Ok(())
 }

@@ -24,6 +24,11 @@ pub const THUMB_BYTES: usize = 12 * 1024;
 pub const DETAIL_BYTES: usize = 120 * 1024;
 /// Pictures larger than this on either side are refused before their pixels are decoded.
 const MAX_SIDE: u32 = 12_000;
+/// Pictures of more pixels than this (a 40-megapixel camera; phones save 12) are refused from
+/// their header: decoded, one would take 160 MB before it is shrunk.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// What the decoder may allocate for one picture, whatever its header claims.
+const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 
 const FIELD: &str = "foto";
 
@@ -77,13 +82,27 @@ pub fn prepare(data: &[u8]) -> Result<Prepared, Invalid> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| unreadable())?;
+    let too_big = || {
+        Invalid::new(
+            FIELD,
+            "foto terlalu besar (paling banyak 40 megapiksel); kecilkan dulu lalu unggah lagi",
+        )
+    };
+    let refused = |e: image::ImageError| match e {
+        image::ImageError::Limits(_) => too_big(),
+        _ => unreadable(),
+    };
+    let mut decoder = reader.into_decoder().map_err(refused)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(too_big());
+    }
     // A phone stores "turn me" beside the pixels instead of turning them; the output has no
     // place for that note, so the pixels are turned first. A broken note is ignored.
     let orientation = decoder.orientation().ok();
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| unreadable())?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(refused)?;
     if let Some(o) = orientation {
         img.apply_orientation(o);
     }
@@ -312,6 +331,39 @@ mod tests {
         assert_eq!(prepare(&webp).unwrap().detail.width, 64);
     }
 
+    /// A PNG whose header claims `w × h` pixels, with no pixels at all.
+    fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend_from_slice(&w.to_be_bytes());
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let crc = crc32(&ihdr);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(&13u32.to_be_bytes());
+        png.extend_from_slice(&ihdr);
+        png.extend_from_slice(&crc.to_be_bytes());
+        // An empty data chunk: the reader looks for the first one before it answers the size.
+        png.extend_from_slice(&0u32.to_be_bytes());
+        png.extend_from_slice(b"IDAT");
+        png.extend_from_slice(&crc32(b"IDAT").to_be_bytes());
+        png
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for b in bytes {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
     #[test]
     fn anything_else_is_refused_in_indonesian() {
         for (data, words) in [
@@ -323,6 +375,12 @@ mod tests {
             (Vec::new(), "pilih foto"),
             (vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 3, 0, 0, 0], "rusak"),
             (vec![0xFF; MAX_UPLOAD + 1], "lebih dari 8 MB"),
+            // 8,000 × 6,000 declared in a few bytes: refused from the header, nothing decoded.
+            (
+                png_claiming(8_000, 6_000),
+                "terlalu besar (paling banyak 40 megapiksel)",
+            ),
+            (png_claiming(12_001, 10), "terlalu besar"),
         ] {
             let e = prepare(&data).unwrap_err();
             assert_eq!(e.field, "foto");

@@ -388,6 +388,11 @@ async fn guard(state: &AppState, request: Request) -> Result<(Request, Option<St
         (None, None)
     };
 
+    if let Some(a) = &auth {
+        // The account's id (never its name) on the request's log line.
+        tracing::Span::current().record("user", tracing::field::display(a.principal.user_id));
+    }
+
     let anon_csrf = cookie(headers, CSRF_COOKIE)
         .filter(|v| v.len() >= 32)
         .map(str::to_owned);

@@ -26,6 +26,9 @@ pub enum AppError {
     /// Every password slot is busy: try again in a moment.
     #[error("busy")]
     Busy,
+    /// The request took longer than the server allows ([`crate::serve::Timeouts::request`]).
+    #[error("timed out")]
+    TimedOut,
     /// A NUL byte in a path, query, form or JSON text.
     #[error("control character")]
     ControlCharacter,
@@ -49,6 +52,7 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             AppError::BadRequest(_) | AppError::ControlCharacter => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -64,6 +68,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::TooManyRequests => "too_many_requests",
             AppError::Busy => "busy",
+            AppError::TimedOut => "timed_out",
             AppError::BadRequest(_) => "bad_request",
             AppError::ControlCharacter => "control_character",
             AppError::Invalid(_) => "invalid",

@@ -7,11 +7,13 @@ mod auth;
 mod chart;
 mod error;
 mod features;
+mod heavy;
 mod i18n;
 mod limits;
 mod metrics;
 mod page;
 pub mod password_pool;
+pub mod serve;
 mod text_guard;
 
 pub use auth::SESSION_COOKIE;
@@ -29,6 +31,7 @@ use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 /// Settings of the running server that are not in the database.
 #[derive(Debug, Clone)]
@@ -56,6 +59,8 @@ pub struct WebConfig {
     pub password_checks: usize,
     /// Lets a scraper off this machine read `/metrics` (header `X-Metrics-Token`).
     pub metrics_token: Option<String>,
+    /// How long a client may take to send a request and the server to answer it.
+    pub timeouts: serve::Timeouts,
 }
 
 impl Default for WebConfig {
@@ -71,6 +76,7 @@ impl Default for WebConfig {
             public_letter_requests_per_hour: 3,
             password_checks: 4,
             metrics_token: None,
+            timeouts: serve::Timeouts::default(),
         }
     }
 }
@@ -88,6 +94,8 @@ pub struct AppState {
     pub passwords: Arc<password_pool::PasswordPool>,
     /// This server's agency search index.
     agency_cache: Arc<features::agencies::Cache>,
+    /// Turns for spreadsheet reading, photo decoding and typesetting ([`heavy`]).
+    heavy: Arc<heavy::HeavyWork>,
 }
 
 impl AppState {
@@ -100,6 +108,7 @@ impl AppState {
             metrics: Arc::default(),
             passwords: Arc::new(password_pool::PasswordPool::new(config.password_checks)),
             agency_cache: Arc::default(),
+            heavy: Arc::default(),
             config: Arc::new(config),
         }
     }
@@ -131,12 +140,19 @@ pub fn router(state: AppState) -> Router {
             auth::authenticate,
         ))
         .layer(axum::middleware::from_fn(text_guard::refuse_nul))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            serve::limit_time,
+        ))
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
         ))
         .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT + 64 * 1024))
+        .layer(RequestBodyTimeoutLayer::new(
+            state.config.timeouts.body_idle,
+        ))
         .layer(CompressionLayer::new().gzip(true))
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -83,14 +83,12 @@ impl Browser {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let router = app.router.clone();
-        let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
+        let server = tokio::spawn(desmigratif_web::serve::serve(
+            listener,
+            router,
+            desmigratif_web::serve::Timeouts::default(),
+            std::future::pending(),
+        ));
         let (driver, port) = start_driver().await;
         let chromium = std::env::var("DESMIGRATIF_TEST_CHROMIUM")
             .unwrap_or_else(|_| "/usr/bin/chromium".into());

@@ -19,5 +19,6 @@ mod portal;
 mod products;
 mod registry;
 mod safekeeping;
+mod timeouts;
 mod trainings;
 mod transfer;

@@ -584,7 +584,8 @@ async fn import(
     staff
         .allow_national(&state, Action::EditReference, "agency.import")
         .await?;
-    let u: Upload = read_upload(multipart).await?;
+    let mut u: Upload = read_upload(multipart).await?;
+    let bytes = std::mem::take(&mut u.bytes);
     let mode = Mode::parse(&u.mode).unwrap_or(Mode::DryRun);
     let page = |error, report| ImportPage {
         page: Page::new(&staff.ctx, "agency.import"),
@@ -593,7 +594,7 @@ async fn import(
         file: file_stem(&u),
         report,
     };
-    let table = match table_of(&u) {
+    let table = match table_of(&state, bytes, &u.file_name).await? {
         Ok(t) => t,
         Err(e) => return render_form(page(Some(e), None), true),
     };

@@ -1058,12 +1058,10 @@ async fn summary_pdf(
         "printed": crate::page::when(&desmigratif_core::now()),
         "printed_by": staff.principal().display_name,
     });
-    let pdf = tokio::task::spawn_blocking(move || {
-        desmigratif_pdf::render(desmigratif_pdf::CASE_SUMMARY, &data, "-")
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let pdf = state
+        .heavy(move || desmigratif_pdf::render(desmigratif_pdf::CASE_SUMMARY, &data, "-"))
+        .await?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     audit::log(
         &state.db,
         &staff.actor(),

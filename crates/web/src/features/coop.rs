@@ -1832,10 +1832,14 @@ async fn heading(
 }
 
 /// Renders a report template off the async workers (Typst takes a moment for long packs).
-async fn pdf(template: &'static str, data: serde_json::Value) -> Result<Vec<u8>, AppError> {
-    tokio::task::spawn_blocking(move || desmigratif_pdf::render(template, &data, "-"))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+async fn pdf(
+    state: &AppState,
+    template: &'static str,
+    data: serde_json::Value,
+) -> Result<Vec<u8>, AppError> {
+    state
+        .heavy(move || desmigratif_pdf::render(template, &data, "-"))
+        .await?
         .map_err(|e| AppError::Internal(format!("laporan tidak bisa disusun: {e}")))
 }
 
@@ -1905,7 +1909,7 @@ async fn statement_pdf(
         &lines,
         &loans,
     );
-    let bytes = pdf(desmigratif_pdf::MEMBER_STATEMENT, doc.to_json()).await?;
+    let bytes = pdf(&state, desmigratif_pdf::MEMBER_STATEMENT, doc.to_json()).await?;
     exported(
         &state,
         &staff,
@@ -1988,7 +1992,7 @@ async fn rat_pdf(
 ) -> Result<Response, AppError> {
     let r = staff.load::<ShuRunRow>(&state, &id, READ).await?;
     let pack = rat_pack(&state, &staff, &r).await?;
-    let bytes = pdf(desmigratif_pdf::RAT_PACK, pack.to_json()).await?;
+    let bytes = pdf(&state, desmigratif_pdf::RAT_PACK, pack.to_json()).await?;
     exported(
         &state,
         &staff,

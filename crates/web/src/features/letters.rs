@@ -435,9 +435,9 @@ async fn sign_and_issue(state: &AppState, staff: &Staff, l: &LetterRow) -> Resul
     let url = format!("{}/v/{code}", public_base(state));
     let data = letter_data(state, &kind, &village, &payload, &signature, &url);
     let template = kind.template.clone();
-    let pdf = tokio::task::spawn_blocking(move || desmigratif_pdf::render(&template, &data, &url))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+    let pdf = state
+        .heavy(move || desmigratif_pdf::render(&template, &data, &url))
+        .await?
         .map_err(|e| AppError::Conflict(format!("surat tidak bisa disusun: {e}")))?;
     let sha = hex::encode(Sha256::digest(&pdf));
     let sealed = state.keys.encrypt(LETTER_FILE_CONTEXT, &pdf);
@@ -1197,9 +1197,9 @@ async fn save_kind(
         Err("judul surat wajib diisi, paling banyak 120 karakter".to_owned())
     } else {
         let t = template.clone();
-        tokio::task::spawn_blocking(move || desmigratif_pdf::check(&t, &sample))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
+        state
+            .heavy(move || desmigratif_pdf::check(&t, &sample))
+            .await?
             .map_err(|e| e.to_string())
     };
     if let Err(message) = checked {

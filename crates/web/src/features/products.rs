@@ -743,10 +743,7 @@ async fn upload(
             data = field.bytes().await.map_err(|_| cut())?.to_vec();
         }
     }
-    let prepared = match tokio::task::spawn_blocking(move || photo::prepare(&data))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-    {
+    let prepared = match state.heavy(move || photo::prepare(&data)).await? {
         Ok(p) => p,
         Err(e) => {
             let mut errors = FieldErrors::default();

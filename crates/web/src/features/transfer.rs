@@ -210,13 +210,28 @@ pub(super) struct Upload {
     pub bytes: Vec<u8>,
 }
 
-/// The uploaded spreadsheet as an import table, or the message that says why it cannot be read.
-pub(super) fn table_of(u: &Upload) -> Result<Table, String> {
-    if u.bytes.is_empty() {
-        return Err("pilih berkas .xlsx atau .csv yang akan diimpor".into());
+/// An uploaded spreadsheet as an import table, or the message that says why it cannot be read;
+/// read on a turn of [`AppState::heavy`], where the bytes are dropped once read.
+pub(super) async fn table_of(
+    state: &AppState,
+    bytes: Vec<u8>,
+    file_name: &str,
+) -> Result<Result<Table, String>, AppError> {
+    if bytes.is_empty() {
+        return Ok(Err("pilih berkas .xlsx atau .csv yang akan diimpor".into()));
     }
-    let sheet = desmigratif_docs::read(&u.bytes, &u.file_name).map_err(|e| e.to_string())?;
-    Ok(Table {
+    let name = file_name.to_owned();
+    state
+        .heavy(move || {
+            desmigratif_docs::read(&bytes, &name)
+                .map(table)
+                .map_err(|e| e.to_string())
+        })
+        .await
+}
+
+fn table(sheet: desmigratif_docs::Sheet) -> Table {
+    Table {
         headers: sheet.headers,
         rows: sheet.rows,
         unreadable: sheet
@@ -224,7 +239,7 @@ pub(super) fn table_of(u: &Upload) -> Result<Table, String> {
             .into_iter()
             .map(|p| (p.row, p.column, p.message))
             .collect(),
-    })
+    }
 }
 
 /// The file's own name, without the folders some browsers send.
@@ -278,7 +293,8 @@ async fn import(
     staff: Staff,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let u = read_upload(multipart).await?;
+    let mut u = read_upload(multipart).await?;
+    let bytes = std::mem::take(&mut u.bytes);
     let code: RegionCode = u
         .village
         .trim()
@@ -313,7 +329,7 @@ async fn import(
     else {
         return again(format!("desa {code} tidak dilayani deployment ini"));
     };
-    let table = match table_of(&u) {
+    let table = match table_of(&state, bytes, &u.file_name).await? {
         Ok(t) => t,
         Err(e) => return again(e),
     };
