@@ -182,6 +182,32 @@ pub async fn set_disabled(
     .await
 }
 
+/// Replaces the compartments an account holds; the account's next request already acts on them.
+pub async fn set_compartments(
+    tx: &mut Tx,
+    actor: &Actor,
+    user: &UserRow,
+    compartments: &Compartments,
+) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE users SET compartments = $1, updated_at = $2 WHERE id = $3")
+        .bind(compartments.to_stored())
+        .bind(now())
+        .bind(user.id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ()))?;
+    audit::record_change(
+        tx,
+        actor,
+        "user",
+        user.id,
+        "update",
+        &user.scope,
+        &["compartments"],
+    )
+    .await
+}
+
 pub async fn set_language(db: &Db, user_id: Id, language: &str) -> Result<()> {
     on_pool!(db, p => sqlx::query("UPDATE users SET language = $1 WHERE id = $2").bind(language).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())

@@ -363,6 +363,47 @@ both! {
         assert_eq!(app.try_login("operator.kenanga", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
     }
 
+    async fn admins_grant_and_withdraw_access_on_existing_accounts(app) {
+        let district = app.login("admin.indramayu", PASSWORD).await;
+        let office = desmigratif_db::users::by_username(&app.db, "kab.indramayu").await.unwrap().unwrap();
+        let page = app.get(&format!("/app/pengguna/{}", office.id), Some(&district)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(r#"name="compartments" value="children">"#), "children offered, not held: {}", page.body);
+        assert!(page.body.contains(r#"value="cases" checked"#), "the referral grant is shown as held");
+        assert!(!page.body.contains(r#"value="cooperative""#), "a labour office never holds the cooperative's books");
+        let path = format!("/app/pengguna/{}/akses", office.id);
+        let changes = app.audit_count("user.update", Outcome::Ok).await;
+
+        // Granted, and in force for the office's next request.
+        let r = app.post(&path, &district, &[("compartments", "reports"), ("compartments", "cases"), ("compartments", "children")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let stored = |app: &TestApp| { let db = app.db.clone(); async move { desmigratif_db::users::by_username(&db, "kab.indramayu").await.unwrap().unwrap().compartments } };
+        assert_eq!(stored(&app).await, "cases,children,reports");
+        assert_eq!(app.audit_count("user.update", Outcome::Ok).await, changes + 1, "every change is audited");
+        assert!(app.get(&format!("/app/pengguna/{}?ok=akses", office.id), Some(&district)).await.body.contains("Akses data akun diubah"));
+
+        // What the role may not hold, one's own access, another district's account: refused, unchanged.
+        let r = app.post(&path, &district, &[("compartments", "cooperative")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("tidak boleh memegang akses itu"), "{}", r.body);
+        let r = app.post(&path, &district, &[("compartments", "bukan-kompartemen")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let me = desmigratif_db::users::by_username(&app.db, "admin.indramayu").await.unwrap().unwrap();
+        let r = app.post(&format!("/app/pengguna/{}/akses", me.id), &district, &[("compartments", "reports"), ("compartments", "cases")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("akses akun Anda sendiri"), "{}", r.body);
+        let wonosobo = desmigratif_db::users::by_username(&app.db, "kab.wonosobo").await.unwrap().unwrap();
+        let r = app.post(&format!("/app/pengguna/{}/akses", wonosobo.id), &district, &[("compartments", "reports"), ("compartments", "cases")]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert_eq!(desmigratif_db::users::by_username(&app.db, "kab.wonosobo").await.unwrap().unwrap().compartments, wonosobo.compartments);
+        assert_eq!(stored(&app).await, "cases,children,reports");
+
+        // Withdrawn: no box ticked holds nothing.
+        assert_eq!(app.post(&path, &district, &[]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(stored(&app).await, "");
+        assert_eq!(app.audit_count("user.update", Outcome::Ok).await, changes + 2);
+    }
+
     async fn audit_chain_detects_edits_and_deletions(app) {
         let op = app.login("operator.kenanga", PASSWORD).await;
         post_profile(&app, &op, KENANGA, "Carsono Dua").await;

@@ -274,8 +274,8 @@ impl TestApp {
         re.captures(&r.body).expect("token shown once")[1].to_owned()
     }
 
-    /// Grants one more compartment to an existing account, in the database (accounts get their
-    /// compartments when created; there is no editor for them yet).
+    /// Grants one more compartment to an existing account, straight in the database, for tests
+    /// about what the grant opens (the account page's editor is tested in `foundation`).
     pub async fn grant(&self, username: &str, compartment: &str) {
         let user = desmigratif_db::users::by_username(&self.db, username)
             .await

@@ -311,6 +311,8 @@ struct UserDetailPage {
     role: &'static str,
     scope: String,
     compartments: Vec<&'static str>,
+    /// What the role may hold, as (value, label, held) for the access form.
+    grantable: Vec<(&'static str, &'static str, bool)>,
     disabled: bool,
     locked_until: Option<String>,
     created: String,
@@ -347,6 +349,15 @@ fn detail_page(
                 .iter()
                 .map(|c| lang.t(&format!("compartment.{c}")))
                 .collect(),
+            grantable: p
+                .role
+                .may_hold()
+                .into_iter()
+                .map(|c| {
+                    let label = lang.t(&format!("compartment.{c}"));
+                    (c.as_str(), label, p.compartments.contains(c))
+                })
+                .collect(),
             disabled: row.disabled,
             locked_until: row
                 .locked_until
@@ -374,6 +385,7 @@ async fn detail(
     let notice = match n.ok.as_str() {
         "dibuat" => Some("users.created"),
         "diubah" => Some("users.status_changed"),
+        "akses" => Some("users.access_changed"),
         _ => None,
     };
     detail_page(&state, &staff, &row, notice, None)
@@ -424,6 +436,50 @@ async fn set_status(
     Ok(Redirect::to(&format!("/app/pengguna/{}?ok=diubah", row.id)).into_response())
 }
 
+/// Grants and withdraws compartments of an existing account: the boxes ticked are what it holds
+/// from its next request on. Nobody edits their own access (another admin must), and a role never
+/// holds what it may not (a treasurer never sees cases).
+async fn set_access(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let row = staff
+        .load::<UserRow>(&state, &id, Action::ManageUsers)
+        .await?;
+    if row.id == staff.principal().user_id {
+        return detail_page(
+            &state,
+            &staff,
+            &row,
+            None,
+            Some("users.cannot_edit_own_access"),
+        );
+    }
+    let ticked: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "compartments")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let role = row.principal()?.role;
+    let Ok(compartments) =
+        Compartments::from_stored(&ticked.join(",")).and_then(|c| c.check_for(role).map(|()| c))
+    else {
+        return detail_page(
+            &state,
+            &staff,
+            &row,
+            None,
+            Some("users.access_not_for_role"),
+        );
+    };
+    let mut tx = state.db.begin().await?;
+    users::set_compartments(&mut tx, &staff.actor(), &row, &compartments).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/app/pengguna/{}?ok=akses", row.id)).into_response())
+}
+
 pub fn pages() -> Router<AppState> {
     Router::new()
         .route(
@@ -433,6 +489,7 @@ pub fn pages() -> Router<AppState> {
         .route("/app/pengguna/baru", axum::routing::get(new_form))
         .route("/app/pengguna/{id}", axum::routing::get(detail))
         .route("/app/pengguna/{id}/status", axum::routing::post(set_status))
+        .route("/app/pengguna/{id}/akses", axum::routing::post(set_access))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
