@@ -13,6 +13,7 @@ mod limits;
 mod metrics;
 mod page;
 pub mod password_pool;
+pub mod router;
 pub mod serve;
 mod text_guard;
 
@@ -121,10 +122,10 @@ pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = features::api_router().split_for_parts();
+    let (api, openapi) = router::api().split_for_parts();
     let openapi = Arc::new(openapi);
     Router::new()
-        .merge(features::page_router())
+        .merge(router::pages())
         .merge(api)
         .route(
             "/api/openapi.json",

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use desmigratif_core::id::{Id, Secret};
 use desmigratif_core::{password, user};
 use desmigratif_db::{tokens, users};
@@ -43,7 +43,7 @@ struct AccountPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Notice {
+pub(crate) struct Notice {
     ok: String,
 }
 
@@ -92,7 +92,7 @@ async fn page_for(
     )
 }
 
-async fn account(
+pub(crate) async fn account(
     State(state): State<AppState>,
     staff: Staff,
     Query(n): Query<Notice>,
@@ -115,7 +115,7 @@ async fn account(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct PasswordForm {
+pub(crate) struct PasswordForm {
     current: String,
     new: String,
     confirm: String,
@@ -123,7 +123,7 @@ struct PasswordForm {
     cabut_token: String,
 }
 
-async fn change_password(
+pub(crate) async fn change_password(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<PasswordForm>,
@@ -175,7 +175,7 @@ async fn change_password(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct TokenForm {
+pub(crate) struct TokenForm {
     name: String,
     /// Days the token lives.
     berlaku: String,
@@ -214,7 +214,7 @@ async fn mint(
     Ok(Ok((id, secret)))
 }
 
-async fn create_token(
+pub(crate) async fn create_token(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<TokenForm>,
@@ -235,7 +235,7 @@ async fn create_token(
     }
 }
 
-async fn revoke_token(
+pub(crate) async fn revoke_token(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -248,17 +248,6 @@ async fn revoke_token(
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to("/app/akun?ok=dicabut").into_response())
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/app/akun", axum::routing::get(account))
-        .route("/app/akun/sandi", axum::routing::post(change_password))
-        .route("/app/akun/token", axum::routing::post(create_token))
-        .route(
-            "/app/akun/token/{id}/cabut",
-            axum::routing::post(revoke_token),
-        )
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

@@ -13,10 +13,10 @@ use crate::auth::{Ctx, Staff};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form, render_public};
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::NaiveDate;
 use desmigratif_core::access::Action;
 use desmigratif_core::agencies::{
@@ -194,7 +194,7 @@ fn check_query(q: &str) -> Result<String, String> {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct SearchQuery {
+pub(crate) struct SearchQuery {
     q: String,
 }
 
@@ -210,7 +210,7 @@ struct CheckPage {
 }
 
 /// `/agensi`: may this company recruit?
-async fn check_page(
+pub(crate) async fn check_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(query): Query<SearchQuery>,
@@ -275,7 +275,7 @@ async fn history_of(state: &AppState, id: Id) -> Result<Vec<HistoryView>, AppErr
         .collect())
 }
 
-async fn public_one(
+pub(crate) async fn public_one(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
@@ -300,7 +300,7 @@ const PAGE_SIZE: usize = 50;
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct StaffQuery {
+pub(crate) struct StaffQuery {
     q: String,
     halaman: Option<usize>,
 }
@@ -317,7 +317,7 @@ struct StaffListPage {
     can_edit: bool,
 }
 
-async fn staff_list(
+pub(crate) async fn staff_list(
     State(state): State<AppState>,
     staff: Staff,
     Query(query): Query<StaffQuery>,
@@ -380,7 +380,10 @@ fn raw_of(r: &AgencyRow) -> RawAgency {
     }
 }
 
-async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn new_form(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_national(&state, Action::EditReference, "agency.create")
         .await?;
@@ -397,7 +400,7 @@ async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Respons
     })
 }
 
-async fn edit_form(
+pub(crate) async fn edit_form(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -421,7 +424,7 @@ async fn edit_form(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct AgencyForm {
+pub(crate) struct AgencyForm {
     nama: String,
     nomor_izin: String,
     alamat: String,
@@ -516,7 +519,7 @@ async fn submit(
     }
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<AgencyForm>,
@@ -527,7 +530,7 @@ async fn create(
     submit(state, staff, None, f).await
 }
 
-async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -563,7 +566,10 @@ impl ImportPage {
     }
 }
 
-async fn import_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn import_form(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_national(&state, Action::EditReference, "agency.import")
         .await?;
@@ -576,7 +582,7 @@ async fn import_form(State(state): State<AppState>, staff: Staff) -> Result<Resp
     })
 }
 
-async fn import(
+pub(crate) async fn import(
     State(state): State<AppState>,
     staff: Staff,
     multipart: Multipart,
@@ -641,30 +647,18 @@ async fn import_template(
     ))
 }
 
-async fn template_csv(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn template_csv(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     import_template(&state, &staff, Format::Csv).await
 }
 
-async fn template_xlsx(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn template_xlsx(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     import_template(&state, &staff, Format::Xlsx).await
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::get;
-    Router::new()
-        .route("/agensi", get(check_page))
-        .route("/agensi/{id}", get(public_one))
-        .route("/app/agensi", get(staff_list).post(create))
-        .route("/app/agensi/baru", get(new_form))
-        .route(
-            "/app/agensi/impor",
-            get(import_form)
-                .post(import)
-                .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT + 64 * 1024)),
-        )
-        .route("/app/agensi/impor/templat.csv", get(template_csv))
-        .route("/app/agensi/impor/templat.xlsx", get(template_xlsx))
-        .route("/app/agensi/{id}", get(edit_form).post(update))
 }
 
 // --- API ---------------------------------------------------------------------------------------

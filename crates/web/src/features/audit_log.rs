@@ -5,7 +5,6 @@ use crate::auth::Staff;
 use crate::error::AppError;
 use crate::page::{Page, render, when};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use desmigratif_core::access::Action;
@@ -36,12 +35,12 @@ struct AuditPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct AuditQuery {
+pub(crate) struct AuditQuery {
     sebelum: Option<i64>,
     periksa: String,
 }
 
-async fn audit(
+pub(crate) async fn audit(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<AuditQuery>,
@@ -90,8 +89,4 @@ async fn audit(
         verification,
         head: desmigratif_db::audit::head(&state.db).await?,
     })
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new().route("/app/audit", axum::routing::get(audit))
 }

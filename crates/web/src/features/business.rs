@@ -16,7 +16,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::NaiveDate;
 use desmigratif_core::access::{Action, Compartment};
 use desmigratif_core::business::{
@@ -113,7 +113,7 @@ async fn person_of_village(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct PageQuery {
+pub(crate) struct PageQuery {
     halaman: Option<i64>,
     cari: String,
 }
@@ -126,7 +126,7 @@ impl PageQuery {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Confirm {
+pub(crate) struct Confirm {
     yakin: String,
 }
 
@@ -170,7 +170,7 @@ fn month_label(m: &str) -> String {
         .unwrap_or_else(|_| m.to_owned())
 }
 
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<PageQuery>,
@@ -252,7 +252,10 @@ fn form_page(
     )
 }
 
-async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn new_form(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff.allow_here(&state, WRITE, "business.create").await?;
     let form = RawBusiness {
         aktif: "ya".into(),
@@ -261,7 +264,7 @@ async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Respons
     form_page(&staff, None, form, FieldErrors::default())
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Form(raw): Form<RawBusiness>,
@@ -279,7 +282,7 @@ async fn create(
     }
 }
 
-async fn edit_form(
+pub(crate) async fn edit_form(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -297,7 +300,7 @@ async fn edit_form(
     form_page(&staff, Some(id), form, FieldErrors::default())
 }
 
-async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -628,7 +631,7 @@ async fn detail_page(
     render_form(page, bad)
 }
 
-async fn detail(
+pub(crate) async fn detail(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -678,11 +681,11 @@ where
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct OwnerForm {
+pub(crate) struct OwnerForm {
     orang: String,
 }
 
-async fn add_owner(
+pub(crate) async fn add_owner(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -710,7 +713,7 @@ async fn add_owner(
     }
 }
 
-async fn remove_owner(
+pub(crate) async fn remove_owner(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, person)): Path<(String, String)>,
@@ -740,7 +743,7 @@ async fn remove_owner(
     .await
 }
 
-async fn add_permit(
+pub(crate) async fn add_permit(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -765,7 +768,7 @@ async fn add_permit(
     }
 }
 
-async fn remove_permit(
+pub(crate) async fn remove_permit(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, permit)): Path<(String, String)>,
@@ -792,7 +795,7 @@ async fn remove_permit(
     .await
 }
 
-async fn save_report(
+pub(crate) async fn save_report(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -817,7 +820,7 @@ async fn save_report(
     }
 }
 
-async fn add_visit(
+pub(crate) async fn add_visit(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -845,7 +848,7 @@ async fn add_visit(
     }
 }
 
-async fn refer_kur(
+pub(crate) async fn refer_kur(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -870,7 +873,7 @@ async fn refer_kur(
     }
 }
 
-async fn decide_kur(
+pub(crate) async fn decide_kur(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, kur)): Path<(String, String)>,
@@ -924,7 +927,7 @@ struct AidListPage {
     can_write: bool,
 }
 
-async fn aid_list(
+pub(crate) async fn aid_list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<PageQuery>,
@@ -951,7 +954,7 @@ async fn aid_list(
 /// The aid form: the equipment, and who received it, picked by searching the village's people.
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct AidForm {
+pub(crate) struct AidForm {
     #[serde(flatten)]
     aid: RawAid,
     penerima: String,
@@ -998,7 +1001,7 @@ async fn aid_form_page(
     )
 }
 
-async fn aid_new(
+pub(crate) async fn aid_new(
     State(state): State<AppState>,
     staff: Staff,
     Query(form): Query<AidForm>,
@@ -1059,7 +1062,7 @@ async fn check_aid(
     })
 }
 
-async fn aid_create(
+pub(crate) async fn aid_create(
     State(state): State<AppState>,
     staff: Staff,
     Form(form): Form<AidForm>,
@@ -1129,7 +1132,7 @@ async fn aid_page(
     )
 }
 
-async fn aid_detail(
+pub(crate) async fn aid_detail(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1145,7 +1148,7 @@ async fn aid_detail(
     .await
 }
 
-async fn aid_check(
+pub(crate) async fn aid_check(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1161,27 +1164,6 @@ async fn aid_check(
             Ok(Redirect::to(&format!("/app/bantuan/{id}")).into_response())
         }
     }
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::{get, post};
-    Router::new()
-        .route("/app/usaha", get(list).post(create))
-        .route("/app/usaha/baru", get(new_form))
-        .route("/app/usaha/{id}", get(detail))
-        .route("/app/usaha/{id}/ubah", get(edit_form).post(update))
-        .route("/app/usaha/{id}/pemilik", post(add_owner))
-        .route("/app/usaha/{id}/pemilik/{person}/hapus", post(remove_owner))
-        .route("/app/usaha/{id}/izin", post(add_permit))
-        .route("/app/usaha/{id}/izin/{permit}/hapus", post(remove_permit))
-        .route("/app/usaha/{id}/laporan", post(save_report))
-        .route("/app/usaha/{id}/kunjungan", post(add_visit))
-        .route("/app/usaha/{id}/kur", post(refer_kur))
-        .route("/app/usaha/{id}/kur/{kur}", post(decide_kur))
-        .route("/app/bantuan", get(aid_list).post(aid_create))
-        .route("/app/bantuan/baru", get(aid_new))
-        .route("/app/bantuan/{id}", get(aid_detail))
-        .route("/app/bantuan/{id}/periksa", post(aid_check))
 }
 
 // --- API ---------------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ use crate::auth::{Staff, Target, guarded};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Router};
 use chrono::NaiveDate;
 use desmigratif_core::access::{Action, Compartment, Place, Role};
 use desmigratif_core::cases::{
@@ -163,7 +163,10 @@ struct ListPage {
     referred: bool,
 }
 
-async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     let p = staff.principal();
     if !p.may_here(READ) && p.may_here(Action::Read(Compartment::Reports)) {
         // Without the cases compartment an office sees the counts, never a list of cases.
@@ -195,13 +198,13 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, A
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct IntakeQuery {
+pub(crate) struct IntakeQuery {
     laporan: String,
 }
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-struct IntakeForm {
+pub(crate) struct IntakeForm {
     desa: String,
     laporan: String,
     /// The worker's NIK, when they are in the registry: the case is then tied to them and to
@@ -260,7 +263,7 @@ async fn report_for(
     Ok((r, details))
 }
 
-async fn new_case(
+pub(crate) async fn new_case(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<IntakeQuery>,
@@ -374,7 +377,7 @@ async fn open_case(
     Ok(id)
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<IntakeForm>,
@@ -636,11 +639,11 @@ async fn case_workers(state: &AppState, region: &str) -> Result<Vec<(String, Str
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct AssignForm {
+pub(crate) struct AssignForm {
     petugas: String,
 }
 
-async fn assign(
+pub(crate) async fn assign(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -666,7 +669,7 @@ async fn assign(
     .await
 }
 
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -711,12 +714,12 @@ fn field_errors(list: Vec<desmigratif_core::Invalid>) -> FieldErrors {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct StatusForm {
+pub(crate) struct StatusForm {
     status: String,
     catatan: String,
 }
 
-async fn move_status(
+pub(crate) async fn move_status(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -736,11 +739,11 @@ async fn move_status(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct NoteForm {
+pub(crate) struct NoteForm {
     catatan: String,
 }
 
-async fn add_note(
+pub(crate) async fn add_note(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -766,7 +769,7 @@ async fn add_note(
     .await
 }
 
-async fn refer(
+pub(crate) async fn refer(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -805,14 +808,14 @@ async fn refer(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct ReferralMove {
+pub(crate) struct ReferralMove {
     status: String,
     alasan: String,
 }
 
 /// The receiving office answers a referral (accepted, rejected with a reason, done); the case
 /// worker may revoke it. A rejected or revoked referral sends the case back to handling.
-async fn move_referral(
+pub(crate) async fn move_referral(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, rid)): Path<(String, String)>,
@@ -884,7 +887,7 @@ async fn move_referral(
 
 /// Files a scan of a checklist document (PDF, JPEG or PNG, ≤ 10 MB, type read from the
 /// content), encrypted at rest under the case's own context.
-async fn upload(
+pub(crate) async fn upload(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, code)): Path<(String, String)>,
@@ -940,7 +943,7 @@ async fn upload(
 }
 
 /// Sends a case document to someone who may read the case; every download is audited.
-async fn download(
+pub(crate) async fn download(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, code)): Path<(String, String)>,
@@ -980,7 +983,7 @@ async fn download(
 
 /// The case summary as a PDF, for the file or to travel with a referral: an export of case
 /// contents, audited like a read.
-async fn summary_pdf(
+pub(crate) async fn summary_pdf(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1088,7 +1091,7 @@ async fn summary_pdf(
         .into_response())
 }
 
-async fn outcome(
+pub(crate) async fn outcome(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1123,7 +1126,10 @@ struct CountsPage {
 
 /// Counts of the caller's scope by category and state, by month, and by outcome, with cells
 /// below five hidden: dashboards travel, and a "2" in a village can name someone.
-async fn counts(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn counts(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_here(&state, Action::Read(Compartment::Reports), "case.counts")
         .await?;
@@ -1196,30 +1202,6 @@ async fn counts(State(state): State<AppState>, staff: Staff) -> Result<Response,
         by_outcome,
         small: rules::SMALL_COUNT,
     })
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::{get, post};
-    Router::new()
-        .route("/app/kasus", get(list).post(create))
-        .route("/app/kasus/baru", get(new_case))
-        .route("/app/kasus/angka", get(counts))
-        .route("/app/kasus/{id}", get(show))
-        .route("/app/kasus/{id}/status", post(move_status))
-        .route("/app/kasus/{id}/catatan", post(add_note))
-        .route("/app/kasus/{id}/petugas", post(assign))
-        .route("/app/kasus/{id}/rujukan", post(refer))
-        .route("/app/kasus/{id}/rujukan/{rid}", post(move_referral))
-        .route("/app/kasus/{id}/hasil", post(outcome))
-        .route("/app/kasus/{id}/ringkasan.pdf", get(summary_pdf))
-        .route(
-            "/app/kasus/{id}/dokumen/{code}",
-            get(download)
-                .post(upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::UPLOAD_LIMIT + 64 * 1024,
-                )),
-        )
 }
 
 // --- API ---------------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ use crate::auth::{Staff, Target, guarded};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Router};
 use desmigratif_core::Invalid;
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::children::{
@@ -157,7 +157,7 @@ fn line(c: &ChildRow) -> Line {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     desa: String,
     halaman: Option<i64>,
 }
@@ -172,7 +172,7 @@ struct ListPage {
     more: bool,
 }
 
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ListQuery>,
@@ -205,7 +205,7 @@ async fn list(
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-struct ChildForm {
+pub(crate) struct ChildForm {
     desa: String,
     #[serde(flatten)]
     child: RawChild,
@@ -252,7 +252,10 @@ async fn form_page(
     )
 }
 
-async fn new_child(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn new_child(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff.allow_here(&state, WRITE, "child.create").await?;
     let form = ChildForm {
         desa: staff.principal().scope.as_stored().to_owned(),
@@ -284,7 +287,7 @@ async fn save_new(
     Ok(id)
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<ChildForm>,
@@ -378,7 +381,7 @@ async fn form_of(state: &AppState, c: &ChildRow) -> Result<ChildForm, AppError> 
     })
 }
 
-async fn edit(
+pub(crate) async fn edit(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -396,7 +399,7 @@ async fn edit(
     .await
 }
 
-async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -453,7 +456,7 @@ struct ChildPage {
     can_edit: bool,
 }
 
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -543,7 +546,7 @@ struct SessionsPage {
     more: bool,
 }
 
-async fn sessions(
+pub(crate) async fn sessions(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ListQuery>,
@@ -568,7 +571,7 @@ async fn sessions(
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-struct SessionForm {
+pub(crate) struct SessionForm {
     desa: String,
     #[serde(flatten)]
     session: RawSession,
@@ -604,7 +607,10 @@ async fn session_form(
     )
 }
 
-async fn new_session(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn new_session(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_here(&state, WRITE, "learning_session.create")
         .await?;
@@ -632,7 +638,7 @@ async fn save_session(
     Ok(id)
 }
 
-async fn create_session(
+pub(crate) async fn create_session(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<SessionForm>,
@@ -675,11 +681,11 @@ struct AttendancePage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct SavedQuery {
+pub(crate) struct SavedQuery {
     tersimpan: String,
 }
 
-async fn attendance(
+pub(crate) async fn attendance(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -702,7 +708,7 @@ async fn attendance(
 
 /// Saves the sheet: every expected attendee is marked, present when their box was ticked. Ids
 /// that are not on the sheet are ignored; sending the form again replaces the marks.
-async fn take_attendance(
+pub(crate) async fn take_attendance(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -795,7 +801,10 @@ fn public(name: String, i: &Indicators) -> VillageView {
 
 /// A village's own team (the children compartment, a village scope) sees its figures and who is
 /// at risk; everyone else with the reports permission sees counts per village, small ones hidden.
-async fn indicators(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn indicators(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     let p = staff.principal();
     let village_team = match &p.scope {
         Scope::Region(code) if code.level() == Level::Desa => {
@@ -872,19 +881,6 @@ async fn indicators(State(state): State<AppState>, staff: Staff) -> Result<Respo
         rows,
         small,
     })
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::get;
-    Router::new()
-        .route("/app/anak", get(list).post(create))
-        .route("/app/anak/baru", get(new_child))
-        .route("/app/anak/indikator", get(indicators))
-        .route("/app/anak/{id}", get(show).post(update))
-        .route("/app/anak/{id}/ubah", get(edit))
-        .route("/app/belajar", get(sessions).post(create_session))
-        .route("/app/belajar/baru", get(new_session))
-        .route("/app/belajar/{id}", get(attendance).post(take_attendance))
 }
 
 // --- API ---------------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::page::{Page, render, render_form};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate};
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::coop::arrears::AgeingThresholds;
@@ -137,7 +137,7 @@ async fn in_books<T>(
 
 #[derive(serde::Deserialize, Default, Clone, utoipa::IntoParams)]
 #[serde(default)]
-pub(super) struct Where {
+pub(crate) struct Where {
     /// The co-op's village code; the caller's own village when left out.
     pub desa: String,
     /// Page number from 1.
@@ -327,7 +327,7 @@ async fn overview_page(
     )
 }
 
-async fn overview(
+pub(crate) async fn overview(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<Where>,
@@ -344,14 +344,14 @@ async fn overview(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct SetupForm {
+pub(crate) struct SetupForm {
     desa: String,
     #[serde(flatten)]
     form: RawSetup,
 }
 
 /// Sets up the village's co-op: the chart of accounts, the amounts, and the standard products.
-async fn create_coop(
+pub(crate) async fn create_coop(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<SetupForm>,
@@ -381,14 +381,14 @@ async fn create_coop(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct RulesForm {
+pub(crate) struct RulesForm {
     desa: String,
     #[serde(flatten)]
     form: RawRules,
 }
 
 /// Changes the collectibility thresholds and maker-checker of a running co-op.
-async fn change_rules(
+pub(crate) async fn change_rules(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<RulesForm>,
@@ -450,7 +450,7 @@ struct MembersPage {
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-struct JoinForm {
+pub(crate) struct JoinForm {
     desa: String,
     orang: String,
     nomor: String,
@@ -459,7 +459,7 @@ struct JoinForm {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct MembersQuery {
+pub(crate) struct MembersQuery {
     #[serde(flatten)]
     at: Where,
     /// A villager's name, to find someone who joins.
@@ -546,7 +546,7 @@ async fn members_page(
     )
 }
 
-async fn members(
+pub(crate) async fn members(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<MembersQuery>,
@@ -596,7 +596,7 @@ pub(super) async fn join_member(
     .await
 }
 
-async fn join(
+pub(crate) async fn join(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<JoinForm>,
@@ -731,7 +731,7 @@ async fn member_page(
     )
 }
 
-async fn member(
+pub(crate) async fn member(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -756,7 +756,7 @@ async fn member(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Keyed<T> {
+pub(crate) struct Keyed<T> {
     kunci: String,
     #[serde(flatten)]
     form: T,
@@ -780,7 +780,7 @@ pub(super) async fn move_savings(
     .await
 }
 
-async fn savings(
+pub(crate) async fn savings(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -825,7 +825,7 @@ pub(super) async fn apply_loan(
     .await
 }
 
-async fn apply(
+pub(crate) async fn apply(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -848,13 +848,13 @@ async fn apply(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct LeaveForm {
+pub(crate) struct LeaveForm {
     tanggal: String,
     yakin: String,
 }
 
 /// Membership ends (after a confirmation box is ticked); refused while a loan runs.
-async fn leave(
+pub(crate) async fn leave(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -965,7 +965,7 @@ async fn products_page(
     )
 }
 
-async fn products(
+pub(crate) async fn products(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<Where>,
@@ -984,14 +984,14 @@ async fn products(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct ProductForm {
+pub(crate) struct ProductForm {
     desa: String,
     #[serde(flatten)]
     form: RawProduct,
 }
 
 /// A new loan product; its postings use the co-op's standard accounts.
-async fn add_product(
+pub(crate) async fn add_product(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<ProductForm>,
@@ -1028,7 +1028,7 @@ struct LoansPage {
     more: bool,
 }
 
-async fn loans(
+pub(crate) async fn loans(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<Where>,
@@ -1166,7 +1166,7 @@ async fn loan_page(
     )
 }
 
-async fn loan(
+pub(crate) async fn loan(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1183,12 +1183,12 @@ async fn loan(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Decision {
+pub(crate) struct Decision {
     /// `setuju` or `tolak`.
     putusan: String,
 }
 
-async fn decide(
+pub(crate) async fn decide(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1216,7 +1216,7 @@ async fn decide(
     }
 }
 
-async fn disburse(
+pub(crate) async fn disburse(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1257,7 +1257,7 @@ pub(super) async fn repay_loan(
     .await
 }
 
-async fn repay(
+pub(crate) async fn repay(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1326,7 +1326,7 @@ async fn books_page(
     )
 }
 
-async fn books(
+pub(crate) async fn books(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<Where>,
@@ -1342,7 +1342,7 @@ async fn books(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct CloseForm {
+pub(crate) struct CloseForm {
     desa: String,
     sampai: String,
     yakin: String,
@@ -1350,7 +1350,7 @@ struct CloseForm {
 
 /// Closes the books through a day (after a confirmation box is ticked): nothing may be posted on
 /// or before it afterwards.
-async fn close(
+pub(crate) async fn close(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<CloseForm>,
@@ -1438,7 +1438,7 @@ async fn journal_page(
     )
 }
 
-async fn journal(
+pub(crate) async fn journal(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<Where>,
@@ -1514,7 +1514,7 @@ pub(super) async fn post_journal(
     .await
 }
 
-async fn add_journal(
+pub(crate) async fn add_journal(
     State(state): State<AppState>,
     staff: Staff,
     Form(fields): Form<Vec<(String, String)>>,
@@ -1542,7 +1542,7 @@ struct EntryPage {
 
 guarded!(EntryRow, "coop_entry", coop::entry_head, region_code);
 
-async fn entry(
+pub(crate) async fn entry(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1650,7 +1650,7 @@ fn usual_plan(year: i32) -> RawShuPlan {
     }
 }
 
-async fn shu(
+pub(crate) async fn shu(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<Where>,
@@ -1682,13 +1682,13 @@ pub(super) async fn compute_shu(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct PlanForm {
+pub(crate) struct PlanForm {
     desa: String,
     #[serde(flatten)]
     plan: RawShuPlan,
 }
 
-async fn create_shu(
+pub(crate) async fn create_shu(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<PlanForm>,
@@ -1755,7 +1755,7 @@ async fn shu_run_page(
     )
 }
 
-async fn shu_run(
+pub(crate) async fn shu_run(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1764,7 +1764,7 @@ async fn shu_run(
     shu_run_page(&state, &staff, r, FieldErrors::default()).await
 }
 
-async fn approve_shu(
+pub(crate) async fn approve_shu(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1782,13 +1782,13 @@ async fn approve_shu(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct PostForm {
+pub(crate) struct PostForm {
     kunci: String,
     tanggal: String,
     ke_simpanan: String,
 }
 
-async fn post_shu(
+pub(crate) async fn post_shu(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1876,7 +1876,7 @@ async fn exported(
 }
 
 /// The member statement (*rekening anggota*) as PDF: every savings line and the loans.
-async fn statement_pdf(
+pub(crate) async fn statement_pdf(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1985,7 +1985,7 @@ async fn rat_pack(
     ))
 }
 
-async fn rat_pdf(
+pub(crate) async fn rat_pdf(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -2004,7 +2004,7 @@ async fn rat_pdf(
     .await
 }
 
-async fn rat_xlsx(
+pub(crate) async fn rat_xlsx(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -2043,38 +2043,6 @@ async fn rat_xlsx(
         bytes,
     )
     .await
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::{get, post};
-    Router::new()
-        .route("/app/koperasi", get(overview).post(create_coop))
-        .route("/app/koperasi/aturan", post(change_rules))
-        .route("/app/koperasi/anggota", get(members).post(join))
-        .route("/app/koperasi/anggota/{id}", get(member))
-        .route("/app/koperasi/anggota/{id}/simpanan", post(savings))
-        .route("/app/koperasi/anggota/{id}/pinjaman", post(apply))
-        .route("/app/koperasi/anggota/{id}/keluar", post(leave))
-        .route(
-            "/app/koperasi/anggota/{id}/rekening.pdf",
-            get(statement_pdf),
-        )
-        .route("/app/koperasi/produk", get(products).post(add_product))
-        .route("/app/koperasi/pinjaman", get(loans))
-        .route("/app/koperasi/pinjaman/{id}", get(loan))
-        .route("/app/koperasi/pinjaman/{id}/putusan", post(decide))
-        .route("/app/koperasi/pinjaman/{id}/cair", post(disburse))
-        .route("/app/koperasi/pinjaman/{id}/angsuran", post(repay))
-        .route("/app/koperasi/pembukuan", get(books))
-        .route("/app/koperasi/tutup-buku", post(close))
-        .route("/app/koperasi/jurnal", get(journal).post(add_journal))
-        .route("/app/koperasi/jurnal/{id}", get(entry))
-        .route("/app/koperasi/shu", get(shu).post(create_shu))
-        .route("/app/koperasi/shu/{id}", get(shu_run))
-        .route("/app/koperasi/shu/{id}/setujui", post(approve_shu))
-        .route("/app/koperasi/shu/{id}/bukukan", post(post_shu))
-        .route("/app/koperasi/shu/{id}/rat.pdf", get(rat_pdf))
-        .route("/app/koperasi/shu/{id}/rat.xlsx", get(rat_xlsx))
 }
 
 // --- API -----------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ use crate::auth::Staff;
 use crate::error::AppError;
 use crate::page::{Page, render, when};
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use desmigratif_core::access::{Action, Compartment, Place};
@@ -75,7 +74,10 @@ pub fn place_of(code: &str, tree: &RegionTree) -> String {
         .unwrap_or_default()
 }
 
-async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn dashboard(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     let p = staff.principal();
     let lang = staff.ctx.lang;
     let villages = desmigratif_db::villages::list_within(&state.db, &p.scope)
@@ -138,8 +140,4 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Respon
         users_by_role,
         recent_audit,
     })
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new().route("/app", axum::routing::get(dashboard))
 }

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use desmigratif_core::access::{Action, Compartment};
 use desmigratif_core::catalog::{self, COUNTRIES, OCCUPATIONS, ROUTES};
 use desmigratif_core::id::Id;
@@ -113,7 +113,7 @@ fn episode_form(
     )
 }
 
-async fn new_form(
+pub(crate) async fn new_form(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -133,7 +133,7 @@ async fn new_form(
     )
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -297,7 +297,7 @@ async fn episode_page(
     )
 }
 
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -306,7 +306,7 @@ async fn show(
     episode_page(&state, &staff, e, None, FieldErrors::default()).await
 }
 
-async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -394,7 +394,7 @@ async fn move_episode(
     Ok(Ok(()))
 }
 
-async fn transition(
+pub(crate) async fn transition(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -423,7 +423,7 @@ async fn document_of(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct DocumentForm {
+pub(crate) struct DocumentForm {
     status: String,
     submitted_on: String,
     verified_on: String,
@@ -431,7 +431,7 @@ struct DocumentForm {
     note: String,
 }
 
-async fn update_document(
+pub(crate) async fn update_document(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, doc)): Path<(String, String)>,
@@ -481,7 +481,7 @@ async fn update_document(
 }
 
 /// Receives one scan (PDF, JPEG or PNG by content, ≤ 10 MB), encrypts it and attaches it.
-async fn upload(
+pub(crate) async fn upload(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, doc)): Path<(String, String)>,
@@ -542,7 +542,7 @@ async fn upload(
 guarded!(FileRow, "document_file", registry::scan, village_code);
 
 /// Sends a decrypted scan; every download is audited.
-async fn download(
+pub(crate) async fn download(
     State(state): State<AppState>,
     staff: Staff,
     Path(file): Path<String>,
@@ -577,29 +577,6 @@ async fn download(
         .into_response())
 }
 
-pub fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/app/penduduk/{id}/migrasi", axum::routing::post(create))
-        .route(
-            "/app/penduduk/{id}/migrasi/baru",
-            axum::routing::get(new_form),
-        )
-        .route("/app/migrasi/{id}", axum::routing::get(show).post(update))
-        .route("/app/migrasi/{id}/tahap", axum::routing::post(transition))
-        .route(
-            "/app/migrasi/{id}/dokumen/{doc}",
-            axum::routing::post(update_document),
-        )
-        .route(
-            "/app/migrasi/{id}/dokumen/{doc}/berkas",
-            // Scans may be up to 10 MB; every other route keeps axum's 2 MB default.
-            axum::routing::post(upload).layer(axum::extract::DefaultBodyLimit::max(
-                crate::UPLOAD_LIMIT + 64 * 1024,
-            )),
-        )
-        .route("/app/berkas/{file}", axum::routing::get(download))
-}
-
 // --- API ---------------------------------------------------------------------------------------
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -623,7 +600,7 @@ async fn out(state: &AppState, e: EpisodeRow) -> Result<EpisodeOut, AppError> {
 
 #[derive(serde::Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     /// Page number from 1 (100 a page).
     page: Option<i64>,
 }

@@ -10,7 +10,7 @@ use crate::page::{Page, render, render_form, render_public};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use desmigratif_core::access::Action;
 use desmigratif_core::catalog::{self, COUNTRIES, OCCUPATIONS};
 use desmigratif_core::fees::{
@@ -131,7 +131,7 @@ fn kind_choices(lang: crate::Lang) -> Vec<(&'static str, &'static str)> {
 }
 
 /// `/biaya`: the question is a GET form, so an answer can be bookmarked, shared and cached.
-async fn check_page(
+pub(crate) async fn check_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(mut form): Query<RawFeeQuestion>,
@@ -220,7 +220,10 @@ struct RulesPage {
     rules: Vec<RuleLine>,
 }
 
-async fn rules_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn rules_page(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_national(&state, Action::EditReference, "fee_rule.list")
         .await?;
@@ -263,7 +266,10 @@ async fn versions(state: &AppState, code: &str) -> Result<Vec<(String, String, S
         .collect())
 }
 
-async fn new_rule(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn new_rule(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_national(&state, Action::EditReference, "fee_rule.create")
         .await?;
@@ -284,7 +290,7 @@ async fn new_rule(State(state): State<AppState>, staff: Staff) -> Result<Respons
     })
 }
 
-async fn edit_rule(
+pub(crate) async fn edit_rule(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
@@ -355,7 +361,7 @@ async fn save_rule(
     )
 }
 
-async fn create_rule(
+pub(crate) async fn create_rule(
     State(state): State<AppState>,
     staff: Staff,
     Form(form): Form<RawFeeRule>,
@@ -366,7 +372,7 @@ async fn create_rule(
     save_rule(state, staff, None, form).await
 }
 
-async fn update_rule(
+pub(crate) async fn update_rule(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
@@ -383,11 +389,11 @@ async fn update_rule(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Toggle {
+pub(crate) struct Toggle {
     aktif: String,
 }
 
-async fn toggle_rule(
+pub(crate) async fn toggle_rule(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
@@ -400,16 +406,6 @@ async fn toggle_rule(
     store::set_active(&mut tx, &staff.actor(), &code, f.aktif == "ya").await?;
     tx.commit().await?;
     Ok(Redirect::to("/app/biaya").into_response())
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::{get, post};
-    Router::new()
-        .route("/biaya", get(check_page))
-        .route("/app/biaya", get(rules_page).post(create_rule))
-        .route("/app/biaya/baru", get(new_rule))
-        .route("/app/biaya/{code}", get(edit_rule).post(update_rule))
-        .route("/app/biaya/{code}/aktif", post(toggle_rule))
 }
 
 // --- API ---------------------------------------------------------------------------------------

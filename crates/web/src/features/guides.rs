@@ -9,9 +9,9 @@ use crate::auth::{Ctx, Staff};
 use crate::error::AppError;
 use crate::page::{Page, render, render_form, render_public};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Router};
 use chrono::NaiveDate;
 use desmigratif_core::access::{Action, Place};
 use desmigratif_core::catalog;
@@ -86,7 +86,10 @@ fn country_name(iso2: &str, lang: crate::Lang) -> String {
         .to_owned()
 }
 
-async fn guides_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+pub(crate) async fn guides_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
     let en = ctx.lang == crate::Lang::En;
     let guides = guides::guides(&state.db)
         .await?
@@ -118,7 +121,7 @@ struct GuidePage {
     can_edit: bool,
 }
 
-async fn guide_page(
+pub(crate) async fn guide_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(iso2): Path<String>,
@@ -152,7 +155,7 @@ async fn guide_page(
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-struct GuideForm {
+pub(crate) struct GuideForm {
     ringkasan: String,
     ringkasan_en: String,
     isi: String,
@@ -180,7 +183,7 @@ fn check_text(errors: &mut FieldErrors, field: &str, s: &str, max: usize, requir
     }
 }
 
-async fn guide_form(
+pub(crate) async fn guide_form(
     State(state): State<AppState>,
     staff: Staff,
     Path(iso2): Path<String>,
@@ -212,7 +215,7 @@ async fn guide_form(
     })
 }
 
-async fn guide_save(
+pub(crate) async fn guide_save(
     State(state): State<AppState>,
     staff: Staff,
     Path(iso2): Path<String>,
@@ -320,7 +323,10 @@ struct AlertsPage {
     flags: Vec<String>,
 }
 
-async fn alerts_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+pub(crate) async fn alerts_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
     let alerts = guides::alerts(&state.db, true)
         .await?
         .into_iter()
@@ -345,7 +351,10 @@ struct AlertsStaffPage {
 }
 
 /// Staff's desk for public information: alerts to write or switch off, guides to update.
-async fn staff_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn staff_page(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_national(&state, Action::EditReference, "scam_alert.list")
         .await?;
@@ -376,7 +385,7 @@ async fn staff_page(State(state): State<AppState>, staff: Staff) -> Result<Respo
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-struct AlertForm {
+pub(crate) struct AlertForm {
     kode: String,
     tanggal: String,
     judul: String,
@@ -428,7 +437,10 @@ fn alert_text(f: &AlertForm, errors: &mut FieldErrors) -> Option<AlertText> {
     })
 }
 
-async fn new_alert(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn new_alert(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_national(&state, Action::EditReference, "scam_alert.create")
         .await?;
@@ -444,7 +456,7 @@ async fn new_alert(State(state): State<AppState>, staff: Staff) -> Result<Respon
     })
 }
 
-async fn edit_alert(
+pub(crate) async fn edit_alert(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
@@ -519,7 +531,7 @@ async fn save_alert(
     )
 }
 
-async fn create_alert(
+pub(crate) async fn create_alert(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<AlertForm>,
@@ -530,7 +542,7 @@ async fn create_alert(
     save_alert(state, staff, None, f).await
 }
 
-async fn update_alert(
+pub(crate) async fn update_alert(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
@@ -543,24 +555,6 @@ async fn update_alert(
         .await?
         .ok_or(AppError::NotFound)?;
     save_alert(state, staff, Some(code), f).await
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::get;
-    Router::new()
-        .route("/negara", get(guides_page))
-        .route("/negara/{iso2}", get(guide_page))
-        .route("/waspada", get(alerts_page))
-        .route("/app/informasi", get(staff_page).post(create_alert))
-        .route(
-            "/app/informasi/negara/{iso2}",
-            get(guide_form).post(guide_save),
-        )
-        .route("/app/informasi/peringatan/baru", get(new_alert))
-        .route(
-            "/app/informasi/peringatan/{code}",
-            get(edit_alert).post(update_alert),
-        )
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::page::{Page, render};
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use desmigratif_db::settings;
@@ -30,7 +29,7 @@ struct HomePage {
 /// How many of the newest scam alerts the home page shows.
 const HOME_ALERTS: usize = 3;
 
-async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+pub(crate) async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let programme = settings::get(&state.db, settings::PROGRAMME_LABEL)
         .await?
         .unwrap_or_else(|| settings::DEFAULT_PROGRAMME_LABEL.to_owned());
@@ -56,8 +55,4 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         flags: super::guides::flags(ctx.lang),
         page: Page::new(&ctx, "home.title"),
     })
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new().route("/", axum::routing::get(home))
 }

@@ -9,7 +9,7 @@ use crate::page::{Page, render_form};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, RELATIONSHIPS};
 use desmigratif_core::migration::{self, Stage};
@@ -69,13 +69,13 @@ struct HouseholdsPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     halaman: Option<i64>,
 }
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-struct NewForm {
+pub(crate) struct NewForm {
     desa: String,
     kk: String,
     dusun: String,
@@ -122,7 +122,7 @@ async fn list_page(
     )
 }
 
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ListQuery>,
@@ -138,7 +138,7 @@ async fn list(
     .await
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<NewForm>,
@@ -290,7 +290,7 @@ async fn household_page(
     )
 }
 
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -301,13 +301,13 @@ async fn show(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct MemberForm {
+pub(crate) struct MemberForm {
     nik: String,
     relationship: String,
 }
 
 /// Adds a registered person to the household by NIK. The person must live in the same village.
-async fn add_member(
+pub(crate) async fn add_member(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -345,16 +345,6 @@ async fn add_member(
     registry::set_membership(&mut tx, &staff.actor(), &p, Some(h.id), &f.relationship).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/app/keluarga/{}", h.id)).into_response())
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/app/keluarga", axum::routing::get(list).post(create))
-        .route("/app/keluarga/{id}", axum::routing::get(show))
-        .route(
-            "/app/keluarga/{id}/anggota",
-            axum::routing::post(add_member),
-        )
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

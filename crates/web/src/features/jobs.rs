@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use desmigratif_core::access::Action;
 use desmigratif_core::agencies::licence_key;
 use desmigratif_core::catalog::{self, COUNTRIES, OCCUPATIONS};
@@ -157,7 +157,7 @@ async fn one_out(state: &AppState, row: JobRow, lang: crate::Lang) -> Result<Job
 #[derive(serde::Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     /// Destination ISO2.
     negara: String,
     /// Occupation code.
@@ -208,7 +208,7 @@ impl ListPage {
     }
 }
 
-async fn list_page(
+pub(crate) async fn list_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
@@ -239,7 +239,7 @@ struct OnePage {
     open: bool,
 }
 
-async fn one_page(
+pub(crate) async fn one_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
@@ -313,7 +313,7 @@ async fn staff_page(
     )
 }
 
-async fn staff_list(
+pub(crate) async fn staff_list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ListQuery>,
@@ -363,7 +363,7 @@ async fn publish(state: &AppState, staff: &Staff, j: &JobInput) -> Result<Id, Ap
     Ok(id)
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Form(raw): Form<RawJob>,
@@ -386,13 +386,13 @@ guarded!(JobRow, "job_order", jobs::get, region_code);
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Confirm {
+pub(crate) struct Confirm {
     yakin: String,
 }
 
 /// Takes an order off the public list; the box "yakin" must be ticked, since people may already
 /// be preparing to apply.
-async fn withdraw(
+pub(crate) async fn withdraw(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -413,15 +413,6 @@ async fn withdraw(
         Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to("/app/lowongan").into_response())
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::{get, post};
-    Router::new()
-        .route("/lowongan", get(list_page))
-        .route("/lowongan/{id}", get(one_page))
-        .route("/app/lowongan", get(staff_list).post(create))
-        .route("/app/lowongan/{id}/tarik", post(withdraw))
 }
 
 // --- API ---------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::Datelike;
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, MARITAL};
@@ -630,7 +630,7 @@ struct LettersPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     status: String,
     halaman: Option<i64>,
 }
@@ -639,7 +639,7 @@ fn status_label(staff: &Staff, s: LetterStatus) -> &'static str {
     staff.ctx.lang.pick(s.label_id(), s.label_en())
 }
 
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ListQuery>,
@@ -718,7 +718,7 @@ impl LetterFormPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct NewQuery {
+pub(crate) struct NewQuery {
     jenis: String,
     ganti: String,
 }
@@ -747,7 +747,7 @@ async fn form_page(
     )
 }
 
-async fn new_form(
+pub(crate) async fn new_form(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<NewQuery>,
@@ -791,7 +791,7 @@ fn request_from_form(form: Vec<(String, String)>) -> (RequestIn, String) {
     (input, supersedes)
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Form(form): Form<Vec<(String, String)>>,
@@ -949,7 +949,7 @@ fn step_label(staff: &Staff, to: LetterStatus) -> &'static str {
     })
 }
 
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -960,7 +960,7 @@ async fn show(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct StepForm {
+pub(crate) struct StepForm {
     to: String,
     reason: String,
     /// The confirmation box of a revocation.
@@ -1001,7 +1001,7 @@ async fn after_step(
     }
 }
 
-async fn step(
+pub(crate) async fn step(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1019,7 +1019,7 @@ async fn step(
     after_step(&state, &staff, l.id, result).await
 }
 
-async fn sign(
+pub(crate) async fn sign(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1030,7 +1030,7 @@ async fn sign(
 }
 
 /// Corrects a request before it goes for signature: the person (by NIK) and the kind's fields.
-async fn edit(
+pub(crate) async fn edit(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1060,7 +1060,7 @@ async fn edit(
     after_step(&state, &staff, l.id, result).await
 }
 
-async fn download(
+pub(crate) async fn download(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -1097,7 +1097,10 @@ async fn kinds_page(
     )
 }
 
-async fn kinds(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn kinds(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_national(&state, Action::EditLetterKinds, "letter_kind.list")
         .await?;
@@ -1106,11 +1109,11 @@ async fn kinds(State(state): State<AppState>, staff: Staff) -> Result<Response, 
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct SettingsForm {
+pub(crate) struct SettingsForm {
     counselling_days: String,
 }
 
-async fn save_settings(
+pub(crate) async fn save_settings(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<SettingsForm>,
@@ -1150,7 +1153,7 @@ struct KindPage {
     error: Option<String>,
 }
 
-async fn kind_page(
+pub(crate) async fn kind_page(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
@@ -1170,7 +1173,7 @@ async fn kind_page(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct KindForm {
+pub(crate) struct KindForm {
     title: String,
     template: String,
     needs_counselling: String,
@@ -1178,7 +1181,7 @@ struct KindForm {
 
 /// Saves a kind's template after compiling it with sample data: a template with a mistake is
 /// shown back with Typst's message and its line, and the letter in use stays as it was.
-async fn save_kind(
+pub(crate) async fn save_kind(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
@@ -1226,21 +1229,6 @@ async fn save_kind(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to("/app/surat/jenis").into_response())
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::{get, post};
-    Router::new()
-        .route("/app/surat", get(list).post(create))
-        .route("/app/surat/baru", get(new_form))
-        .route("/app/surat/jenis", get(kinds))
-        .route("/app/surat/pengaturan", post(save_settings))
-        .route("/app/surat/jenis/{code}", get(kind_page).post(save_kind))
-        .route("/app/surat/{id}", get(show))
-        .route("/app/surat/{id}/langkah", post(step))
-        .route("/app/surat/{id}/tandatangan", post(sign))
-        .route("/app/surat/{id}/isian", post(edit))
-        .route("/app/surat/{id}/pdf", get(download))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,72 +1,37 @@
 //! One module per feature, each holding its pages and its API endpoints, so a reader finds a
 //! feature in one place in every layer (`core::X`, `db::X`, `web::features::X`).
 
-mod account;
+pub(crate) mod account;
 pub mod agencies;
-mod audit_log;
-mod business;
-mod cases;
-mod children;
-mod coop;
-mod dashboard;
-mod episodes;
-mod fees;
-mod guides;
-mod home;
-mod households;
-mod jobs;
+pub(crate) mod audit_log;
+pub(crate) mod business;
+pub(crate) mod cases;
+pub(crate) mod children;
+pub(crate) mod coop;
+pub(crate) mod dashboard;
+pub(crate) mod episodes;
+pub(crate) mod fees;
+pub(crate) mod guides;
+pub(crate) mod home;
+pub(crate) mod households;
+pub(crate) mod jobs;
 pub mod letters;
-mod monitoring;
-mod persons;
-mod products;
-mod regions;
-mod reports;
-mod requirements;
-mod session;
-mod system;
-mod trainings;
-mod transfer;
-mod users;
-mod verify;
-mod villages;
+pub(crate) mod monitoring;
+pub(crate) mod persons;
+pub(crate) mod products;
+pub(crate) mod regions;
+pub(crate) mod reports;
+pub(crate) mod requirements;
+pub(crate) mod session;
+pub(crate) mod system;
+pub(crate) mod trainings;
+pub(crate) mod transfer;
+pub(crate) mod users;
+pub(crate) mod verify;
+pub(crate) mod villages;
 
-use crate::AppState;
-use axum::Router;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa_axum::router::OpenApiRouter;
-
-pub fn page_router() -> Router<AppState> {
-    Router::new()
-        .merge(home::pages())
-        .merge(session::pages())
-        .merge(dashboard::pages())
-        .merge(account::pages())
-        .merge(users::pages())
-        .merge(villages::pages())
-        .merge(persons::pages())
-        .merge(transfer::pages())
-        .merge(episodes::pages())
-        .merge(households::pages())
-        .merge(monitoring::pages())
-        .merge(requirements::pages())
-        .merge(letters::pages())
-        .merge(verify::pages())
-        .merge(agencies::pages())
-        .merge(fees::pages())
-        .merge(jobs::pages())
-        .merge(guides::pages())
-        .merge(reports::pages())
-        .merge(cases::pages())
-        .merge(children::pages())
-        .merge(coop::pages())
-        .merge(business::pages())
-        .merge(products::pages())
-        .merge(trainings::pages())
-        .merge(audit_log::pages())
-        .merge(regions::pages())
-        .merge(system::pages())
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -77,7 +42,7 @@ pub fn page_router() -> Router<AppState> {
     ),
     modifiers(&BearerAuth)
 )]
-struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 struct BearerAuth;
 
@@ -89,29 +54,6 @@ impl utoipa::Modify for BearerAuth {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
-}
-
-pub fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(system::api())
-        .merge(account::api())
-        .merge(regions::api())
-        .merge(villages::api())
-        .merge(users::api())
-        .merge(persons::api())
-        .merge(episodes::api())
-        .merge(households::api())
-        .merge(letters::api())
-        .merge(agencies::api())
-        .merge(fees::api())
-        .merge(jobs::api())
-        .merge(reports::api())
-        .merge(cases::api())
-        .merge(children::api())
-        .merge(coop::api())
-        .merge(business::api())
-        .merge(products::api())
-        .merge(trainings::api())
 }
 
 /// Reference data a deployment starts with and then keeps as its own: letter kinds, fee rules,

@@ -7,7 +7,6 @@ use crate::auth::Staff;
 use crate::error::AppError;
 use crate::page::{Page, render};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use desmigratif_core::access::{Action, Compartment};
@@ -39,12 +38,12 @@ struct MonitoringPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct MonitoringQuery {
+pub(crate) struct MonitoringQuery {
     daftar: String,
     halaman: Option<i64>,
 }
 
-async fn monitoring(
+pub(crate) async fn monitoring(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<MonitoringQuery>,
@@ -125,8 +124,4 @@ async fn monitoring(
         }),
         total,
     })
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new().route("/app/pemantauan", axum::routing::get(monitoring))
 }

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::NaiveDate;
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, COUNSELLING_TOPICS, EDUCATION, MARITAL};
@@ -177,7 +177,7 @@ fn line(state: &AppState, lang: crate::Lang, r: PersonListRow) -> ListLine {
     }
 }
 
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<SearchQuery>,
@@ -262,13 +262,13 @@ struct PersonFormPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct NewQuery {
+pub(crate) struct NewQuery {
     desa: String,
 }
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct PersonForm {
+pub(crate) struct PersonForm {
     desa: String,
     #[serde(flatten)]
     input: PersonInput,
@@ -310,7 +310,7 @@ fn form_page(
     )
 }
 
-async fn new_form(
+pub(crate) async fn new_form(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<NewQuery>,
@@ -354,7 +354,7 @@ fn checked(
     }
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<PersonForm>,
@@ -446,7 +446,7 @@ fn as_input(state: &AppState, p: &PersonRow) -> Result<PersonInput, AppError> {
     })
 }
 
-async fn edit_form(
+pub(crate) async fn edit_form(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -524,7 +524,7 @@ async fn save_person(
     }
 }
 
-async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -579,7 +579,7 @@ struct PersonPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Notice {
+pub(crate) struct Notice {
     ok: String,
 }
 
@@ -661,7 +661,7 @@ async fn person_page(
     )
 }
 
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -678,7 +678,7 @@ async fn show(
 }
 
 /// Shows the full NIK once, on purpose, and leaves an audit entry saying who looked.
-async fn reveal_nik(
+pub(crate) async fn reveal_nik(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -705,7 +705,7 @@ struct CounsellingForm {
     notes: String,
 }
 
-async fn add_counselling(
+pub(crate) async fn add_counselling(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -755,19 +755,6 @@ async fn add_counselling(
         }
         _ => person_page(&state, &staff, p, None, None, errors).await,
     }
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/app/penduduk", axum::routing::get(list).post(create))
-        .route("/app/penduduk/baru", axum::routing::get(new_form))
-        .route("/app/penduduk/{id}", axum::routing::get(show).post(update))
-        .route("/app/penduduk/{id}/ubah", axum::routing::get(edit_form))
-        .route("/app/penduduk/{id}/nik", axum::routing::post(reveal_nik))
-        .route(
-            "/app/penduduk/{id}/bimbingan",
-            axum::routing::post(add_counselling),
-        )
 }
 
 // --- API ---------------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ use crate::error::AppError;
 use crate::limits::Limited;
 use crate::page::{Page, render, render_form, render_public};
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::fees::{RUPIAH, format_amount};
 use desmigratif_core::id::Id;
@@ -33,7 +33,7 @@ use utoipa_axum::routes;
 const PUBLIC_PAGE: i64 = 24;
 const STAFF_PAGE: i64 = 30;
 /// A question is a few lines; the limit bounds a flood.
-const INQUIRY_BODY_LIMIT: usize = 16 * 1024;
+pub(crate) const INQUIRY_BODY_LIMIT: usize = 16 * 1024;
 /// A photo is re-encoded, so the address of one never changes what it shows.
 const PHOTO_CACHE: &str = "public, max-age=31536000, immutable";
 
@@ -112,7 +112,7 @@ async fn village_name(state: &AppState, code: &str) -> Result<Option<String>, Ap
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct PageQuery {
+pub(crate) struct PageQuery {
     halaman: Option<i64>,
 }
 
@@ -138,7 +138,10 @@ struct CataloguePage {
     villages: Vec<VillageLine>,
 }
 
-async fn catalogue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+pub(crate) async fn catalogue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
     let counts = products::published_counts(&state.db).await?;
     let lines = villages(&state)
         .await?
@@ -174,7 +177,7 @@ struct VillagePage {
     more: bool,
 }
 
-async fn village(
+pub(crate) async fn village(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
@@ -209,7 +212,7 @@ async fn village(
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-struct InquiryForm {
+pub(crate) struct InquiryForm {
     pesan: String,
     kontak: String,
     lewat: String,
@@ -268,7 +271,7 @@ async fn one_page(
     Ok(r)
 }
 
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((code, id)): Path<(String, String)>,
@@ -291,7 +294,7 @@ async fn show(
 }
 
 /// A visitor's question: logged for the facilitator, limited per address like `/lapor`.
-async fn ask(
+pub(crate) async fn ask(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((code, id)): Path<(String, String)>,
@@ -391,7 +394,7 @@ async fn photo_file(
         .into_response())
 }
 
-async fn photo_big(
+pub(crate) async fn photo_big(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
@@ -399,7 +402,7 @@ async fn photo_big(
     photo_file(&state, ctx, &id, false).await
 }
 
-async fn photo_small(
+pub(crate) async fn photo_small(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
@@ -463,7 +466,7 @@ struct StaffList {
     more: bool,
 }
 
-async fn staff_list(
+pub(crate) async fn staff_list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<PageQuery>,
@@ -587,7 +590,10 @@ async fn new_form_page(
     )
 }
 
-async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn new_form(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     let village = own_village(&state, &staff, "product.create").await?;
     let form = RawProduct {
         whatsapp: "ya".into(),
@@ -619,7 +625,7 @@ async fn write<T>(
     }
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Form(raw): Form<RawProduct>,
@@ -683,7 +689,7 @@ async fn edit_page(
     )
 }
 
-async fn edit(
+pub(crate) async fn edit(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -694,7 +700,7 @@ async fn edit(
     edit_page(&state, &staff, &row, raw_of(&row), FieldErrors::default()).await
 }
 
-async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -726,7 +732,7 @@ async fn update(
 
 /// A new photo for a product (multipart field `foto`), replacing the old one. A refused
 /// upload stores nothing and says why beside the photo.
-async fn upload(
+pub(crate) async fn upload(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -762,12 +768,12 @@ async fn upload(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Confirm {
+pub(crate) struct Confirm {
     yakin: String,
 }
 
 /// Removes a product's photo; the box «yakin» must be ticked.
-async fn remove_photo(
+pub(crate) async fn remove_photo(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -798,11 +804,11 @@ async fn remove_photo(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct PublishForm {
+pub(crate) struct PublishForm {
     terbit: String,
 }
 
-async fn publish(
+pub(crate) async fn publish(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -834,7 +840,7 @@ struct InquiriesPage {
 
 /// Visitors' questions in the caller's region, newest first; the read is audited (they carry
 /// visitors' contacts).
-async fn inquiries(
+pub(crate) async fn inquiries(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<PageQuery>,
@@ -875,31 +881,6 @@ async fn inquiries(
         page_no,
         more,
     })
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::{get, post};
-    Router::new()
-        .route("/produk", get(catalogue))
-        .route("/produk/foto/{id}", get(photo_big))
-        .route("/produk/foto/{id}/kecil", get(photo_small))
-        .route("/produk/{kode}", get(village))
-        .route(
-            "/produk/{kode}/{id}",
-            get(show)
-                .post(ask)
-                .layer(DefaultBodyLimit::max(INQUIRY_BODY_LIMIT)),
-        )
-        .route("/app/produk", get(staff_list))
-        .route("/app/produk/baru", get(new_form).post(create))
-        .route("/app/produk/pertanyaan", get(inquiries))
-        .route("/app/produk/{id}", get(edit).post(update))
-        .route(
-            "/app/produk/{id}/foto",
-            post(upload).layer(DefaultBodyLimit::max(photo::MAX_UPLOAD + 64 * 1024)),
-        )
-        .route("/app/produk/{id}/foto/hapus", post(remove_photo))
-        .route("/app/produk/{id}/terbit", post(publish))
 }
 
 // --- API ---------------------------------------------------------------------------------------

@@ -5,16 +5,16 @@ use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::page::{Page, render};
 use askama::Template;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::{Json, Router};
 use desmigratif_core::region::{Level, Region, RegionCode, RegionView};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 #[derive(serde::Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
-struct SearchQuery {
+pub(crate) struct SearchQuery {
     /// Words in the region name (`indramayu`, `kab wonosobo`).
     q: String,
     /// Only this level: `provinsi`, `kabupaten`, `kecamatan`, `desa`.
@@ -128,7 +128,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct BrowseQuery {
+pub(crate) struct BrowseQuery {
     q: String,
     kode: String,
 }
@@ -152,7 +152,7 @@ struct RegionsPage {
 }
 
 /// `/wilayah`: find a region by name or walk down the tree from the provinces.
-async fn browse(
+pub(crate) async fn browse(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<BrowseQuery>,
@@ -216,8 +216,4 @@ async fn browse(
         rows,
         searched,
     })
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new().route("/wilayah", axum::routing::get(browse))
 }

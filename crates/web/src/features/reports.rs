@@ -14,10 +14,10 @@ use crate::error::AppError;
 use crate::limits::Limited;
 use crate::page::{Page, render, render_form};
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, COUNTRIES};
 use desmigratif_core::id::constant_time_eq;
@@ -32,7 +32,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// The largest report request accepted: every field at its limit fits many times over.
-const BODY_LIMIT: usize = 64 * 1024;
+pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 const STAMP_CONTEXT: &str = "report.form";
 
 /// A timestamp the server signed when it served the form.
@@ -107,7 +107,7 @@ async fn destinations(state: &AppState) -> Result<Vec<(String, String)>, AppErro
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-struct ReportForm {
+pub(crate) struct ReportForm {
     wilayah: String,
     kategori: String,
     negara: String,
@@ -157,7 +157,10 @@ async fn form_page(
     Ok(r)
 }
 
-async fn show_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+pub(crate) async fn show_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
     form_page(
         &state,
         &ctx,
@@ -219,7 +222,7 @@ async fn store(
     Ok((code, id))
 }
 
-async fn submit(
+pub(crate) async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(f): Form<ReportForm>,
@@ -261,7 +264,7 @@ async fn submit(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct CodeQuery {
+pub(crate) struct CodeQuery {
     kode: String,
 }
 
@@ -275,7 +278,7 @@ struct TrackPage {
 }
 
 /// The status of a report by its tracking code, and nothing else.
-async fn track(
+pub(crate) async fn track(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<CodeQuery>,
@@ -307,7 +310,7 @@ const PAGE_SIZE: i64 = 30;
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct QueueQuery {
+pub(crate) struct QueueQuery {
     status: String,
     halaman: Option<i64>,
 }
@@ -339,7 +342,7 @@ fn scope_prefix(staff: &Staff) -> Option<String> {
     }
 }
 
-async fn queue(
+pub(crate) async fn queue(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<QueueQuery>,
@@ -458,7 +461,7 @@ async fn one(
     )
 }
 
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -468,12 +471,12 @@ async fn show(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct StatusForm {
+pub(crate) struct StatusForm {
     status: String,
     catatan: String,
 }
 
-async fn move_status(
+pub(crate) async fn move_status(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -510,21 +513,6 @@ async fn move_status(
         None => Ok(Redirect::to(&format!("/app/laporan/{}", r.id)).into_response()),
         Some(m) => one(&state, &staff, &id, Some(m)).await,
     }
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::{get, post};
-    Router::new()
-        .route(
-            "/lapor",
-            get(show_form)
-                .post(submit)
-                .layer(DefaultBodyLimit::max(BODY_LIMIT)),
-        )
-        .route("/lapor/lacak", get(track))
-        .route("/app/laporan", get(queue))
-        .route("/app/laporan/{id}", get(show))
-        .route("/app/laporan/{id}/status", post(move_status))
 }
 
 // --- API ---------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ use crate::auth::Staff;
 use crate::error::AppError;
 use crate::page::{Page, render_form};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Router};
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::catalog::{self, COUNTRIES, OCCUPATIONS};
 use desmigratif_core::id::Id;
@@ -31,7 +31,7 @@ struct RequirementsPage {
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-struct NewRequirement {
+pub(crate) struct NewRequirement {
     code: String,
     label: String,
     legal_basis: String,
@@ -64,7 +64,10 @@ async fn page(
     )
 }
 
-async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_here(
             &state,
@@ -84,7 +87,7 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, A
     .await
 }
 
-async fn add(
+pub(crate) async fn add(
     State(state): State<AppState>,
     staff: Staff,
     Form(f): Form<NewRequirement>,
@@ -164,11 +167,11 @@ async fn add(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Toggle {
+pub(crate) struct Toggle {
     aktif: String,
 }
 
-async fn toggle(
+pub(crate) async fn toggle(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -182,10 +185,4 @@ async fn toggle(
     registry::set_requirement_active(&mut tx, &staff.actor(), id, f.aktif == "ya").await?;
     tx.commit().await?;
     Ok(Redirect::to("/app/persyaratan").into_response())
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/app/persyaratan", axum::routing::get(list).post(add))
-        .route("/app/persyaratan/{id}/aktif", axum::routing::post(toggle))
 }

@@ -8,10 +8,10 @@ use crate::limits::Limited;
 use crate::page::{Page, render};
 use crate::{AppState, i18n};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Router};
 use desmigratif_core::id::Secret;
 use desmigratif_core::{now, password};
 use desmigratif_db::audit::{self, Actor, Event, Outcome};
@@ -29,19 +29,19 @@ struct LoginPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct NextQuery {
+pub(crate) struct NextQuery {
     kembali: String,
 }
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct LoginForm {
+pub(crate) struct LoginForm {
     username: String,
     password: String,
     kembali: String,
 }
 
-async fn login_form(
+pub(crate) async fn login_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<NextQuery>,
@@ -92,7 +92,7 @@ async fn check_password(
 /// How long a login waits for a password thread before it is told to retry.
 pub const PASSWORD_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
-async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(form): Form<LoginForm>,
@@ -200,7 +200,10 @@ pub async fn start_session(
     Ok(set_cookie(state, SESSION_COOKIE, token.expose(), None))
 }
 
-async fn logout(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     end_session(&state, &staff.auth).await?;
     let event = Event::new(
         "auth.logout",
@@ -217,7 +220,7 @@ async fn logout(State(state): State<AppState>, staff: Staff) -> Result<Response,
     Ok(r)
 }
 
-async fn switch_language(
+pub(crate) async fn switch_language(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
@@ -233,12 +236,4 @@ async fn switch_language(
         set_cookie(&state, LANG_COOKIE, lang.code(), Some(365 * 86400)),
     );
     Ok(r)
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/masuk", axum::routing::get(login_form).post(login))
-        .route("/keluar", axum::routing::post(logout))
-        // A POST: a GET that writes would be followed by link prefetchers and crawlers.
-        .route("/bahasa/{code}", axum::routing::post(switch_language))
 }

@@ -2,7 +2,6 @@
 
 use crate::AppState;
 use axum::Json;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
@@ -42,8 +41,4 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
 
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(healthz))
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new().route("/metrics", axum::routing::get(crate::metrics::endpoint))
 }

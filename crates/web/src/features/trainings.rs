@@ -16,7 +16,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::id::Id;
 use desmigratif_core::letters::{LetterStatus, indonesian_date};
@@ -76,7 +76,7 @@ async fn create_training(
 
 #[derive(serde::Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     /// Page number from 1 (pages also send it as `halaman`).
     #[serde(alias = "halaman")]
     page: Option<i64>,
@@ -107,7 +107,7 @@ struct ListPage {
     more: bool,
 }
 
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ListQuery>,
@@ -167,7 +167,10 @@ async fn form_page(
     )
 }
 
-async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn new_form(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff.allow_here(&state, WRITE, "training.create").await?;
     let villages = villages_where(&state, &staff, WRITE).await?;
     let form = RawTraining {
@@ -177,7 +180,7 @@ async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Respons
     form_page(&state, &staff, None, form, FieldErrors::default()).await
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Form(form): Form<RawTraining>,
@@ -199,7 +202,7 @@ fn raw_of(t: &TrainingRow) -> RawTraining {
     }
 }
 
-async fn edit_form(
+pub(crate) async fn edit_form(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -208,7 +211,7 @@ async fn edit_form(
     form_page(&state, &staff, Some(&t), raw_of(&t), FieldErrors::default()).await
 }
 
-async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -249,7 +252,7 @@ pub struct ParticipantLine {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct ShowQuery {
+pub(crate) struct ShowQuery {
     q: String,
 }
 
@@ -365,7 +368,7 @@ async fn show_page(
     )
 }
 
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -383,7 +386,7 @@ async fn show(
     .await
 }
 
-async fn add_session(
+pub(crate) async fn add_session(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -406,11 +409,11 @@ async fn add_session(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct AddParticipant {
+pub(crate) struct AddParticipant {
     orang: String,
 }
 
-async fn add_participant(
+pub(crate) async fn add_participant(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -459,11 +462,11 @@ async fn session_of(state: &AppState, t: &TrainingRow, sid: &str) -> Result<Sess
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Saved {
+pub(crate) struct Saved {
     tersimpan: String,
 }
 
-async fn attendance(
+pub(crate) async fn attendance(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, sid)): Path<(String, String)>,
@@ -493,7 +496,7 @@ async fn attendance(
 }
 
 /// Saves who was present: the ticked boxes (`hadir`), all at once; sending it again is harmless.
-async fn save_attendance(
+pub(crate) async fn save_attendance(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, sid)): Path<(String, String)>,
@@ -520,7 +523,7 @@ async fn save_attendance(
 
 /// Marks a participant as having completed the training when the attendance rule holds, and asks
 /// for their certificate (a letter awaiting the village head's signature), in one transaction.
-async fn complete(
+pub(crate) async fn complete(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, pid)): Path<(String, String)>,
@@ -541,22 +544,6 @@ async fn complete(
     trainings::complete(&mut tx, &staff.actor(), &t, person, &fields, today()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/app/pelatihan/{}", t.id)).into_response())
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::{get, post};
-    Router::new()
-        .route("/app/pelatihan", get(list).post(create))
-        .route("/app/pelatihan/baru", get(new_form))
-        .route("/app/pelatihan/{id}", get(show))
-        .route("/app/pelatihan/{id}/ubah", get(edit_form).post(update))
-        .route("/app/pelatihan/{id}/sesi", post(add_session))
-        .route(
-            "/app/pelatihan/{id}/sesi/{sid}",
-            get(attendance).post(save_attendance),
-        )
-        .route("/app/pelatihan/{id}/peserta", post(add_participant))
-        .route("/app/pelatihan/{id}/peserta/{pid}/selesai", post(complete))
 }
 
 // --- API -----------------------------------------------------------------------------------------

@@ -8,8 +8,7 @@ use crate::auth::{Staff, Target};
 use crate::error::AppError;
 use crate::page::{Page, render_form};
 use askama::Template;
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use desmigratif_core::access::{Action, Compartment, Place};
@@ -194,7 +193,10 @@ fn transfer_page(
     )
 }
 
-async fn show(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff.allow_here(&state, READ, "person.transfer").await?;
     let villages = writable_villages(&state, &staff).await?;
     let village = villages.first().map(|v| v.0.clone()).unwrap_or_default();
@@ -288,7 +290,7 @@ pub(super) async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppE
 }
 
 /// Receives a spreadsheet and imports it into one village the caller may write to.
-async fn import(
+pub(crate) async fn import(
     State(state): State<AppState>,
     staff: Staff,
     multipart: Multipart,
@@ -407,11 +409,17 @@ async fn import_template(
     ))
 }
 
-async fn template_xlsx(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn template_xlsx(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     import_template(&state, &staff, Format::Xlsx).await
 }
 
-async fn template_csv(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn template_csv(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     import_template(&state, &staff, Format::Csv).await
 }
 
@@ -572,7 +580,7 @@ async fn export_persons(
     ))
 }
 
-async fn persons_csv(
+pub(crate) async fn persons_csv(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<SearchQuery>,
@@ -580,7 +588,7 @@ async fn persons_csv(
     export_persons(&state, &staff, q, Format::Csv).await
 }
 
-async fn persons_xlsx(
+pub(crate) async fn persons_xlsx(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<SearchQuery>,
@@ -590,7 +598,7 @@ async fn persons_xlsx(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct EpisodeExportQuery {
+pub(crate) struct EpisodeExportQuery {
     /// `lengkap` for full NIKs.
     nik: String,
 }
@@ -693,7 +701,7 @@ async fn export_episodes(
     ))
 }
 
-async fn episodes_csv(
+pub(crate) async fn episodes_csv(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<EpisodeExportQuery>,
@@ -701,29 +709,12 @@ async fn episodes_csv(
     export_episodes(&state, &staff, q, Format::Csv).await
 }
 
-async fn episodes_xlsx(
+pub(crate) async fn episodes_xlsx(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<EpisodeExportQuery>,
 ) -> Result<Response, AppError> {
     export_episodes(&state, &staff, q, Format::Xlsx).await
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::get;
-    Router::new()
-        .route(
-            "/app/impor",
-            get(show)
-                .post(import)
-                .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route("/app/impor/templat.xlsx", get(template_xlsx))
-        .route("/app/impor/templat.csv", get(template_csv))
-        .route("/app/ekspor/penduduk.csv", get(persons_csv))
-        .route("/app/ekspor/penduduk.xlsx", get(persons_xlsx))
-        .route("/app/ekspor/migrasi.csv", get(episodes_csv))
-        .route("/app/ekspor/migrasi.xlsx", get(episodes_xlsx))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use desmigratif_core::access::{Action, Compartment, Compartments, Place, Role};
 use desmigratif_core::id::Id;
 use desmigratif_core::region::Scope;
@@ -178,11 +178,11 @@ struct UsersPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     halaman: Option<i64>,
 }
 
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ListQuery>,
@@ -250,7 +250,10 @@ fn form_page(staff: &Staff, input: UserInput, errors: FieldErrors) -> Result<Res
     )
 }
 
-async fn new_form(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn new_form(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_here(&state, Action::ManageUsers, "user.create")
         .await?;
@@ -282,7 +285,7 @@ fn input_from_form(pairs: Vec<(String, String)>) -> UserInput {
     input
 }
 
-async fn create_from_form(
+pub(crate) async fn create_from_form(
     State(state): State<AppState>,
     staff: Staff,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -323,7 +326,7 @@ struct UserDetailPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Notice {
+pub(crate) struct Notice {
     ok: String,
 }
 
@@ -373,7 +376,7 @@ fn detail_page(
     )
 }
 
-async fn detail(
+pub(crate) async fn detail(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -393,14 +396,14 @@ async fn detail(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct StatusForm {
+pub(crate) struct StatusForm {
     /// `nonaktif` or `aktif`.
     status: String,
     /// The confirmation box; disabling logs the person out everywhere.
     yakin: String,
 }
 
-async fn set_status(
+pub(crate) async fn set_status(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -439,7 +442,7 @@ async fn set_status(
 /// Grants and withdraws compartments of an existing account: the boxes ticked are what it holds
 /// from its next request on. Nobody edits their own access (another admin must), and a role never
 /// holds what it may not (a treasurer never sees cases).
-async fn set_access(
+pub(crate) async fn set_access(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
@@ -478,18 +481,6 @@ async fn set_access(
     users::set_compartments(&mut tx, &staff.actor(), &row, &compartments).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/app/pengguna/{}?ok=akses", row.id)).into_response())
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/app/pengguna",
-            axum::routing::get(list).post(create_from_form),
-        )
-        .route("/app/pengguna/baru", axum::routing::get(new_form))
-        .route("/app/pengguna/{id}", axum::routing::get(detail))
-        .route("/app/pengguna/{id}/status", axum::routing::post(set_status))
-        .route("/app/pengguna/{id}/akses", axum::routing::post(set_access))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

@@ -11,7 +11,7 @@ use crate::page::{Page, render, render_form};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use desmigratif_core::letters::{
     LetterStatus, Payload, V1, indonesian_date, is_nik_field, new_tracking_code,
     normalise_tracking_code,
@@ -209,7 +209,7 @@ async fn answer(
     Ok(r)
 }
 
-async fn by_code(
+pub(crate) async fn by_code(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
@@ -229,12 +229,12 @@ struct VerifyFormPage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct CodeQuery {
+pub(crate) struct CodeQuery {
     kode: String,
 }
 
 /// The verification desk: type the code printed on the letter, or upload its PDF.
-async fn desk(
+pub(crate) async fn desk(
     State(_state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<CodeQuery>,
@@ -252,7 +252,7 @@ async fn desk(
 
 /// An uploaded PDF is valid only if it is byte for byte a letter the village issued: its
 /// SHA-256 is looked up, the file itself is neither kept nor logged.
-async fn upload(
+pub(crate) async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
     mut multipart: Multipart,
@@ -295,14 +295,16 @@ struct PublishedKey {
 }
 
 #[derive(serde::Serialize)]
-struct PublishedKeys {
+pub(crate) struct PublishedKeys {
     /// Where the signed payload format is described.
     format: &'static str,
     keys: Vec<PublishedKey>,
 }
 
 /// The villages' public keys, for anyone who checks a letter's signature offline.
-async fn public_keys(State(state): State<AppState>) -> Result<Json<PublishedKeys>, AppError> {
+pub(crate) async fn public_keys(
+    State(state): State<AppState>,
+) -> Result<Json<PublishedKeys>, AppError> {
     let names: std::collections::HashMap<String, String> =
         desmigratif_db::villages::list(&state.db)
             .await?
@@ -343,7 +345,7 @@ struct RequestPage {
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-struct PublicRequest {
+pub(crate) struct PublicRequest {
     desa: String,
     jenis: String,
     nik: String,
@@ -387,7 +389,10 @@ async fn request_page(
     )
 }
 
-async fn request_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+pub(crate) async fn request_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
     request_page(
         &state,
         &ctx,
@@ -400,7 +405,7 @@ async fn request_form(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
 
 /// A resident asks for a letter with their NIK and phone and gets a tracking code. The answer is
 /// the same whether the NIK is registered or not; the village matches it during review.
-async fn request_submit(
+pub(crate) async fn request_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(f): Form<PublicRequest>,
@@ -481,7 +486,7 @@ struct TrackPage {
 }
 
 /// Status of a resident's request by its tracking code: the status only, no personal data.
-async fn track(
+pub(crate) async fn track(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<CodeQuery>,
@@ -515,21 +520,4 @@ async fn track(
         ready,
         searched,
     })
-}
-
-pub fn pages() -> Router<AppState> {
-    use axum::routing::get;
-    Router::new()
-        .route("/v/{code}", get(by_code))
-        .route(
-            "/verifikasi",
-            get(desk)
-                .post(upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::UPLOAD_LIMIT + 64 * 1024,
-                )),
-        )
-        .route("/.well-known/desmigratif-keys.json", get(public_keys))
-        .route("/surat/minta", get(request_form).post(request_submit))
-        .route("/surat/lacak", get(track))
 }

@@ -10,7 +10,7 @@ use crate::page::{Page, render, render_form, when};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use desmigratif_core::access::{Action, Compartment, Place};
 use desmigratif_core::region::{RegionCode, Scope};
 use desmigratif_core::village::VillageProfile;
@@ -75,7 +75,10 @@ struct VillagesPage {
     villages: Vec<VillageLine>,
 }
 
-async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff
         .allow_here(&state, Action::Read(Compartment::Letters), "village.list")
         .await?;
@@ -113,7 +116,7 @@ struct VillagePage {
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct Notice {
+pub(crate) struct Notice {
     ok: String,
 }
 
@@ -150,7 +153,7 @@ async fn village_page(
     )
 }
 
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
@@ -180,7 +183,7 @@ async fn show(
     .await
 }
 
-async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
@@ -191,12 +194,6 @@ async fn update(
         Ok(_) => Ok(Redirect::to(&format!("/app/desa/{code}?ok=tersimpan")).into_response()),
         Err(errors) => village_page(&state, &staff, &code, &row, input, errors, false).await,
     }
-}
-
-pub fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/app/desa", axum::routing::get(list))
-        .route("/app/desa/{code}", axum::routing::get(show).post(update))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
