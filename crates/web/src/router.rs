@@ -35,6 +35,8 @@ pub struct Route {
     /// The table of the record a `{…}` in the path opens (the first one; the others are its
     /// parts), for staff routes.
     pub record: Option<&'static str>,
+    /// A body limit above axum's 2 MB default: a file upload (multipart) on staff pages.
+    pub body_limit: Option<usize>,
 }
 
 macro_rules! table {
@@ -49,6 +51,7 @@ macro_rules! table {
             methods: &[$(stringify!($method)),+],
             gate: Gate::$gate,
             record: table!(@record $($record)?),
+            body_limit: table!(@limit $($limit)?),
         },)*)*];
 
         /// The pages, built from [`ROUTES`]' rows.
@@ -66,6 +69,8 @@ macro_rules! table {
     };
     (@record) => { None };
     (@record $record:literal) => { Some($record) };
+    (@limit) => { None };
+    (@limit $limit:expr) => { Some($limit) };
 }
 
 table! {

@@ -190,7 +190,12 @@ fn expected(rule: &Rule, account: &str, scope: &str, village: &str) -> bool {
     }
 }
 
-async fn one_in(app: &TestApp, table: &str, column: &str, village: &str) -> Option<String> {
+pub(crate) async fn one_in(
+    app: &TestApp,
+    table: &str,
+    column: &str,
+    village: &str,
+) -> Option<String> {
     let sql =
         format!("SELECT CAST(id AS TEXT) FROM {table} WHERE {column} = $1 ORDER BY id LIMIT 1");
     desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(village).fetch_optional(p).await).unwrap()
@@ -198,7 +203,13 @@ async fn one_in(app: &TestApp, table: &str, column: &str, village: &str) -> Opti
 
 /// Copies one record of `table` into `village` (new id, same content): a record in Terusan, the
 /// other village of Kenanga's kecamatan, and in a village the demo has none of that kind.
-async fn copy_into(app: &TestApp, table: &str, column: &str, id: &str, village: &str) -> String {
+pub(crate) async fn copy_into(
+    app: &TestApp,
+    table: &str,
+    column: &str,
+    id: &str,
+    village: &str,
+) -> String {
     let new_id = desmigratif_core::id::Id::new().to_string();
     let postgres = matches!(app.db, desmigratif_db::Db::Postgres(_));
     let columns: Vec<String> = desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(
@@ -215,7 +226,8 @@ async fn copy_into(app: &TestApp, table: &str, column: &str, id: &str, village: 
             "id" => "$1".to_owned(),
             c if c == column => "$2".to_owned(),
             // Unique codes (tracking, letter numbers, blind indexes) get a fresh value.
-            "tracking_code" | "number" | "nik_index" | "kk_index" | "code" | "verify_code" => {
+            "tracking_code" | "number" | "nik_index" | "kk_index" | "code" | "verify_code"
+            | "username" => {
                 format!("{c} || '-{village}'")
             }
             c => c.to_owned(),
@@ -228,6 +240,45 @@ async fn copy_into(app: &TestApp, table: &str, column: &str, id: &str, village: 
     );
     desmigratif_db::on_pool!(&app.db, p => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(&new_id).bind(village).bind(id).execute(p).await.map(|_| ())).unwrap();
     new_id
+}
+
+/// The demo has no household, letter or SHU run: made as their users would, so that every kind
+/// of record has one to try.
+pub(crate) async fn seed_what_the_demo_lacks(app: &TestApp) {
+    let op = app.login("operator.kenanga", PASSWORD).await;
+    let r = app
+        .post(
+            "/app/keluarga",
+            &op,
+            &[
+                ("desa", KENANGA),
+                ("kk", "3212160101200007"),
+                ("dusun", "Blok Mekar"),
+                ("rt", "4"),
+                ("rw", "1"),
+                ("address", "Jl. Mangga"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let letter = crate::letters::ready_for_signature(app, &op).await;
+    crate::letters::sign(app, &app.login("kades.kenanga", PASSWORD).await, &letter).await;
+    let clerk = app.login("bendahara.kenanga", PASSWORD).await;
+    let closed = app
+        .post(
+            "/app/koperasi/tutup-buku",
+            &clerk,
+            &[("desa", KENANGA), ("sampai", "2025-12-31"), ("yakin", "ya")],
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let treasurer = app.token_for("bendahara.kenanga").await;
+    let plan = serde_json::json!({"desa": KENANGA, "tahun": "2025", "cadangan": "25", "jasa_modal": "20", "jasa_anggota": "25",
+        "dana_pengurus": "10", "dana_karyawan": "5", "dana_pendidikan": "5", "dana_sosial": "5", "dana_pembangunan_daerah_kerja": "5", "jasa_anggota_bunga": "60"});
+    let r = app
+        .api("POST", "/api/v1/coop/shu", Some(&treasurer), Some(plan))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 }
 
 both! {
@@ -247,20 +298,7 @@ both! {
         desmigratif_db::villages::add(&mut tx, &desmigratif_db::audit::Actor::system("uji"), &TERUSAN.parse().unwrap(), "Terusan", &Default::default()).await.unwrap();
         tx.commit().await.unwrap();
 
-        // The demo has no household, letter or SHU run: made as their users would.
-        let op = app.login("operator.kenanga", PASSWORD).await;
-        let r = app.post("/app/keluarga", &op, &[("desa", KENANGA), ("kk", "3212160101200007"), ("dusun", "Blok Mekar"), ("rt", "4"), ("rw", "1"), ("address", "Jl. Mangga")]).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let letter = crate::letters::ready_for_signature(&app, &op).await;
-        crate::letters::sign(&app, &app.login("kades.kenanga", PASSWORD).await, &letter).await;
-        let clerk = app.login("bendahara.kenanga", PASSWORD).await;
-        let closed = app.post("/app/koperasi/tutup-buku", &clerk, &[("desa", KENANGA), ("sampai", "2025-12-31"), ("yakin", "ya")]).await;
-        assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
-        let treasurer = app.token_for("bendahara.kenanga").await;
-        let plan = serde_json::json!({"desa": KENANGA, "tahun": "2025", "cadangan": "25", "jasa_modal": "20", "jasa_anggota": "25",
-            "dana_pengurus": "10", "dana_karyawan": "5", "dana_pendidikan": "5", "dana_sosial": "5", "dana_pembangunan_daerah_kerja": "5", "jasa_anggota_bunga": "60"});
-        let r = app.api("POST", "/api/v1/coop/shu", Some(&treasurer), Some(plan)).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        seed_what_the_demo_lacks(&app).await;
 
         let mut callers = Vec::new();
         for (username, _, _, scope) in ACCOUNTS {

@@ -18,6 +18,7 @@ mod nik_privacy;
 mod portal;
 mod products;
 mod registry;
+mod route_table;
 mod safekeeping;
 mod timeouts;
 mod trainings;

@@ -245,7 +245,18 @@ pub(crate) async fn revoke_token(
     let done = tokens::revoke(&mut tx, &staff.actor(), &staff.auth.user, id).await?;
     tx.commit().await?;
     if !done {
-        return Err(AppError::NotFound);
+        // Another account's token (or one already revoked): refused like any record not one's own.
+        let p = staff.principal();
+        return Err(staff
+            .refuse(
+                &state,
+                "api_token",
+                &id.to_string(),
+                p.scope.as_stored(),
+                "not a live token of this account",
+                AppError::NotFound,
+            )
+            .await);
     }
     Ok(Redirect::to("/app/akun?ok=dicabut").into_response())
 }
