@@ -152,9 +152,51 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// The report month `YYYY-MM` as the half-open UTC interval of its days in Western Indonesia
+/// (UTC+7), where the villages keep their books: 1 November 00:00 WIB is 31 October 17:00 UTC.
+pub fn report_month(raw: &str) -> Result<(DateTime<Utc>, DateTime<Utc>), crate::Invalid> {
+    let bad = || {
+        crate::Invalid::new(
+            "bulan",
+            "bulan ditulis TTTT-BB, mis. 2026-11, dan tidak sebelum 2000",
+        )
+    };
+    let (y, m) = raw.trim().split_once('-').ok_or_else(bad)?;
+    let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    let first = chrono::NaiveDate::from_ymd_opt(y, m, 1).filter(|_| (2000..=9998).contains(&y));
+    let first = first.ok_or_else(bad)?;
+    let next = if m == 12 {
+        chrono::NaiveDate::from_ymd_opt(y + 1, 1, 1)
+    } else {
+        chrono::NaiveDate::from_ymd_opt(y, m + 1, 1)
+    }
+    .ok_or_else(bad)?;
+    let utc = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - chrono::Duration::hours(7)
+    };
+    Ok((utc(first), utc(next)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn report_months_are_wib_calendar_months() {
+        let (from, to) = report_month("2026-11").unwrap();
+        assert_eq!(from.to_rfc3339(), "2026-10-31T17:00:00+00:00");
+        assert_eq!(to.to_rfc3339(), "2026-11-30T17:00:00+00:00");
+        let (from, to) = report_month(" 2026-12 ").unwrap();
+        assert_eq!(
+            (from.to_rfc3339().as_str(), to.to_rfc3339().as_str()),
+            ("2026-11-30T17:00:00+00:00", "2026-12-31T17:00:00+00:00")
+        );
+        for bad in [
+            "", "2026", "2026-13", "2026-0", "11-2026", "1999-12", "2026-1x",
+        ] {
+            assert_eq!(report_month(bad).unwrap_err().field, "bulan", "{bad}");
+        }
+    }
 
     fn key() -> SubKey {
         static KEYS: std::sync::LazyLock<crate::crypto::Keys> =

@@ -362,6 +362,42 @@ pub async fn list(
     Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 
+/// A month of the log for a region: how many entries of each action and outcome, and the
+/// chain's last link written before the month ended (the whole chain's: it is one chain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthSummary {
+    /// (action, outcome, entries), by action.
+    pub counts: Vec<(String, String, i64)>,
+    pub link: Option<Head>,
+}
+
+pub async fn month_summary(
+    db: &Db,
+    region_prefix: &str,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> Result<MonthSummary> {
+    let like = format!("{region_prefix}.%");
+    let counts: Vec<(String, String, i64)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT action, outcome, COUNT(*) FROM audit_log
+         WHERE ($1 = '' OR region = $1 OR region LIKE $2) AND at >= $3 AND at < $4
+         GROUP BY action, outcome ORDER BY action, outcome",
+    ).bind(region_prefix).bind(&like).bind(from).bind(to).fetch_all(p).await)?;
+    let last: Option<(i64, String, chrono::DateTime<chrono::Utc>)> = on_pool!(db, p => sqlx::query_as(
+        "SELECT seq, hash, at FROM audit_log WHERE at < $1 ORDER BY seq DESC LIMIT 1",
+    ).bind(to).fetch_optional(p).await)?;
+    let keyed_from: i64 = on_pool!(db, p => sqlx::query_scalar("SELECT keyed_from FROM audit_head WHERE id = 1").fetch_one(p).await)?;
+    Ok(MonthSummary {
+        counts,
+        link: last.map(|(seq, hash, at)| Head {
+            seq,
+            hash,
+            at: Some(at),
+            keyed_from,
+        }),
+    })
+}
+
 /// How many entries match an action and outcome; for tests and the dashboard.
 pub async fn count(db: &Db, action: &str, outcome: Outcome) -> Result<i64> {
     Ok(

@@ -94,6 +94,8 @@ table! {
         "/app/desa" => get villages::list; Staff;
         "/app/desa/{code}" => get villages::show, post villages::update; Staff, record "villages";
         "/app/audit" => get audit_log::audit; Staff;
+        "/app/audit/bulanan" => get audit_log::month; Staff;
+        "/app/audit/bulanan.json" => get audit_log::month_json; Staff;
     }
     "Layanan migrasi — registri" {
         "/app/penduduk/{id}/migrasi" => post episodes::create; Staff, record "persons";

@@ -404,6 +404,39 @@ both! {
         assert_eq!(app.audit_count("user.update", Outcome::Ok).await, changes + 2);
     }
 
+    async fn the_monthly_audit_report_carries_the_chain_link_and_exports_it(app) {
+        let admin = app.login("admin", PASSWORD).await;
+        let month = (desmigratif_core::now() + chrono::Duration::hours(7)).format("%Y-%m").to_string();
+        let r = app.get(&format!("/app/audit/bulanan?bulan={month}"), Some(&admin)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("auth.login") && r.body.contains("Mata rantai terakhir"), "{}", r.body);
+        // The file carries a link that is in the chain, up to the head.
+        let (status, headers, file) = crate::support::fetch(&app, &admin, &format!("/app/audit/bulanan.json?bulan={month}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().contains(&format!("audit-{month}.json")));
+        let export: serde_json::Value = serde_json::from_slice(&file).unwrap();
+        let (seq, hash) = (export["link"]["seq"].as_i64().unwrap(), export["link"]["hash"].as_str().unwrap().to_owned());
+        assert!(desmigratif_db::audit::has_link(&app.db, seq, &hash).await.unwrap(), "the exported link is in the chain");
+        assert!(seq <= desmigratif_db::audit::head(&app.db).await.unwrap().seq);
+        assert!(r.body.contains(&hash), "the page prints the same link");
+        let logins = export["entries"].as_array().unwrap().iter().find(|e| e["action"] == "auth.login").unwrap()["entries"].as_i64().unwrap();
+        assert!(logins >= 1);
+        // A month before the first entry has no link; a badly written one is refused plainly.
+        let empty = app.get("/app/audit/bulanan?bulan=2001-01", Some(&admin)).await;
+        assert_eq!(empty.status, StatusCode::OK);
+        assert!(empty.body.contains("Belum ada entri"));
+        let bad = app.get("/app/audit/bulanan?bulan=2026-13", Some(&admin)).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("TTTT-BB"), "{}", bad.body);
+        // The log is read nationally: a district admin and a village operator get no report.
+        for who in ["admin.indramayu", "operator.kenanga"] {
+            let session = app.login(who, PASSWORD).await;
+            for path in ["/app/audit/bulanan", "/app/audit/bulanan.json"] {
+                assert!(matches!(app.get(path, Some(&session)).await.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{who} {path}");
+            }
+        }
+    }
+
     async fn audit_chain_detects_edits_and_deletions(app) {
         let op = app.login("operator.kenanga", PASSWORD).await;
         post_profile(&app, &op, KENANGA, "Carsono Dua").await;

@@ -6,7 +6,8 @@ use crate::error::AppError;
 use crate::page::{Page, render, when};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use desmigratif_core::access::Action;
 
 const PAGE_SIZE: i64 = 100;
@@ -89,4 +90,150 @@ pub(crate) async fn audit(
         verification,
         head: desmigratif_db::audit::head(&state.db).await?,
     })
+}
+
+#[derive(Template)]
+#[template(path = "audit_month.html")]
+struct MonthPage {
+    page: Page,
+    month: String,
+    error: Option<String>,
+    /// (action, outcome, entries).
+    counts: Vec<(String, String, i64)>,
+    total: i64,
+    refused: i64,
+    /// The link the report carries; `None` before the first entry.
+    link: Option<desmigratif_db::audit::Head>,
+    head: desmigratif_db::audit::Head,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct MonthQuery {
+    bulan: String,
+}
+
+/// The month asked for, or the last complete one (in WIB).
+fn month_of(q: &MonthQuery) -> String {
+    if !q.bulan.trim().is_empty() {
+        return q.bulan.trim().to_owned();
+    }
+    let today = (desmigratif_core::now() + chrono::Duration::hours(7)).date_naive();
+    let last = today - chrono::Duration::days(i64::from(chrono::Datelike::day(&today)));
+    last.format("%Y-%m").to_string()
+}
+
+/// The monthly audit report of the caller's region: entries by action and outcome, and the
+/// chain's link at the month's end, to be printed and kept outside the server.
+pub(crate) async fn month(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<MonthQuery>,
+) -> Result<Response, AppError> {
+    staff
+        .allow_national(&state, Action::ReadAudit, "audit.month")
+        .await?;
+    let month = month_of(&q);
+    let head = desmigratif_db::audit::head(&state.db).await?;
+    let page = Page::new(&staff.ctx, "audit.month");
+    let (from, to) = match desmigratif_core::audit::report_month(&month) {
+        Ok(bounds) => bounds,
+        Err(e) => {
+            return crate::page::render_form(
+                MonthPage {
+                    page,
+                    month,
+                    error: Some(e.message),
+                    counts: Vec::new(),
+                    total: 0,
+                    refused: 0,
+                    link: None,
+                    head,
+                },
+                true,
+            );
+        }
+    };
+    let summary = desmigratif_db::audit::month_summary(
+        &state.db,
+        staff.principal().scope.as_stored(),
+        from,
+        to,
+    )
+    .await?;
+    let total = summary.counts.iter().map(|c| c.2).sum();
+    let refused = summary
+        .counts
+        .iter()
+        .filter(|c| c.1 == "denied")
+        .map(|c| c.2)
+        .sum();
+    render(MonthPage {
+        page,
+        month,
+        error: None,
+        counts: summary.counts,
+        total,
+        refused,
+        link: summary.link,
+        head,
+    })
+}
+
+#[derive(serde::Serialize)]
+struct MonthExport {
+    month: String,
+    scope: String,
+    /// The chain's last link before the month ended: keep this file outside the server.
+    link: Option<desmigratif_db::audit::Head>,
+    entries: Vec<MonthCount>,
+}
+
+#[derive(serde::Serialize)]
+struct MonthCount {
+    action: String,
+    outcome: String,
+    entries: i64,
+}
+
+/// The same report as a file, to keep where the server's administrators cannot change it.
+pub(crate) async fn month_json(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<MonthQuery>,
+) -> Result<Response, AppError> {
+    staff
+        .allow_national(&state, Action::ReadAudit, "audit.month")
+        .await?;
+    let month = month_of(&q);
+    let (from, to) = desmigratif_core::audit::report_month(&month)?;
+    let scope = staff.principal().scope.as_stored().to_owned();
+    let summary = desmigratif_db::audit::month_summary(&state.db, &scope, from, to).await?;
+    let export = MonthExport {
+        month: month.clone(),
+        scope,
+        link: summary.link,
+        entries: summary
+            .counts
+            .into_iter()
+            .map(|(action, outcome, entries)| MonthCount {
+                action,
+                outcome,
+                entries,
+            })
+            .collect(),
+    };
+    let body = serde_json::to_vec_pretty(&export).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"audit-{month}.json\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
 }
