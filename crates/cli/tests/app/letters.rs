@@ -281,6 +281,8 @@ both! {
             assert!(v.body.contains(value), "/v shows {value:?}");
         }
         assert!(!v.body.contains(consenter_nik) && !v.body.contains(SITI_NIK), "no NIK on the public page");
+        let at = |text: &str| v.body.find(text).unwrap();
+        assert!(at("Darto") < at("Taiwan") && at("Taiwan") < at("PT Amanah Jaya"), "in the order the letter prints them");
 
         // The stored letter changed behind the application: the online check says so.
         let tamper = async |from: &str, to: &str| {

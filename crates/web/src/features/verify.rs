@@ -131,21 +131,27 @@ async fn as_signed(
 
 /// The facts of a letter from its signed payload: what the village signed is what is shown.
 fn shown(state: &AppState, l: &LetterRow, kind: Option<&letters::KindRow>, p: Payload) -> Shown {
-    let labels: std::collections::HashMap<String, String> = kind
-        .map(|k| {
-            k.field_specs()
-                .into_iter()
-                .map(|f| (f.name, f.label))
-                .collect()
-        })
-        .unwrap_or_default();
-    let fields = p
-        .fields
+    // In the kind's order (as the letter prints them), then anything else the letter carried.
+    let specs = kind.map(|k| k.field_specs()).unwrap_or_default();
+    let mut names: Vec<&String> = specs
         .iter()
-        .filter(|(name, value)| !is_nik_field(name) && !value.is_empty())
-        .map(|(name, value)| {
-            let label = labels.get(name).cloned().unwrap_or_else(|| name.clone());
-            (label, value.clone())
+        .map(|f| &f.name)
+        .filter(|n| p.fields.contains_key(*n))
+        .collect();
+    names.extend(
+        p.fields
+            .keys()
+            .filter(|n| !specs.iter().any(|f| &f.name == *n)),
+    );
+    let fields = names
+        .into_iter()
+        .filter(|name| !is_nik_field(name) && !p.fields[*name].is_empty())
+        .map(|name| {
+            let label = specs
+                .iter()
+                .find(|f| &f.name == name)
+                .map_or_else(|| name.clone(), |f| f.label.clone());
+            (label, p.fields[name].clone())
         })
         .collect();
     Shown {
