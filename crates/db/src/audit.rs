@@ -364,7 +364,7 @@ pub async fn list(
 
 /// A month of the log for a region: how many entries of each action and outcome, and the
 /// chain's last link written before the month ended (the whole chain's: it is one chain).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MonthSummary {
     /// (action, outcome, entries), by action.
     pub counts: Vec<(String, String, i64)>,

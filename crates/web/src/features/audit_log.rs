@@ -123,6 +123,36 @@ fn month_of(q: &MonthQuery) -> String {
     last.format("%Y-%m").to_string()
 }
 
+/// The month asked for and its summary for the caller's region, once reading the log is allowed;
+/// a badly written month is the `Err` to show.
+async fn summary_of(
+    state: &AppState,
+    staff: &Staff,
+    q: &MonthQuery,
+) -> Result<
+    (
+        String,
+        Result<desmigratif_db::audit::MonthSummary, desmigratif_core::Invalid>,
+    ),
+    AppError,
+> {
+    staff
+        .allow_national(state, Action::ReadAudit, "audit.month")
+        .await?;
+    let month = month_of(q);
+    let summary = match desmigratif_core::audit::report_month(&month) {
+        Ok((from, to)) => Ok(desmigratif_db::audit::month_summary(
+            &state.db,
+            staff.principal().scope.as_stored(),
+            from,
+            to,
+        )
+        .await?),
+        Err(e) => Err(e),
+    };
+    Ok((month, summary))
+}
+
 /// The monthly audit report of the caller's region: entries by action and outcome, and the
 /// chain's link at the month's end, to be printed and kept outside the server.
 pub(crate) async fn month(
@@ -130,37 +160,14 @@ pub(crate) async fn month(
     staff: Staff,
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, AppError> {
-    staff
-        .allow_national(&state, Action::ReadAudit, "audit.month")
-        .await?;
-    let month = month_of(&q);
-    let head = desmigratif_db::audit::head(&state.db).await?;
-    let page = Page::new(&staff.ctx, "audit.month");
-    let (from, to) = match desmigratif_core::audit::report_month(&month) {
-        Ok(bounds) => bounds,
-        Err(e) => {
-            return crate::page::render_form(
-                MonthPage {
-                    page,
-                    month,
-                    error: Some(e.message),
-                    counts: Vec::new(),
-                    total: 0,
-                    refused: 0,
-                    link: None,
-                    head,
-                },
-                true,
-            );
-        }
+    let (month, summary) = summary_of(&state, &staff, &q).await?;
+    let (error, summary) = match summary {
+        Ok(s) => (None, s),
+        Err(e) => (
+            Some(e.message),
+            desmigratif_db::audit::MonthSummary::default(),
+        ),
     };
-    let summary = desmigratif_db::audit::month_summary(
-        &state.db,
-        staff.principal().scope.as_stored(),
-        from,
-        to,
-    )
-    .await?;
     let total = summary.counts.iter().map(|c| c.2).sum();
     let refused = summary
         .counts
@@ -168,16 +175,20 @@ pub(crate) async fn month(
         .filter(|c| c.1 == "denied")
         .map(|c| c.2)
         .sum();
-    render(MonthPage {
-        page,
-        month,
-        error: None,
-        counts: summary.counts,
-        total,
-        refused,
-        link: summary.link,
-        head,
-    })
+    let bad = error.is_some();
+    crate::page::render_form(
+        MonthPage {
+            page: Page::new(&staff.ctx, "audit.month"),
+            month,
+            error,
+            counts: summary.counts,
+            total,
+            refused,
+            link: summary.link,
+            head: desmigratif_db::audit::head(&state.db).await?,
+        },
+        bad,
+    )
 }
 
 #[derive(serde::Serialize)]
@@ -202,13 +213,9 @@ pub(crate) async fn month_json(
     staff: Staff,
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, AppError> {
-    staff
-        .allow_national(&state, Action::ReadAudit, "audit.month")
-        .await?;
-    let month = month_of(&q);
-    let (from, to) = desmigratif_core::audit::report_month(&month)?;
+    let (month, summary) = summary_of(&state, &staff, &q).await?;
+    let summary = summary?;
     let scope = staff.principal().scope.as_stored().to_owned();
-    let summary = desmigratif_db::audit::month_summary(&state.db, &scope, from, to).await?;
     let export = MonthExport {
         month: month.clone(),
         scope,
