@@ -1,7 +1,8 @@
 //! Generated from the route table (`desmigratif_web::router::ROUTES`): every page route, every
 //! method. Nobody reaches a staff page without signing in; nobody reaches a record outside
 //! their place, by reading or by writing, whatever the route — each refusal a 404 that is
-//! audited and changes nothing; a village account never edits national reference data.
+//! audited and changes nothing; a village account never edits national reference data. The API's
+//! writes on one record, from the OpenAPI document, get the same walk.
 
 use crate::access::{copy_into, one_in};
 use crate::support::*;
@@ -241,7 +242,78 @@ both! {
         }
         assert!(tried > 1000, "{tried} refusals tried");
         assert_eq!(changes(&app).await, reference_before, "no refused request changed anything");
+
+        // The API's writes on one record, from its own route table (the OpenAPI document): the
+        // same refusal to everyone outside the record's place.
+        let spec = app.api("GET", "/api/openapi.json", None, None).await.json();
+        let mut tokens = std::collections::HashMap::new();
+        for (username, _, _, _) in ACCOUNTS {
+            tokens.insert(*username, app.token_for(username).await);
+        }
+        let minted = changes(&app).await;
+        let mut writes = 0;
+        for (path, ops) in spec["paths"].as_object().unwrap() {
+            let Some(open) = path.find('{') else { continue };
+            for method in ["post", "put", "patch", "delete"].into_iter().filter(|m| ops.get(*m).is_some()) {
+                let page_prefix = api_record(&path[..open]);
+                let table = page_prefix.unwrap_or_else(|| panic!("{method} {path}: say which record it writes"));
+                let (column, national) = match place_of(table) {
+                    Place::Column(c) | Place::Through(c) => (c, false),
+                    Place::National => ("", true),
+                    Place::Owner => unreachable!("no API operation writes a token by id"),
+                };
+                let key = if national {
+                    let sql = format!("SELECT CAST(id AS TEXT) FROM {table} ORDER BY 1 LIMIT 1");
+                    desmigratif_db::on_pool!(&app.db, p => sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.clone())).fetch_one(p).await).unwrap()
+                } else if key_column(table) == "code" {
+                    KENANGA.to_owned()
+                } else {
+                    one_in(&app, table, column, KENANGA).await.unwrap_or_else(|| panic!("no {table} in Kenanga for {path}"))
+                };
+                let target = fill(path, &key);
+                let elsewhere = fill(path, &desmigratif_core::id::Id::new().to_string());
+                for (username, _, _, scope) in ACCOUNTS {
+                    let outside = if national { scope.len() == KENANGA.len() } else { !KENANGA.starts_with(scope) };
+                    if !outside {
+                        continue;
+                    }
+                    let token = &tokens[username];
+                    let denied = app.audit_count("access.denied", Outcome::Denied).await;
+                    // Money writes need an idempotency key before anything else.
+                    let key_header = desmigratif_core::id::Id::new().to_string();
+                    let headers = [("idempotency-key", key_header.as_str())];
+                    let r = app.api_with(&method.to_uppercase(), &target, Some(token), Some(serde_json::json!({})), &headers).await;
+                    writes += 1;
+                    if r.status == StatusCode::UNPROCESSABLE_ENTITY {
+                        // Refused for its body before any record is looked up: the same answer as
+                        // for a record that does not exist, so it tells nothing.
+                        let blind = app.api_with(&method.to_uppercase(), &elsewhere, Some(token), Some(serde_json::json!({})), &headers).await;
+                        assert_eq!((blind.status, &blind.body), (r.status, &r.body), "{username}: {method} {path}");
+                        continue;
+                    }
+                    assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{username} ({scope}) reached {method} {target}: {} {}", r.status, r.body);
+                    assert_eq!(app.audit_count("access.denied", Outcome::Denied).await, denied + 1, "{username}: {method} {path} refused without an audit row");
+                }
+            }
+        }
+        assert!(writes > 50, "{writes} API writes tried");
+        assert_eq!(changes(&app).await, minted, "no refused API write changed anything");
     }
+}
+
+/// The record an API path of one record writes, by its prefix up to the `{…}`.
+fn api_record(prefix: &str) -> Option<&'static str> {
+    Some(match prefix {
+        "/api/v1/agencies/" => "agencies",
+        "/api/v1/businesses/" => "businesses",
+        "/api/v1/coop/loans/" => "coop_loans",
+        "/api/v1/letters/" => "letters",
+        "/api/v1/migrations/" => "episodes",
+        "/api/v1/persons/" => "persons",
+        "/api/v1/products/" => "products",
+        "/api/v1/villages/" => "villages",
+        _ => return None,
+    })
 }
 
 #[test]
