@@ -236,30 +236,30 @@ table! {
         "/app/belajar/{id}" => get children::attendance, post children::take_attendance; Staff, record "learning_sessions";
     }
     "Koperasi" {
-        "/app/koperasi" => get coop::overview, post coop::create_coop; Staff;
-        "/app/koperasi/aturan" => post coop::change_rules; Staff;
-        "/app/koperasi/anggota" => get coop::members, post coop::join; Staff;
-        "/app/koperasi/anggota/{id}" => get coop::member; Staff, record "coop_members";
-        "/app/koperasi/anggota/{id}/simpanan" => post coop::savings; Staff, record "coop_members";
-        "/app/koperasi/anggota/{id}/pinjaman" => post coop::apply; Staff, record "coop_members";
-        "/app/koperasi/anggota/{id}/keluar" => post coop::leave; Staff, record "coop_members";
-        "/app/koperasi/anggota/{id}/rekening.pdf" => get coop::statement_pdf; Staff, record "coop_members";
-        "/app/koperasi/produk" => get coop::products, post coop::add_product; Staff;
-        "/app/koperasi/pinjaman" => get coop::loans; Staff;
-        "/app/koperasi/pinjaman/{id}" => get coop::loan; Staff, record "coop_loans";
-        "/app/koperasi/pinjaman/{id}/putusan" => post coop::decide; Staff, record "coop_loans";
-        "/app/koperasi/pinjaman/{id}/cair" => post coop::disburse; Staff, record "coop_loans";
-        "/app/koperasi/pinjaman/{id}/angsuran" => post coop::repay; Staff, record "coop_loans";
-        "/app/koperasi/pembukuan" => get coop::books; Staff;
-        "/app/koperasi/tutup-buku" => post coop::close; Staff;
-        "/app/koperasi/jurnal" => get coop::journal, post coop::add_journal; Staff;
-        "/app/koperasi/jurnal/{id}" => get coop::entry; Staff, record "coop_journal_entries";
-        "/app/koperasi/shu" => get coop::shu, post coop::create_shu; Staff;
-        "/app/koperasi/shu/{id}" => get coop::shu_run; Staff, record "coop_shu_runs";
-        "/app/koperasi/shu/{id}/setujui" => post coop::approve_shu; Staff, record "coop_shu_runs";
-        "/app/koperasi/shu/{id}/bukukan" => post coop::post_shu; Staff, record "coop_shu_runs";
-        "/app/koperasi/shu/{id}/rat.pdf" => get coop::rat_pdf; Staff, record "coop_shu_runs";
-        "/app/koperasi/shu/{id}/rat.xlsx" => get coop::rat_xlsx; Staff, record "coop_shu_runs";
+        "/app/koperasi" => get coop::setup::overview, post coop::setup::create_coop; Staff;
+        "/app/koperasi/aturan" => post coop::setup::change_rules; Staff;
+        "/app/koperasi/anggota" => get coop::members::members, post coop::members::join; Staff;
+        "/app/koperasi/anggota/{id}" => get coop::member::member; Staff, record "coop_members";
+        "/app/koperasi/anggota/{id}/simpanan" => post coop::member::savings; Staff, record "coop_members";
+        "/app/koperasi/anggota/{id}/pinjaman" => post coop::member::apply; Staff, record "coop_members";
+        "/app/koperasi/anggota/{id}/keluar" => post coop::member::leave; Staff, record "coop_members";
+        "/app/koperasi/anggota/{id}/rekening.pdf" => get coop::reports::statement_pdf; Staff, record "coop_members";
+        "/app/koperasi/produk" => get coop::products::products, post coop::products::add_product; Staff;
+        "/app/koperasi/pinjaman" => get coop::loans::loans; Staff;
+        "/app/koperasi/pinjaman/{id}" => get coop::loans::loan; Staff, record "coop_loans";
+        "/app/koperasi/pinjaman/{id}/putusan" => post coop::loans::decide; Staff, record "coop_loans";
+        "/app/koperasi/pinjaman/{id}/cair" => post coop::loans::disburse; Staff, record "coop_loans";
+        "/app/koperasi/pinjaman/{id}/angsuran" => post coop::loans::repay; Staff, record "coop_loans";
+        "/app/koperasi/pembukuan" => get coop::books::books; Staff;
+        "/app/koperasi/tutup-buku" => post coop::books::close; Staff;
+        "/app/koperasi/jurnal" => get coop::journal::journal, post coop::journal::add_journal; Staff;
+        "/app/koperasi/jurnal/{id}" => get coop::journal::entry; Staff, record "coop_journal_entries";
+        "/app/koperasi/shu" => get coop::shu::shu, post coop::shu::create_shu; Staff;
+        "/app/koperasi/shu/{id}" => get coop::shu::shu_run; Staff, record "coop_shu_runs";
+        "/app/koperasi/shu/{id}/setujui" => post coop::shu::approve_shu; Staff, record "coop_shu_runs";
+        "/app/koperasi/shu/{id}/bukukan" => post coop::shu::post_shu; Staff, record "coop_shu_runs";
+        "/app/koperasi/shu/{id}/rat.pdf" => get coop::reports::rat_pdf; Staff, record "coop_shu_runs";
+        "/app/koperasi/shu/{id}/rat.xlsx" => get coop::reports::rat_xlsx; Staff, record "coop_shu_runs";
     }
 }
 
