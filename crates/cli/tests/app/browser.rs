@@ -4,7 +4,6 @@
 use crate::support::{PASSWORD, TestApp};
 use desmigratif_db::Backend;
 use fantoccini::{ClientBuilder, Locator};
-use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
