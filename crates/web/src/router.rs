@@ -226,14 +226,14 @@ table! {
         "/app/pelatihan/{id}/peserta/{pid}/selesai" => post trainings::complete; Staff, record "trainings";
     }
     "Komunitas — anak" {
-        "/app/anak" => get children::list, post children::create; Staff;
-        "/app/anak/baru" => get children::new_child; Staff;
-        "/app/anak/indikator" => get children::indicators; Staff;
-        "/app/anak/{id}" => get children::show, post children::update; Staff, record "children";
-        "/app/anak/{id}/ubah" => get children::edit; Staff, record "children";
-        "/app/belajar" => get children::sessions, post children::create_session; Staff;
-        "/app/belajar/baru" => get children::new_session; Staff;
-        "/app/belajar/{id}" => get children::attendance, post children::take_attendance; Staff, record "learning_sessions";
+        "/app/anak" => get children::list::list, post children::edit::create; Staff;
+        "/app/anak/baru" => get children::edit::new_child; Staff;
+        "/app/anak/indikator" => get children::indicators::indicators; Staff;
+        "/app/anak/{id}" => get children::child::show, post children::edit::update; Staff, record "children";
+        "/app/anak/{id}/ubah" => get children::edit::edit; Staff, record "children";
+        "/app/belajar" => get children::sessions::sessions, post children::sessions::create_session; Staff;
+        "/app/belajar/baru" => get children::sessions::new_session; Staff;
+        "/app/belajar/{id}" => get children::sessions::attendance, post children::sessions::take_attendance; Staff, record "learning_sessions";
     }
     "Koperasi" {
         "/app/koperasi" => get coop::setup::overview, post coop::setup::create_coop; Staff;
