@@ -2,7 +2,8 @@
 //! page with its report, the templates, and the audited exports. Reading and writing files is
 //! `desmigratif_docs`; checking and storing rows is `desmigratif_db::transfer`.
 
-use super::persons::{SearchQuery, stage_label, today, writable_villages};
+use super::persons::list::{SearchQuery, stage_label};
+use super::persons::{today, writable_villages};
 use crate::AppState;
 use crate::auth::{Staff, Target};
 use crate::error::AppError;
